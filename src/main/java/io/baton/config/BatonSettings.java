@@ -1,0 +1,52 @@
+package io.baton.config;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+
+/** Typed view of the {@code baton} block of the configuration (SPEC section 5). */
+public record BatonSettings(
+    String nodeName,
+    Site site,
+    ZoneId timezone,
+    Path home,
+    Path jobsDir,
+    Path dependentDir,
+    Path logsDir,
+    DbSettings mainDb,
+    DbSettings bkpDb,
+    Duration catalogPollInterval,
+    Duration dependencyPollInterval,
+    Duration heartbeatInterval,
+    Duration leaseTtl,
+    ExecSettings exec,
+    Recovery recovery,
+    Duration misfireGrace,
+    Duration shutdownGrace) {
+
+  public enum Site { MAIN, BKP }
+
+  public enum Recovery { RERUN_STEP, FAIL }
+
+  /** One database connection; an empty url means "not configured". */
+  public record DbSettings(String url, String user, String password) {
+    public boolean configured() {
+      return url != null && !url.isBlank();
+    }
+  }
+
+  public record ExecSettings(
+      List<String> interpreters, Duration defaultTimeout, Duration killGrace, long logCapBytes) {}
+
+  /** Reads and checks the settings; a bad value throws {@link ConfigurationException}. */
+  public static BatonSettings from(Config root) {
+    return SettingsReader.read(root.getConfig("baton"));
+  }
+
+  /** Where the embedded database lives when no url is configured. */
+  public Path dataDir() {
+    return home.resolve("data");
+  }
+}

@@ -1,0 +1,94 @@
+package io.baton.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.baton.config.BatonSettings.DbSettings;
+import io.baton.config.BatonSettings.ExecSettings;
+import io.baton.config.BatonSettings.Recovery;
+import io.baton.config.BatonSettings.Site;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Locale;
+
+/** Turns the {@code baton} config block into {@link BatonSettings}, one clear error per bad key. */
+final class SettingsReader {
+  private SettingsReader() {}
+
+  static BatonSettings read(Config c) {
+    try {
+      Path home = Path.of(c.getString("home")).toAbsolutePath().normalize();
+      return new BatonSettings(
+          nonBlank(c, "node-name"),
+          oneOf(c, "site", Site.class),
+          zone(c),
+          home,
+          home.resolve(c.getString("jobs-dir")).normalize(),
+          home.resolve(c.getString("dependent-dir")).normalize(),
+          home.resolve(c.getString("logs-dir")).normalize(),
+          db(c.getConfig("db.main")),
+          db(c.getConfig("db.bkp")),
+          positive(c, "catalog.poll-interval"),
+          positive(c, "dependency.poll-interval"),
+          positive(c, "heartbeat-interval"),
+          positive(c, "lease.ttl"),
+          new ExecSettings(
+              c.getStringList("exec.interpreters"),
+              positive(c, "exec.default-timeout"),
+              positive(c, "exec.kill-grace"),
+              c.getBytes("exec.log-cap")),
+          oneOf(c, "recovery", Recovery.class),
+          positive(c, "misfire-grace"),
+          positive(c, "shutdown-grace"));
+    } catch (ConfigException e) {
+      throw new ConfigurationException("configuration: " + e.getMessage(), e);
+    }
+  }
+
+  private static DbSettings db(Config c) {
+    return new DbSettings(c.getString("url").trim(), c.getString("user"), c.getString("password"));
+  }
+
+  private static String nonBlank(Config c, String key) {
+    String value = c.getString(key).trim();
+    if (value.isEmpty()) {
+      throw new ConfigurationException("configuration: baton." + key + " must not be empty");
+    }
+    return value;
+  }
+
+  private static Duration positive(Config c, String key) {
+    Duration d = c.getDuration(key);
+    if (d.isNegative() || d.isZero()) {
+      throw new ConfigurationException("configuration: baton." + key + " must be positive, got " + d);
+    }
+    return d;
+  }
+
+  private static ZoneId zone(Config c) {
+    String value = c.getString("timezone").trim();
+    if (value.isEmpty() || value.equalsIgnoreCase("system")) {
+      return ZoneId.systemDefault();
+    }
+    try {
+      return ZoneId.of(value);
+    } catch (RuntimeException e) {
+      throw new ConfigurationException("configuration: baton.timezone: unknown zone '" + value + "'");
+    }
+  }
+
+  private static <E extends Enum<E>> E oneOf(Config c, String key, Class<E> type) {
+    String value = c.getString(key).trim();
+    try {
+      return Enum.valueOf(type, value.toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      StringBuilder allowed = new StringBuilder();
+      for (E option : type.getEnumConstants()) {
+        allowed.append(allowed.length() == 0 ? "" : ", ")
+            .append(option.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+      }
+      throw new ConfigurationException(
+          "configuration: baton." + key + " is '" + value + "'; expected one of " + allowed);
+    }
+  }
+}
