@@ -1,0 +1,97 @@
+package io.baton.chain;
+
+import io.baton.chain.ChainDefinition.JobDefinition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The run a chain is in the middle of, rebuilt from its events after a restart. */
+public record ActiveRun(
+    long runId,
+    Trigger trigger,
+    Instant scheduledTime,
+    Instant startTime,
+    ChainDefinition definition,
+    Long epoch,
+    Set<Long> passedDependencies,
+    Instant dependenciesPassedAt,
+    List<JobAttempt> attempts,
+    List<Instant> skippedFires) {
+
+  /** The latest start of one job in this run; {@code status} is null while it runs. */
+  public record JobAttempt(
+      long jobId, int stepLevel, int attempt, long pid, Instant startTime, String logPath, JobStatus status) {}
+
+  static ActiveRun started(ChainEvent.RunStarted e) {
+    return new ActiveRun(e.runId(), e.trigger(), e.scheduledTime(), e.startTime(), e.definition(),
+        e.epoch(), Set.of(), null, List.of(), List.of());
+  }
+
+  public boolean dependenciesPassed() {
+    return dependenciesPassedAt != null;
+  }
+
+  /** The lowest step level that still has a job without success; empty once all succeeded. */
+  public Optional<Integer> currentLevel() {
+    TreeSet<Integer> levels = new TreeSet<>();
+    for (JobDefinition job : definition.jobs()) {
+      if (attemptOf(job.id()).map(a -> a.status() != JobStatus.SUCCESS).orElse(true)) {
+        levels.add(job.stepLevel());
+      }
+    }
+    return levels.isEmpty() ? Optional.empty() : Optional.of(levels.first());
+  }
+
+  public List<JobDefinition> jobsOfLevel(int level) {
+    return definition.jobs().stream().filter(j -> j.stepLevel() == level).toList();
+  }
+
+  public Optional<JobAttempt> attemptOf(long jobId) {
+    return attempts.stream().filter(a -> a.jobId() == jobId).findFirst();
+  }
+
+  /** The first job failure of this run decides its end status; shutdown is not a failure. */
+  public Optional<RunStatus> failure() {
+    return attempts.stream()
+        .map(JobAttempt::status)
+        .filter(s -> s == JobStatus.FAILED || s == JobStatus.TIMEOUT || s == JobStatus.REFUSED)
+        .map(JobStatus::runStatus)
+        .findFirst();
+  }
+
+  /** Jobs of the run whose process was started and has not been seen to end. */
+  public List<JobAttempt> running() {
+    return attempts.stream().filter(a -> a.status() == null).toList();
+  }
+
+  ActiveRun withDependencyPassed(long dependencyId) {
+    Set<Long> passed = new HashSet<>(passedDependencies);
+    passed.add(dependencyId);
+    return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, Set.copyOf(passed),
+        dependenciesPassedAt, attempts, skippedFires);
+  }
+
+  ActiveRun withDependenciesPassed(Instant at) {
+    return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, passedDependencies,
+        at, attempts, skippedFires);
+  }
+
+  ActiveRun withAttempt(JobAttempt attempt) {
+    List<JobAttempt> next = new ArrayList<>(attempts);
+    next.removeIf(a -> a.jobId() == attempt.jobId());
+    next.add(attempt);
+    return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, passedDependencies,
+        dependenciesPassedAt, List.copyOf(next), skippedFires);
+  }
+
+  ActiveRun withSkipped(Instant fire) {
+    List<Instant> next = new ArrayList<>(skippedFires);
+    next.add(fire);
+    return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, passedDependencies,
+        dependenciesPassedAt, attempts, List.copyOf(next));
+  }
+}

@@ -1,0 +1,52 @@
+package io.baton.chain;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.baton.JsonSerializable;
+import java.time.Instant;
+
+/** What happened to a chain; the journal of persistenceId "chain-&lt;id&gt;" holds these. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = ChainEvent.RunStarted.class, name = "RunStarted"),
+  @JsonSubTypes.Type(value = ChainEvent.FireSkipped.class, name = "FireSkipped"),
+  @JsonSubTypes.Type(value = ChainEvent.DependencyPassed.class, name = "DependencyPassed"),
+  @JsonSubTypes.Type(value = ChainEvent.DependenciesPassed.class, name = "DependenciesPassed"),
+  @JsonSubTypes.Type(value = ChainEvent.JobStarted.class, name = "JobStarted"),
+  @JsonSubTypes.Type(value = ChainEvent.JobFinished.class, name = "JobFinished"),
+  @JsonSubTypes.Type(value = ChainEvent.RunFinished.class, name = "RunFinished")
+})
+public sealed interface ChainEvent extends JsonSerializable {
+
+  /** A run began; it carries the definition it runs with, whatever the Catalog sees later. */
+  record RunStarted(
+      long runId,
+      Trigger trigger,
+      Instant scheduledTime,
+      Instant startTime,
+      ChainDefinition definition,
+      Long epoch)
+      implements ChainEvent {}
+
+  /** A fire came due while a run was active and was not run. */
+  record FireSkipped(Instant scheduledTime) implements ChainEvent {}
+
+  /** One dependency check exited 0; it is not run again in this run. */
+  record DependencyPassed(long runId, long dependencyId, Instant at) implements ChainEvent {}
+
+  /** Every dependency passed (at once when the chain has none): the steps may run. */
+  record DependenciesPassed(long runId, Instant at) implements ChainEvent {}
+
+  /** A job process was started; pid and start time let a restarted node find survivors. */
+  record JobStarted(
+      long runId, long jobId, int stepLevel, int attempt, long pid, Instant startTime, String logPath)
+      implements ChainEvent {}
+
+  /** A job process ended (or could not start) with this status. */
+  record JobFinished(
+      long runId, long jobId, int attempt, Integer exitCode, JobStatus status, Instant endTime)
+      implements ChainEvent {}
+
+  /** The run ended; the chain may fire again. */
+  record RunFinished(long runId, RunStatus status, Instant endTime) implements ChainEvent {}
+}

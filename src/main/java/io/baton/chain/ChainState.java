@@ -1,0 +1,70 @@
+package io.baton.chain;
+
+import io.baton.JsonSerializable;
+import io.baton.chain.ActiveRun.JobAttempt;
+import io.baton.chain.ChainEvent.DependenciesPassed;
+import io.baton.chain.ChainEvent.DependencyPassed;
+import io.baton.chain.ChainEvent.FireSkipped;
+import io.baton.chain.ChainEvent.JobFinished;
+import io.baton.chain.ChainEvent.JobStarted;
+import io.baton.chain.ChainEvent.RunFinished;
+import io.baton.chain.ChainEvent.RunStarted;
+import java.time.Instant;
+
+/**
+ * Everything a chain must remember across restarts: the last fire it handled (run or skipped),
+ * so no fire is handled twice, and the run in progress, if any.
+ */
+public record ChainState(Instant lastFire, ActiveRun active) implements JsonSerializable {
+
+  public static ChainState empty() {
+    return new ChainState(null, null);
+  }
+
+  public boolean running() {
+    return active != null;
+  }
+
+  public ChainState apply(ChainEvent event) {
+    // Java 17 has no pattern switch; this chain of instanceof covers every ChainEvent.
+    if (event instanceof RunStarted e) {
+      return new ChainState(later(e.scheduledTime()), ActiveRun.started(e));
+    } else if (event instanceof FireSkipped e) {
+      return new ChainState(later(e.scheduledTime()), withActive(a -> a.withSkipped(e.scheduledTime())));
+    } else if (event instanceof DependencyPassed e) {
+      return new ChainState(lastFire, withActive(a -> a.withDependencyPassed(e.dependencyId())));
+    } else if (event instanceof DependenciesPassed e) {
+      return new ChainState(lastFire, withActive(a -> a.withDependenciesPassed(e.at())));
+    } else if (event instanceof JobStarted e) {
+      return new ChainState(lastFire, withActive(a -> a.withAttempt(new JobAttempt(
+          e.jobId(), e.stepLevel(), e.attempt(), e.pid(), e.startTime(), e.logPath(), null))));
+    } else if (event instanceof JobFinished e) {
+      return new ChainState(lastFire, withActive(a -> finish(a, e)));
+    } else if (event instanceof RunFinished) {
+      return new ChainState(lastFire, null);
+    }
+    throw new IllegalArgumentException("unknown chain event " + event);
+  }
+
+  private static ActiveRun finish(ActiveRun run, JobFinished e) {
+    JobAttempt started = run.attemptOf(e.jobId()).orElse(null);
+    int level = run.definition().jobs().stream()
+        .filter(j -> j.id() == e.jobId()).mapToInt(j -> j.stepLevel()).findFirst().orElse(0);
+    JobAttempt ended = started == null
+        ? new JobAttempt(e.jobId(), level, e.attempt(), 0, e.endTime(), null, e.status())
+        : new JobAttempt(e.jobId(), started.stepLevel(), started.attempt(), started.pid(),
+            started.startTime(), started.logPath(), e.status());
+    return run.withAttempt(ended);
+  }
+
+  private ActiveRun withActive(java.util.function.UnaryOperator<ActiveRun> change) {
+    return active == null ? null : change.apply(active);
+  }
+
+  private Instant later(Instant fire) {
+    if (fire == null) {
+      return lastFire;
+    }
+    return lastFire == null || fire.isAfter(lastFire) ? fire : lastFire;
+  }
+}

@@ -1,0 +1,71 @@
+package io.baton.chain;
+
+import io.baton.chain.JobchainActor.DependencyChecked;
+import io.baton.chain.JobchainActor.JobExited;
+import java.time.Duration;
+import java.time.Instant;
+
+/** The schedulerMessage texts of one chain: each names chain, run, job or dependency, and status. */
+final class Messages {
+  private final long chainId;
+
+  Messages(long chainId) {
+    this.chainId = chainId;
+  }
+
+  String jobFailed(ActiveRun run, JobExited m) {
+    return head(run) + " job " + m.jobId() + " (attempt " + m.attempt() + ") ended " + m.status()
+        + (m.exitCode() == null ? "" : " with exit code " + m.exitCode()) + tail(m.detail());
+  }
+
+  String dependencyFailed(ActiveRun run, DependencyChecked m, RunStatus status) {
+    return head(run) + " dependency " + m.dependencyId() + " failed; run ends " + status
+        + (m.exitCode() == null ? "" : " (exit code " + m.exitCode() + ")") + tail(m.detail());
+  }
+
+  String dependencyNotPassed(ActiveRun run, DependencyChecked m) {
+    return head(run) + " dependency " + m.dependencyId() + " did not pass on its only check (dep_ot = 0);"
+        + " run ends DEP_TIMEOUT (exit code 1)" + tail(m.detail());
+  }
+
+  String dependencyWindowClosed(ActiveRun run) {
+    var waiting = run.definition().dependencies().stream()
+        .filter(d -> !run.passedDependencies().contains(d.id())).map(d -> String.valueOf(d.id())).toList();
+    return head(run) + " dependencies " + String.join(", ", waiting) + " had not passed within dep_ot = "
+        + run.definition().depTimeoutMinutes() + " min; run ends DEP_TIMEOUT";
+  }
+
+  String skipped(ActiveRun run) {
+    var fires = run.skippedFires();
+    return head(run) + " " + fires.size() + " fire(s) skipped while this run was active (overlap), from "
+        + fires.get(0) + " to " + fires.get(fires.size() - 1);
+  }
+
+  String misfires(Misfires missed, boolean runsNow, Duration grace) {
+    String what = "chain " + chainId + ": MISFIRE: " + (missed.countCapped() ? "more than " : "") + missed.count()
+        + " fire(s) missed while no node ran it, between " + missed.first() + " and " + missed.latest() + "; ";
+    return what + (runsNow
+        ? "the latest (" + missed.latest() + ") runs now as one catch-up run"
+        : "none is run: the latest is older than baton.misfire-grace (" + grace + ")");
+  }
+
+  String recovery(ActiveRun run, boolean fail) {
+    String where = run.dependenciesPassed()
+        ? "step level " + run.currentLevel().map(String::valueOf).orElse("(none left)")
+        : "its dependency checks";
+    return head(run) + " RECOVERY: run " + run.runId() + " was active when its node stopped (in " + where + "); "
+        + (fail ? "it ends INTERRUPTED (baton.recovery = fail)" : "re-running " + where + " (baton.recovery = rerun-step)");
+  }
+
+  private String head(ActiveRun run) {
+    return "chain " + chainId + " run " + run.runId() + ":";
+  }
+
+  private static String tail(String output) {
+    return output == null || output.isBlank() ? "" : "\n--- last output ---\n" + output.strip();
+  }
+
+  static String at(Instant t) {
+    return String.valueOf(t);
+  }
+}

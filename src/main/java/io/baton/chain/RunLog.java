@@ -1,0 +1,51 @@
+package io.baton.chain;
+
+import io.baton.db.RunRecord;
+import io.baton.exec.ProcessKind;
+import io.baton.node.Receiver;
+import java.time.Instant;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** The chain actors' side of the Receiver: one method per fact the database must learn. */
+public final class RunLog {
+  private final ActorRef<Receiver.Command> receiver;
+  private final String node;
+  private final Long epoch;
+
+  RunLog(ActorRef<Receiver.Command> receiver, String node, long epoch) {
+    this.receiver = receiver;
+    this.node = node;
+    this.epoch = epoch;
+  }
+
+  void runStarted(long runId, long chainId, Trigger trigger, Instant scheduled, Instant start) {
+    write(new RunRecord.RunStarted(runId, chainId, trigger.name(), scheduled, start, node, epoch));
+  }
+
+  void dependenciesPassed(long runId, long chainId, Instant at) {
+    write(new RunRecord.DependenciesPassed(runId, chainId, at));
+  }
+
+  void processStarted(long runId, long chainId, ProcessKind kind, long refId, Integer stepLevel, int attempt,
+      Instant start, long pid, String logPath) {
+    write(new RunRecord.ProcessStarted(runId, chainId, kind.name(), refId, stepLevel, attempt, start, pid,
+        logPath, node, epoch));
+  }
+
+  void processFinished(long runId, ProcessKind kind, long refId, int attempt, Instant end, Integer exitCode,
+      String status) {
+    write(new RunRecord.ProcessFinished(runId, kind.name(), refId, attempt, end, exitCode, status));
+  }
+
+  void runFinished(long runId, long chainId, Instant end, RunStatus status) {
+    write(new RunRecord.RunFinished(runId, chainId, end, status.name()));
+  }
+
+  void message(Long runId, String text) {
+    write(new RunRecord.Message(runId, text));
+  }
+
+  private void write(RunRecord record) {
+    receiver.tell(new Receiver.Write(record));
+  }
+}

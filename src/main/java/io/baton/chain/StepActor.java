@@ -1,0 +1,151 @@
+package io.baton.chain;
+
+import io.baton.chain.ChainDefinition.JobDefinition;
+import io.baton.exec.ProcessKind;
+import io.baton.exec.ProcessRequest;
+import io.baton.exec.RunningProcess;
+import io.baton.exec.Timeouts;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/** Runs one job process of a step level, enforces its timeout and reports how it ended. */
+public final class StepActor {
+
+  public sealed interface Command {}
+
+  /** Shutdown: stop the process now; it is reported INTERRUPTED. */
+  public record Interrupt() implements Command {}
+
+  private record Launched(RunningProcess process) implements Command {}
+
+  private record LaunchFailed(String reason, boolean refused) implements Command {}
+
+  private record Exited(int exitCode) implements Command {}
+
+  private record TimedOut() implements Command {}
+
+  /** Where the job runs: its chain, run and attempt. */
+  public record Assignment(long chainId, long runId, Instant scheduledTime, JobDefinition job, int attempt) {}
+
+  private final ChainContext node;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final ActorRef<JobchainActor.Command> chain;
+  private final Assignment work;
+  private RunningProcess process;
+  private JobStatus stopReason;
+
+  public static Behavior<Command> create(
+      ChainContext node, ActorRef<JobchainActor.Command> chain, Assignment work) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new StepActor(node, ctx, t, chain, work).launch()));
+  }
+
+  private StepActor(ChainContext node, ActorContext<Command> context, TimerScheduler<Command> timers,
+      ActorRef<JobchainActor.Command> chain, Assignment work) {
+    this.node = node;
+    this.context = context;
+    this.timers = timers;
+    this.chain = chain;
+    this.work = work;
+  }
+
+  private Behavior<Command> launch() {
+    JobDefinition job = work.job();
+    ProcessRequest request = new ProcessRequest(ProcessKind.JOB, work.chainId(), work.runId(), job.id(),
+        job.stepLevel(), work.attempt(), work.scheduledTime(), job.env(), job.command());
+    context.pipeToSelf(
+        CompletableFuture.supplyAsync(() -> Launch.start(node.launcher(), request), node.blocking()),
+        (started, error) -> started != null ? new Launched(started) : Launch.failure(error, LaunchFailed::new));
+    return Behaviors.receive(Command.class)
+        .onMessage(Launched.class, this::onLaunched)
+        .onMessage(LaunchFailed.class, this::onLaunchFailed)
+        .onMessage(Exited.class, this::onExited)
+        .onMessage(TimedOut.class, m -> stop(JobStatus.TIMEOUT))
+        .onMessage(Interrupt.class, m -> stop(JobStatus.INTERRUPTED))
+        .onSignal(PostStop.class, s -> onPostStop())
+        .build();
+  }
+
+  private Behavior<Command> onLaunched(Launched m) {
+    process = m.process();
+    chain.tell(new JobchainActor.JobLaunched(work.runId(), work.job().id(), work.job().stepLevel(),
+        work.attempt(), process.pid(), process.startTime(), process.logPath().toString()));
+    if (stopReason == JobStatus.INTERRUPTED) {
+      process.stop(node.settings().exec().killGrace());
+    } else {
+      timers.startSingleTimer(new TimedOut(), timeout());
+    }
+    context.pipeToSelf(process.onExit(), (code, error) -> new Exited(code != null ? code : -1));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onLaunchFailed(LaunchFailed m) {
+    String detail = "job " + work.job().id() + " of chain " + work.chainId() + ": " + m.reason();
+    chain.tell(new JobchainActor.JobExited(work.runId(), work.job().id(), work.attempt(), null,
+        m.refused() ? JobStatus.REFUSED : JobStatus.FAILED, detail));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> stop(JobStatus reason) {
+    if (stopReason == null) {
+      stopReason = reason;
+      if (process != null) {
+        context.getLog().info("job {} of chain {} run {}: stopping its process tree ({})",
+            work.job().id(), work.chainId(), work.runId(), reason);
+        process.stop(node.settings().exec().killGrace());
+      }
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onExited(Exited m) {
+    JobStatus status = stopReason != null ? stopReason : m.exitCode() == 0 ? JobStatus.SUCCESS : JobStatus.FAILED;
+    String detail = status == JobStatus.SUCCESS ? "" : process.outputTail(3000);
+    chain.tell(new JobchainActor.JobExited(work.runId(), work.job().id(), work.attempt(), m.exitCode(), status, detail));
+    process = null;
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onPostStop() {
+    if (process != null) {
+      process.stop(node.settings().exec().killGrace()); // never leave a process behind an actor
+    }
+    return Behaviors.same();
+  }
+
+  private Duration timeout() {
+    try {
+      return Timeouts.parse(work.job().ottime(), node.settings().exec().defaultTimeout());
+    } catch (IllegalArgumentException e) {
+      return node.settings().exec().defaultTimeout(); // the catalog holds chains whose ottime does not parse
+    }
+  }
+
+  /** Starting a process from a future: checked failures become a readable reason. */
+  static final class Launch {
+    private Launch() {}
+
+    static RunningProcess start(io.baton.exec.ProcessLauncher launcher, ProcessRequest request) {
+      try {
+        return launcher.start(request);
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    }
+
+    static <T> T failure(Throwable error, java.util.function.BiFunction<String, Boolean, T> make) {
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      boolean refused = cause instanceof io.baton.exec.LaunchRefusedException;
+      String reason = refused ? cause.getMessage() : "could not start the process: " + cause;
+      return make.apply(reason, refused);
+    }
+  }
+}

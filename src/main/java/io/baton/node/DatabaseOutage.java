@@ -1,0 +1,62 @@
+package io.baton.node;
+
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import org.slf4j.Logger;
+
+/** Logs a lost database once when it goes and once when it comes back, never per attempt. */
+public final class DatabaseOutage {
+  private final Logger log;
+  private final String doing;
+  private long since;
+
+  public DatabaseOutage(Logger log, String doing) {
+    this.log = log;
+    this.doing = doing;
+  }
+
+  public void started(Throwable error, int waiting) {
+    if (since == 0) {
+      since = System.nanoTime();
+      log.error("database unreachable while {}: {}; {} record(s) wait and are retried until it returns",
+          doing, rootMessage(error), waiting);
+    }
+  }
+
+  public void ended() {
+    if (since != 0) {
+      log.warn("database reachable again ({}); it was unreachable for {} s", doing,
+          (System.nanoTime() - since) / 1_000_000_000);
+      since = 0;
+    }
+  }
+
+  public boolean ongoing() {
+    return since != 0;
+  }
+
+  /** Connection loss (retry later) as opposed to a statement the database rejects. */
+  public static boolean isConnectionProblem(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
+        return true;
+      }
+      if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+        return true;
+      }
+      if (t instanceof java.net.ConnectException || t instanceof java.io.EOFException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public static String rootMessage(Throwable error) {
+    Throwable t = error;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+}

@@ -1,0 +1,32 @@
+package io.baton.node;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Figures the heartbeat publishes; written by chain actors, read by the Heartbeat actor. */
+public final class NodeGauges {
+  private final Set<Long> armedChains = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<Instant> lastJobOutcome = new AtomicReference<>();
+
+  public void armed(long chainId, boolean armed) {
+    if (armed) {
+      armedChains.add(chainId);
+    } else {
+      armedChains.remove(chainId);
+    }
+  }
+
+  public int armedChains() {
+    return armedChains.size();
+  }
+
+  public void jobOutcome(Instant at) {
+    lastJobOutcome.set(at);
+  }
+
+  public Instant lastJobOutcome() {
+    return lastJobOutcome.get();
+  }
+}
