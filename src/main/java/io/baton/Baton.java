@@ -1,1 +1,49 @@
-package io.baton; public class Baton { public static void main(String[] a){} }
+package io.baton;
+
+import io.baton.config.BatonSettings;
+import io.baton.config.ConfigLoader;
+import io.baton.config.ConfigurationException;
+import io.baton.db.DatabaseException;
+import io.baton.node.Node;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command line of Baton: {@code baton start [--config FILE]}. */
+@Command(name = "baton", mixinStandardHelpOptions = true, version = "Baton 0.1",
+    description = "Event-driven job-chain scheduler.", subcommands = {Baton.Start.class})
+public final class Baton implements Runnable {
+
+  /** Exit code of a configuration or start-up error. */
+  static final int START_FAILED = 2;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Baton()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  @Command(name = "start", description = "Run a node in the foreground until SIGTERM.")
+  static final class Start implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "configuration file (default ./application.conf)")
+    Path config;
+
+    @Override
+    public Integer call() {
+      Node node;
+      try {
+        BatonSettings settings = BatonSettings.from(ConfigLoader.load(config, System.getenv()));
+        node = Node.start(settings);
+      } catch (ConfigurationException | DatabaseException | Node.StartException e) {
+        System.err.println("baton: cannot start: " + e.getMessage());
+        return START_FAILED;
+      }
+      return node.awaitTermination();
+    }
+  }
+}

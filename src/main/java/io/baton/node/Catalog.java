@@ -1,0 +1,149 @@
+package io.baton.node;
+
+import io.baton.chain.ChainDefinition;
+import io.baton.config.BatonSettings;
+import io.baton.config.BatonSettings.Site;
+import io.baton.db.CatalogRepository;
+import io.baton.db.RunRecord;
+import io.baton.schedule.Schedule;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Polls jobchain_table, jobtable and deptable ("sqlfetcher"): a cheap fingerprint every poll, the
+ * full tables only when it moved (and once a minute regardless), then validates and sends each
+ * chain that changed. A held chain gets one message per change of its rows, not one per poll.
+ */
+public final class Catalog {
+
+  public sealed interface Command {}
+
+  private record Poll() implements Command {}
+
+  private record Loaded(String fingerprint, List<ChainDefinition> chains, Throwable error) implements Command {}
+
+  /** What the guardian hears: a chain to run with this definition, or one that is gone. */
+  public sealed interface Change {}
+
+  /** {@code schedule} is null while the chain must not fire (held, switched OFF, other site). */
+  public record ChainDefined(ChainDefinition definition, Schedule schedule) implements Change {}
+
+  public record ChainRemoved(long chainId) implements Change {}
+
+  private static final Duration FULL_RELOAD = Duration.ofSeconds(60);
+
+  private final ActorContext<Command> context;
+  private final CatalogRepository repository;
+  private final ActorRef<Change> guardian;
+  private final ActorRef<Receiver.Command> receiver;
+  private final Executor blocking;
+  private final ChainValidator validator;
+  private final Site site;
+  private final DatabaseOutage outage;
+  private final Map<Long, ChainDefinition> known = new HashMap<>();
+  private final Map<Long, List<String>> held = new HashMap<>();
+  private String fingerprint;
+  private long lastFullLoad;
+
+  public static Behavior<Command> create(BatonSettings settings, CatalogRepository repository,
+      ActorRef<Change> guardian, ActorRef<Receiver.Command> receiver, Executor blocking) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(new Poll(), Duration.ZERO, settings.catalogPollInterval());
+      return new Catalog(ctx, settings, repository, guardian, receiver, blocking).behavior();
+    }));
+  }
+
+  private Catalog(ActorContext<Command> context, BatonSettings settings, CatalogRepository repository,
+      ActorRef<Change> guardian, ActorRef<Receiver.Command> receiver, Executor blocking) {
+    this.context = context;
+    this.repository = repository;
+    this.guardian = guardian;
+    this.receiver = receiver;
+    this.blocking = blocking;
+    this.validator = new ChainValidator(settings.timezone());
+    this.site = settings.site();
+    this.outage = new DatabaseOutage(context.getLog(), "reading the chain tables");
+  }
+
+  private Behavior<Command> behavior() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Poll.class, m -> poll())
+        .onMessage(Loaded.class, this::onLoaded)
+        .build();
+  }
+
+  private Behavior<Command> poll() {
+    boolean fullDue = System.nanoTime() - lastFullLoad > FULL_RELOAD.toNanos() || fingerprint == null;
+    String previous = fingerprint;
+    context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
+      String now = repository.fingerprint();
+      return new Loaded(now, fullDue || !now.equals(previous) ? repository.loadAll() : null, null);
+    }, blocking), (loaded, error) -> loaded != null ? loaded : new Loaded(null, null, error));
+    return waiting();
+  }
+
+  /** One poll at a time: ticks that come while the database answers are dropped. */
+  private Behavior<Command> waiting() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Poll.class, m -> Behaviors.same())
+        .onMessage(Loaded.class, this::onLoaded)
+        .build();
+  }
+
+  private Behavior<Command> onLoaded(Loaded loaded) {
+    if (loaded.error() != null) {
+      outage.started(loaded.error(), 0);
+      return behavior();
+    }
+    outage.ended();
+    fingerprint = loaded.fingerprint();
+    if (loaded.chains() != null) {
+      lastFullLoad = System.nanoTime();
+      apply(loaded.chains());
+    }
+    return behavior();
+  }
+
+  private void apply(List<ChainDefinition> chains) {
+    Map<Long, ChainDefinition> seen = new HashMap<>();
+    for (ChainDefinition chain : chains) {
+      seen.put(chain.id(), chain);
+      if (!chain.equals(known.get(chain.id()))) {
+        guardian.tell(new ChainDefined(chain, fireable(chain)));
+      }
+    }
+    for (Long gone : known.keySet()) {
+      if (!seen.containsKey(gone)) {
+        held.remove(gone);
+        guardian.tell(new ChainRemoved(gone));
+      }
+    }
+    known.clear();
+    known.putAll(seen);
+  }
+
+  private Schedule fireable(ChainDefinition chain) {
+    ChainValidator.Verdict verdict = validator.check(chain);
+    if (!verdict.valid()) {
+      if (!verdict.problems().equals(held.put(chain.id(), verdict.problems()))) {
+        String text = ChainValidator.heldMessage(chain, verdict.problems());
+        context.getLog().warn(text);
+        receiver.tell(new Receiver.Write(new RunRecord.Message(null, text)));
+      }
+      return null;
+    }
+    if (held.remove(chain.id()) != null) {
+      context.getLog().info("chain {} is valid again and released", chain.id());
+    }
+    boolean forThisSite = site == Site.MAIN ? chain.mainFlag() : chain.bkpFlag();
+    return chain.switchOn() && forThisSite ? verdict.schedule() : null;
+  }
+}

@@ -1,0 +1,76 @@
+package io.baton.node;
+
+import io.baton.chain.ChainDefinition;
+import io.baton.chain.ChainDefinition.DependencyDefinition;
+import io.baton.chain.ChainDefinition.JobDefinition;
+import io.baton.exec.Timeouts;
+import io.baton.schedule.InvalidScheduleException;
+import io.baton.schedule.Schedule;
+import io.baton.schedule.Schedules;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The rules a chain must meet to be fired (SPEC 3, "Validation"). A chain that breaks one is held:
+ * not fired, one message, released as soon as its rows are fixed.
+ */
+public final class ChainValidator {
+
+  /** The schedule when the chain is valid, else the problems found (never both). */
+  public record Verdict(Schedule schedule, List<String> problems) {
+    public boolean valid() {
+      return problems.isEmpty();
+    }
+  }
+
+  private final ZoneId zone;
+
+  public ChainValidator(ZoneId zone) {
+    this.zone = zone;
+  }
+
+  public Verdict check(ChainDefinition chain) {
+    List<String> problems = new ArrayList<>();
+    Schedule schedule = null;
+    try {
+      schedule = Schedules.parse(chain.timestr(), zone);
+    } catch (InvalidScheduleException e) {
+      problems.add(e.getMessage());
+    }
+    if (chain.jobs().isEmpty()) {
+      problems.add("it has no jobs in jobtable");
+    }
+    long levels = chain.jobs().stream().mapToInt(JobDefinition::stepLevel).distinct().count();
+    if (!chain.jobs().isEmpty() && levels != chain.totalSteps()) {
+      problems.add("total_stpes is " + chain.totalSteps() + " but its jobs have " + levels
+          + " distinct step_lvl value(s)");
+    }
+    for (JobDefinition job : chain.jobs()) {
+      if (job.command() == null || job.command().isBlank()) {
+        problems.add("job " + job.id() + " has an empty command");
+      }
+      try {
+        Timeouts.parse(job.ottime(), Duration.ofHours(1));
+      } catch (IllegalArgumentException e) {
+        problems.add("job " + job.id() + ": ottime '" + job.ottime() + "' does not parse (" + e.getMessage() + ")");
+      }
+    }
+    for (DependencyDefinition dep : chain.dependencies()) {
+      if (dep.command() == null || dep.command().isBlank()) {
+        problems.add("dependency " + dep.id() + " has an empty command");
+      }
+      if (dep.ottimeSeconds() < 0) {
+        problems.add("dependency " + dep.id() + " has a negative ottime (" + dep.ottimeSeconds() + ")");
+      }
+    }
+    return problems.isEmpty() ? new Verdict(schedule, List.of()) : new Verdict(null, List.copyOf(problems));
+  }
+
+  /** The operator's message for a held chain. */
+  public static String heldMessage(ChainDefinition chain, List<String> problems) {
+    return "chain " + chain.id() + (chain.description() == null ? "" : " (" + chain.description() + ")")
+        + " is held and will not fire until fixed: " + String.join("; ", problems);
+  }
+}

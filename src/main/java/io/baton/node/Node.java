@@ -1,0 +1,116 @@
+package io.baton.node;
+
+import io.baton.config.BatonSettings;
+import io.baton.db.CatalogRepository;
+import io.baton.db.Database;
+import io.baton.db.DemoChains;
+import io.baton.db.RunRepository;
+import io.baton.db.StatusRepository;
+import io.baton.exec.ProcessLauncher;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running node: database, process launcher and actor system, and their orderly stop. */
+public final class Node {
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  /** A start-up problem other than configuration or database: its message is the operator's line. */
+  public static final class StartException extends RuntimeException {
+    public StartException(String message) {
+      super(message);
+    }
+  }
+
+  private final ActorSystem<SchedulerGuardian.Command> system;
+
+  private Node(ActorSystem<SchedulerGuardian.Command> system) {
+    this.system = system;
+  }
+
+  public static Node start(BatonSettings settings) {
+    return start(settings, Clock.systemUTC());
+  }
+
+  public static Node start(BatonSettings settings, Clock clock) {
+    writableFolder(settings.logsDir(), "baton.logs-dir");
+    for (Path scripts : new Path[] {settings.jobsDir(), settings.dependentDir()}) {
+      if (!Files.isDirectory(scripts)) {
+        log.warn("script folder {} does not exist: every chain using it will fail until it is created", scripts);
+      }
+    }
+    Database db = Database.open(settings);
+    if (db.embedded()) {
+      DemoChains.installIfEmpty(db.dataSource());
+    }
+    StatusRepository status = new StatusRepository(db.dataSource());
+    long nodeNumber = status.register(settings.nodeName(), ProcessHandle.current().pid(), LogLevel.current());
+    ProcessLauncher launcher = new ProcessLauncher(settings.exec(), settings.jobsDir(), settings.dependentDir(),
+        settings.logsDir());
+    ExecutorService blocking = Executors.newFixedThreadPool(8, daemon("baton-blocking"));
+    NodeServices services = new NodeServices(settings, clock, new CatalogRepository(db.dataSource()),
+        new RunRepository(db.dataSource()), status, launcher, new NodeGauges(), new RunIds(nodeNumber, clock), blocking);
+    ActorSystem<SchedulerGuardian.Command> system =
+        ActorSystem.create(SchedulerGuardian.create(services), "baton", PekkoConfig.of(db, settings));
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    Duration stopTimeout = settings.shutdownGrace().plus(settings.exec().killGrace()).plusSeconds(10);
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "drain-chains", () ->
+        AskPattern.<SchedulerGuardian.Command, Done>ask(system, SchedulerGuardian.Stop::new, stopTimeout,
+            system.scheduler()));
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-resources", () -> {
+      launcher.close();
+      blocking.shutdown();
+      return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+    });
+    system.getWhenTerminated().thenRun(db::close);
+    log.info("node {} started (site {}, database {}, home {})", settings.nodeName(),
+        settings.site().name().toLowerCase(), db.embedded() ? "embedded " + db.url() : db.url(), settings.home());
+    return new Node(system);
+  }
+
+  /** Blocks until the node stopped; the process exit code. */
+  public int awaitTermination() {
+    try {
+      system.getWhenTerminated().toCompletableFuture().get();
+      return 0;
+    } catch (Exception e) {
+      return 1;
+    }
+  }
+
+  /** Stops the node as SIGTERM would and waits for it. */
+  public void stop() throws Exception {
+    CoordinatedShutdown.get(system).run(CoordinatedShutdown.jvmExitReason()).toCompletableFuture()
+        .get(5, TimeUnit.MINUTES);
+  }
+
+  private static void writableFolder(Path folder, String key) {
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw new StartException(key + " " + folder + " cannot be created: " + e.getMessage());
+    }
+    if (!Files.isWritable(folder)) {
+      throw new StartException(key + " " + folder + " is not writable");
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,21 @@
+package io.baton.node;
+
+import io.baton.config.BatonSettings;
+import io.baton.db.CatalogRepository;
+import io.baton.db.RunRepository;
+import io.baton.db.StatusRepository;
+import io.baton.exec.ProcessLauncher;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+
+/** The plain-Java parts of a node the actors work with: settings, clock, database, processes. */
+public record NodeServices(
+    BatonSettings settings,
+    Clock clock,
+    CatalogRepository catalog,
+    RunRepository runs,
+    StatusRepository status,
+    ProcessLauncher launcher,
+    NodeGauges gauges,
+    RunIds runIds,
+    Executor blocking) {}

@@ -1,0 +1,33 @@
+package io.baton.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.baton.config.BatonSettings;
+import io.baton.db.Database;
+import java.time.Duration;
+
+/** The actor system's configuration: logging, JSON serialization, the journal in Baton's database. */
+public final class PekkoConfig {
+  private PekkoConfig() {}
+
+  public static Config of(Database db, BatonSettings settings) {
+    boolean h2 = db.dialect() == Database.Dialect.H2;
+    String driver = h2 ? "org.h2.Driver"
+        : db.url().startsWith("jdbc:mariadb:") ? "org.mariadb.jdbc.Driver" : "com.mysql.cj.jdbc.Driver";
+    Duration stop = settings.shutdownGrace().plus(settings.exec().killGrace()).plusSeconds(15);
+    Config database = ConfigFactory.empty()
+        .withValue("profile", ConfigValueFactory.fromAnyRef(h2 ? "slick.jdbc.H2Profile$" : "slick.jdbc.MySQLProfile$"))
+        .withValue("db.url", ConfigValueFactory.fromAnyRef(db.url()))
+        .withValue("db.user", ConfigValueFactory.fromAnyRef(db.user()))
+        .withValue("db.password", ConfigValueFactory.fromAnyRef(db.password()))
+        .withValue("db.driver", ConfigValueFactory.fromAnyRef(driver));
+    return ConfigFactory.empty()
+        .withValue("pekko-persistence-jdbc.shared-databases.baton", database.root())
+        .withValue("pekko.coordinated-shutdown.phases.service-unbind.timeout",
+            ConfigValueFactory.fromAnyRef(stop.toMillis() + "ms"))
+        .withFallback(ConfigFactory.parseResources(PekkoConfig.class, "/baton-pekko.conf"))
+        .withFallback(ConfigFactory.load())
+        .resolve();
+  }
+}

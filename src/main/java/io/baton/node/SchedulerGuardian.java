@@ -1,0 +1,190 @@
+package io.baton.node;
+
+import io.baton.chain.ChainContext;
+import io.baton.chain.JobchainActor;
+import io.baton.node.Catalog.ChainDefined;
+import io.baton.node.Catalog.ChainRemoved;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The node's root: starts the Receiver, Heartbeat and Leadership; once elected, the Catalog and one
+ * JobchainActor per chain. A chain actor that fails is logged and started again a little later,
+ * so one broken chain never takes the others (or the node) down.
+ */
+public final class SchedulerGuardian {
+
+  public sealed interface Command {}
+
+  /** SIGTERM: fire nothing more, let jobs finish within the grace, then stop them. */
+  public record Stop(ActorRef<Done> replyTo) implements Command {}
+
+  private record Leading(Leadership.Elected elected) implements Command {}
+
+  private record CatalogSaid(Catalog.Change change) implements Command {}
+
+  private record ChainStopped(long chainId) implements Command {}
+
+  private record Respawn(long chainId) implements Command {}
+
+  private record ChainDrained(long chainId) implements Command {}
+
+  private record GraceOver() implements Command {}
+
+  private record Flushed(ActorRef<Done> replyTo) implements Command {}
+
+  private static final Duration RESPAWN_DELAY = Duration.ofSeconds(5);
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final NodeServices services;
+  private final Map<Long, ActorRef<JobchainActor.Command>> chains = new HashMap<>();
+  private final Map<Long, ChainDefined> definitions = new HashMap<>();
+  private final ActorRef<Receiver.Command> receiver;
+  private ChainContext chainContext;
+  private ActorRef<Catalog.Command> catalog;
+  private ActorRef<Done> stopReplyTo;
+  private final Set<Long> draining = new HashSet<>();
+
+  public static Behavior<Command> create(NodeServices services) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new SchedulerGuardian(ctx, t, services).behavior()));
+  }
+
+  private SchedulerGuardian(ActorContext<Command> context, TimerScheduler<Command> timers, NodeServices services) {
+    this.context = context;
+    this.timers = timers;
+    this.services = services;
+    this.receiver = context.spawn(Receiver.create(services.runs(), services.blocking()), "receiver");
+    context.spawn(Heartbeat.create(services.status(), services.settings().nodeName(), services.gauges(),
+        services.launcher(), services.settings().heartbeatInterval(), services.blocking()), "heartbeat");
+    context.spawn(Leadership.create(context.messageAdapter(Leadership.Elected.class, Leading::new)), "leadership");
+  }
+
+  private Behavior<Command> behavior() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Leading.class, this::onElected)
+        .onMessage(CatalogSaid.class, this::onCatalog)
+        .onMessage(ChainStopped.class, this::onChainStopped)
+        .onMessage(Respawn.class, this::onRespawn)
+        .onMessage(Stop.class, this::onStop)
+        .onMessage(ChainDrained.class, this::onChainDrained)
+        .onMessage(GraceOver.class, this::onGraceOver)
+        .onMessage(Flushed.class, m -> {
+          m.replyTo().tell(Done.getInstance());
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private Behavior<Command> onElected(Leading m) {
+    chainContext = new ChainContext(services.settings(), services.clock(), services.launcher(), services.blocking(),
+        receiver, services.runIds(), services.gauges(), m.elected().epoch());
+    catalog = context.spawn(Catalog.create(services.settings(), services.catalog(),
+        context.messageAdapter(Catalog.Change.class, CatalogSaid::new), receiver, services.blocking()),
+        "catalog");
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onCatalog(CatalogSaid m) {
+    if (stopReplyTo != null) {
+      return Behaviors.same();
+    }
+    if (m.change() instanceof ChainDefined defined) {
+      long id = defined.definition().id();
+      definitions.put(id, defined);
+      ActorRef<JobchainActor.Command> chain = chains.get(id);
+      if (chain != null) {
+        chain.tell(new JobchainActor.Define(defined.definition(), defined.schedule()));
+      } else {
+        spawn(defined);
+      }
+    } else if (m.change() instanceof ChainRemoved removed) {
+      definitions.remove(removed.chainId());
+      ActorRef<JobchainActor.Command> chain = chains.get(removed.chainId());
+      if (chain != null) {
+        chain.tell(new JobchainActor.Remove());
+      }
+    }
+    return Behaviors.same();
+  }
+
+  private void spawn(ChainDefined defined) {
+    long id = defined.definition().id();
+    ActorRef<JobchainActor.Command> chain = context.spawn(
+        JobchainActor.create(chainContext, defined.definition(), defined.schedule()), "chain-" + id);
+    context.watchWith(chain, new ChainStopped(id));
+    chains.put(id, chain);
+  }
+
+  private Behavior<Command> onChainStopped(ChainStopped m) {
+    chains.remove(m.chainId());
+    if (draining.remove(m.chainId())) {
+      replyIfStopped();
+    }
+    if (definitions.containsKey(m.chainId()) && stopReplyTo == null) {
+      context.getLog().error("chain {}: its actor failed (see above); starting it again in {} s",
+          m.chainId(), RESPAWN_DELAY.toSeconds());
+      timers.startSingleTimer("respawn-" + m.chainId(), new Respawn(m.chainId()), RESPAWN_DELAY);
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onRespawn(Respawn m) {
+    ChainDefined defined = definitions.get(m.chainId());
+    if (defined != null && !chains.containsKey(m.chainId()) && stopReplyTo == null) {
+      spawn(defined);
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onStop(Stop m) {
+    stopReplyTo = m.replyTo();
+    if (catalog != null) {
+      context.stop(catalog);
+    }
+    context.getLog().info("stopping: no new fires; running jobs get {} s to finish",
+        services.settings().shutdownGrace().toSeconds());
+    ActorRef<JobchainActor.Drained> drained = context.messageAdapter(JobchainActor.Drained.class,
+        d -> new ChainDrained(d.chainId()));
+    chains.forEach((id, chain) -> {
+      draining.add(id);
+      chain.tell(new JobchainActor.Drain(drained));
+    });
+    timers.startSingleTimer(new GraceOver(), services.settings().shutdownGrace());
+    replyIfStopped();
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onChainDrained(ChainDrained m) {
+    draining.remove(m.chainId());
+    replyIfStopped();
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onGraceOver(GraceOver m) {
+    if (!draining.isEmpty()) {
+      context.getLog().warn("shutdown grace is over: stopping the jobs of {} chain(s); they are recorded INTERRUPTED",
+          draining.size());
+      draining.stream().map(chains::get).filter(c -> c != null).forEach(c -> c.tell(new JobchainActor.Interrupt()));
+    }
+    return Behaviors.same();
+  }
+
+  private void replyIfStopped() {
+    if (stopReplyTo != null && draining.isEmpty()) {
+      timers.cancel(GraceOver.class);
+      ActorRef<Done> reply = stopReplyTo;
+      // every outcome reaches the database before the node goes
+      receiver.tell(new Receiver.Flush(context.messageAdapter(Receiver.Flushed.class, f -> new Flushed(reply))));
+    }
+  }
+}
