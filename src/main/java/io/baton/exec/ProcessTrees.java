@@ -1,0 +1,163 @@
+package io.baton.exec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Process-group and process-tree operations on Linux, read from {@code /proc}. The JDK can signal
+ * single processes but not groups, and it loses track of children once their parent exits (they
+ * are re-parented), so group membership is read from {@code /proc/<pid>/stat} and groups are
+ * signalled with {@code kill(1)}, which delivers to the whole group atomically.
+ */
+public final class ProcessTrees {
+  private ProcessTrees() {}
+
+  /** One line of {@code /proc/<pid>/stat}, the fields needed here. */
+  record Proc(long pid, long ppid, long pgid, char state) {
+    /** A zombie has exited and holds no resources; reaping it is its parent's (or init's) job. */
+    boolean live() {
+      return state != 'Z' && state != 'X';
+    }
+  }
+
+  private static final Path PROC = Path.of("/proc");
+  private static final Duration START_TOLERANCE = Duration.ofSeconds(1);
+  private static final String KILL =
+      Files.isExecutable(Path.of("/bin/kill")) ? "/bin/kill" : "/usr/bin/kill";
+
+  /**
+   * True when {@code pid} runs and is the process that started at {@code startTime}, not a later
+   * process that reused the id (the start instant is derived from boot time, hence the tolerance).
+   */
+  public static boolean isAlive(long pid, Instant startTime) {
+    Optional<Proc> proc = read(pid);
+    if (proc.isEmpty() || !proc.get().live()) {
+      return false;
+    }
+    return ProcessHandle.of(pid)
+        .flatMap(h -> h.info().startInstant())
+        .map(s -> Duration.between(s, startTime).abs().compareTo(START_TOLERANCE) <= 0)
+        .orElse(false);
+  }
+
+  /** SIGKILL to every process of group {@code pgid}; false if the group had no member left. */
+  public static boolean killGroup(long pgid) {
+    return signalGroup(pgid, "KILL");
+  }
+
+  /** Sends {@code signal} (a name such as TERM) to group {@code pgid}; false if nobody got it. */
+  static boolean signalGroup(long pgid, String signal) {
+    checkGroupId(pgid);
+    try {
+      Process kill = new ProcessBuilder(KILL, "-s", signal, "--", "-" + pgid)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      if (!kill.waitFor(5, TimeUnit.SECONDS)) {
+        kill.destroyForcibly();
+        return false;
+      }
+      return kill.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Signalling group 1 or 0, or our own, would hit unrelated processes or this JVM. */
+  private static void checkGroupId(long pgid) {
+    if (pgid <= 1 || read(ProcessHandle.current().pid()).map(Proc::pgid).orElse(-1L) == pgid) {
+      throw new IllegalArgumentException("refusing to signal process group " + pgid);
+    }
+  }
+
+  /** Live (non-zombie) processes whose process group is {@code pgid}. */
+  static List<Long> groupMembers(long pgid) {
+    List<Long> members = new ArrayList<>();
+    for (Proc p : snapshot()) {
+      if (p.pgid() == pgid && p.live()) {
+        members.add(p.pid());
+      }
+    }
+    return members;
+  }
+
+  /**
+   * Live descendants of {@code rootPid} now, as handles that remember each start time, so a later
+   * {@code destroy()} cannot hit a process that reused the id.
+   */
+  static List<ProcessHandle> descendants(long rootPid) {
+    return descendants(rootPid, snapshot());
+  }
+
+  static List<ProcessHandle> descendants(long rootPid, List<Proc> snapshot) {
+    Map<Long, List<Proc>> children = new HashMap<>();
+    for (Proc p : snapshot) {
+      children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p);
+    }
+    List<ProcessHandle> found = new ArrayList<>();
+    ArrayDeque<Long> todo = new ArrayDeque<>(List.of(rootPid));
+    while (!todo.isEmpty()) {
+      for (Proc child : children.getOrDefault(todo.poll(), List.of())) {
+        todo.add(child.pid());
+        if (child.live()) {
+          ProcessHandle.of(child.pid()).ifPresent(found::add);
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Running and not a zombie (the JDK counts zombies as alive). */
+  static boolean isLive(ProcessHandle h) {
+    return h.isAlive() && read(h.pid()).map(Proc::live).orElse(false);
+  }
+
+  static List<Proc> snapshot() {
+    List<Proc> procs = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, "[0-9]*")) {
+      for (Path dir : dirs) {
+        read(Long.parseLong(dir.getFileName().toString())).ifPresent(procs::add);
+      }
+    } catch (IOException | NumberFormatException e) {
+      throw new IllegalStateException("cannot list processes in /proc: " + e, e);
+    }
+    return procs;
+  }
+
+  static Optional<Proc> read(long pid) {
+    String stat;
+    try {
+      stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"),
+          StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      return Optional.empty(); // gone meanwhile
+    }
+    // The command name is in parentheses and may itself contain spaces or ')'.
+    int close = stat.lastIndexOf(')');
+    if (close < 0) {
+      return Optional.empty();
+    }
+    String[] f = stat.substring(close + 2).split(" ");
+    if (f.length < 3) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Proc(pid, Long.parseLong(f[1]), Long.parseLong(f[2]), f[0].charAt(0)));
+  }
+}
