@@ -11,7 +11,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class Leadership {
 
-  public sealed interface Command {}
+  public interface Command {}
 
   /** This node leads; every run it starts carries {@code epoch}. */
   public record Elected(long epoch) {}

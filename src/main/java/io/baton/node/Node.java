@@ -91,7 +91,7 @@ public final class Node {
 
   /** Stops the node as SIGTERM would and waits for it. */
   public void stop() throws Exception {
-    CoordinatedShutdown.get(system).run(CoordinatedShutdown.jvmExitReason()).toCompletableFuture()
+    CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason()).toCompletableFuture()
         .get(5, TimeUnit.MINUTES);
   }
 

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.baton.config.BatonSettings;
 import io.baton.db.Database;
+import io.baton.db.Dialect;
 import java.time.Duration;
 
 /** The actor system's configuration: logging, JSON serialization, the journal in Baton's database. */
@@ -12,7 +13,7 @@ public final class PekkoConfig {
   private PekkoConfig() {}
 
   public static Config of(Database db, BatonSettings settings) {
-    boolean h2 = db.dialect() == Database.Dialect.H2;
+    boolean h2 = db.dialect() == Dialect.H2;
     String driver = h2 ? "org.h2.Driver"
         : db.url().startsWith("jdbc:mariadb:") ? "org.mariadb.jdbc.Driver" : "com.mysql.cj.jdbc.Driver";
     Duration stop = settings.shutdownGrace().plus(settings.exec().killGrace()).plusSeconds(15);

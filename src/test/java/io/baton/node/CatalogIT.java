@@ -1,0 +1,115 @@
+package io.baton.node;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Validation, hot reload and the heartbeat, on one real node against MariaDB. */
+class CatalogIT {
+  @TempDir static Path home;
+  static TestNode node;
+
+  @BeforeAll
+  static void startNode() throws Exception {
+    node = TestNode.onMariaDb(home).start();
+  }
+
+  @AfterAll
+  static void stopNode() throws Exception {
+    node.close();
+  }
+
+  @Test
+  void aTimestrThatDoesNotParseHoldsTheChainWithOneMessageAndFixingItReleasesIt() throws Exception {
+    long broken = node.chain("bad timestr", 1, "every now and then", 0);
+    node.job(broken, "ok.sh", 1, "30");
+    long healthy = node.chain("healthy neighbour", 1, "@every 1s", 0);
+    node.job(healthy, "ok.sh", 1, "30");
+    assertEquals("SUCCESS", node.firstFinishedRun(healthy).get("status"), "the other chains run");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !node.messages("chain " + broken + " ").isEmpty());
+    // several polls later there is still one message, and no run
+    node.awaitRuns(healthy, runs -> runs.size() >= 3);
+    List<Map<String, Object>> held = node.messages("chain " + broken + " ");
+    assertEquals(1, held.size(), held.toString());
+    assertTrue(held.get(0).get("msg").toString().contains("every now and then"));
+    assertEquals(null, held.get(0).get("run_id"));
+    assertTrue(node.runs(broken).isEmpty());
+
+    node.update("UPDATE jobchain_table SET timestr = '@every 1s' WHERE id = ?", broken);
+    assertEquals("SUCCESS", node.firstFinishedRun(broken).get("status"));
+  }
+
+  @Test
+  void aChainIsHeldWhileItsStepsDoNotMatchTotalStpesOrItsRowsAreBroken() throws Exception {
+    long halfMade = node.chain("half made", 2, "@every 1s", 0);
+    node.job(halfMade, "ok.sh", 1, "30");
+    long noJobs = node.chain("no jobs", 1, "@every 1s", 0);
+    long badOttime = node.chain("bad ottime", 1, "@every 1s", 0);
+    node.job(badOttime, "ok.sh", 1, "soon");
+    long emptyCommand = node.chain("empty command", 1, "@every 1s", 0);
+    node.job(emptyCommand, "", 1, "30");
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        node.messages("total_stpes is 2").size() == 1 && node.messages("no jobs").size() == 1
+            && node.messages("'soon'").size() == 1 && node.messages("empty command").size() >= 1);
+    // a second level arriving completes the chain: it is released
+    node.job(halfMade, "ok.sh", 2, "30");
+    assertEquals("SUCCESS", node.firstFinishedRun(halfMade).get("status"));
+    assertTrue(node.runs(noJobs).isEmpty() && node.runs(badOttime).isEmpty() && node.runs(emptyCommand).isEmpty());
+  }
+
+  @Test
+  void insertsUpdatesDeletesAndSwitchTakeEffectWithoutRestart() throws Exception {
+    long chain = node.chain("reloaded", 1, "0 0 1 1 *", 0); // once a year: armed, not firing
+    node.job(chain, "ok.sh", 1, "30");
+    node.update("UPDATE jobchain_table SET timestr = '@every 1s' WHERE id = ?", chain);
+    node.firstFinishedRun(chain);
+
+    node.update("UPDATE jobchain_table SET switch = 'off' WHERE id = ?", chain);
+    int afterOff = settledRunCount(chain);
+    assertEquals(afterOff, settledRunCount(chain), "a chain switched OFF fires no more");
+
+    node.update("UPDATE jobchain_table SET switch = 'On' WHERE id = ?", chain);
+    node.awaitRuns(chain, runs -> runs.size() > afterOff + 1);
+
+    node.update("DELETE FROM jobchain_table WHERE id = ?", chain);
+    int afterDelete = settledRunCount(chain);
+    assertEquals(afterDelete, settledRunCount(chain), "a deleted chain fires no more");
+  }
+
+  @Test
+  void theHeartbeatRowIsKeptFresh() throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> node.rows(
+        "SELECT * FROM realtime_status WHERE name = 'it-node' AND pid_index = ?", ProcessHandle.current().pid()).size() == 1);
+    Object first = node.rows("SELECT index_last_ping_time FROM realtime_status WHERE name = 'it-node'").get(0)
+        .get("index_last_ping_time");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !first.equals(node.rows(
+        "SELECT index_last_ping_time FROM realtime_status WHERE name = 'it-node'").get(0).get("index_last_ping_time")));
+    Map<String, Object> row = node.rows("SELECT * FROM realtime_status WHERE name = 'it-node'").get(0);
+    assertEquals("info", row.get("debugmode"));
+  }
+
+  /** The run count once no run is active and a couple of seconds passed without a new one. */
+  private static int settledRunCount(long chain) {
+    int[] seen = {-1};
+    long[] since = {System.nanoTime()};
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      List<Map<String, Object>> runs = node.runs(chain);
+      if (runs.size() != seen[0] || runs.stream().anyMatch(r -> !TestNode.finished(r))) {
+        seen[0] = runs.size();
+        since[0] = System.nanoTime();
+        return false;
+      }
+      return System.nanoTime() - since[0] > Duration.ofSeconds(3).toNanos();
+    });
+    return seen[0];
+  }
+}
