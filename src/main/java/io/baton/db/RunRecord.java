@@ -1,0 +1,73 @@
+package io.baton.db;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One change to the run read model, derived from a chain's events. The writer collects these
+ * and hands them to {@link RunRepository#apply} in order; each is safe to apply twice.
+ */
+public sealed interface RunRecord {
+  Set<String> TRIGGER_TYPES = Set.of("SCHEDULE", "MANUAL", "MISFIRE");
+  Set<String> KINDS = Set.of("JOB", "DEP");
+
+  /** A run began: chain_run row (RUNNING) and the chain's jobchain_lst_run row reset. */
+  record RunStarted(long runId, long chainId, String triggerType, Instant scheduledTime,
+      Instant startTime, String node, Long epoch) implements RunRecord {
+    public RunStarted {
+      require(TRIGGER_TYPES.contains(triggerType), "trigger type", triggerType);
+      Objects.requireNonNull(startTime, "startTime");
+      Objects.requireNonNull(node, "node");
+    }
+  }
+
+  /** Every dependency of the run passed. */
+  record DependenciesPassed(long runId, long chainId, Instant at) implements RunRecord {
+    public DependenciesPassed {
+      Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /** A job or a dependency check was started; {@code attempt} is the check number for DEP. */
+  record ProcessStarted(long runId, long chainId, String kind, long refId, Integer stepLvl,
+      int attempt, Instant start, long pid, String logPath, String node, Long epoch)
+      implements RunRecord {
+    public ProcessStarted {
+      require(KINDS.contains(kind), "kind", kind);
+      Objects.requireNonNull(start, "start");
+      Objects.requireNonNull(node, "node");
+    }
+  }
+
+  /** A process ended (exit code null when it could not be started or was lost). */
+  record ProcessFinished(long runId, String kind, long refId, int attempt, Instant end,
+      Integer exitCode, String status) implements RunRecord {
+    public ProcessFinished {
+      require(KINDS.contains(kind), "kind", kind);
+      Objects.requireNonNull(end, "end");
+      Objects.requireNonNull(status, "status");
+    }
+  }
+
+  /** A run ended with its final status. */
+  record RunFinished(long runId, long chainId, Instant end, String status) implements RunRecord {
+    public RunFinished {
+      Objects.requireNonNull(end, "end");
+      Objects.requireNonNull(status, "status");
+    }
+  }
+
+  /** A schedulerMessage row; {@code runId} null for configuration errors. */
+  record Message(Long runId, String msg) implements RunRecord {
+    public Message {
+      Objects.requireNonNull(msg, "msg");
+    }
+  }
+
+  private static void require(boolean ok, String what, String value) {
+    if (!ok) {
+      throw new IllegalArgumentException("unknown " + what + ": " + value);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.baton.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class DatabaseUrlTest {
+  @Test
+  void dialects() {
+    assertEquals(Dialect.MYSQL, Dialect.of("jdbc:mysql://h/db"));
+    assertEquals(Dialect.MYSQL, Dialect.of("jdbc:mariadb://h/db"));
+    assertEquals(Dialect.H2, Dialect.of("jdbc:h2:file:/x"));
+    DatabaseException e = assertThrows(DatabaseException.class,
+        () -> Dialect.of("jdbc:postgresql://h/db?password=secret"));
+    assertEquals("database url jdbc:postgresql://h/db is not supported:"
+        + " use jdbc:mysql://, jdbc:mariadb:// or jdbc:h2:", e.getMessage());
+  }
+
+  @Test
+  void connectorJUrlsGetBatchRewritingOnce() {
+    assertEquals("jdbc:mysql://h/db?rewriteBatchedStatements=true",
+        Database.withBatchRewrite("jdbc:mysql://h/db"));
+    assertEquals("jdbc:mysql://h/db?useSSL=false&rewriteBatchedStatements=true",
+        Database.withBatchRewrite("jdbc:mysql://h/db?useSSL=false"));
+    assertEquals("jdbc:mysql://h/db?rewriteBatchedStatements=false",
+        Database.withBatchRewrite("jdbc:mysql://h/db?rewriteBatchedStatements=false"));
+  }
+
+  @Test
+  void displayedUrlsCarryNoCredentialsNorFlags() {
+    assertEquals("jdbc:mysql://h:3307/x", Database.display("jdbc:mysql://u:pw@h:3307/x?password=pw"));
+    assertEquals("jdbc:h2:file:/d/baton", Database.display("jdbc:h2:file:/d/baton;MODE=MySQL"));
+  }
+
+  @Test
+  void embeddedUrlKeepsTheFlagsTheJournalNeeds() {
+    String url = Database.embeddedUrl(Path.of("/srv/baton/data"));
+    assertTrue(url.startsWith("jdbc:h2:file:/srv/baton/data/baton;"));
+    assertTrue(url.contains(";MODE=MySQL;DATABASE_TO_UPPER=FALSE"));
+    assertTrue(!url.contains("DATABASE_TO_LOWER"));
+  }
+}

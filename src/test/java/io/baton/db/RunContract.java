@@ -1,0 +1,237 @@
+package io.baton.db;
+
+import static io.baton.db.DbTestSupport.count;
+import static io.baton.db.DbTestSupport.exec;
+import static io.baton.db.DbTestSupport.insertChain;
+import static io.baton.db.DbTestSupport.one;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.baton.db.RunRecord.DependenciesPassed;
+import io.baton.db.RunRecord.Message;
+import io.baton.db.RunRecord.ProcessFinished;
+import io.baton.db.RunRecord.ProcessStarted;
+import io.baton.db.RunRecord.RunFinished;
+import io.baton.db.RunRecord.RunStarted;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** RunRepository (run read model), run on H2 and on MariaDB by the subclasses. */
+abstract class RunContract {
+  /**
+   * Microseconds survive DATETIME(6). The original TIMESTAMP columns keep whole seconds on
+   * MariaDB (H2 keeps more), so they are compared at seconds.
+   */
+  static final Instant T0 = Instant.parse("2026-06-15T10:30:00.123456Z");
+  static final Instant T0_SECONDS = Instant.parse("2026-06-15T10:30:00Z");
+
+  protected Database db;
+  protected DataSource ds;
+  protected RunRepository runs;
+  protected long chain;
+
+  protected abstract Database openFresh();
+
+  protected abstract void dispose(Database db);
+
+  @BeforeEach
+  void open() {
+    db = openFresh();
+    ds = db.dataSource();
+    runs = new RunRepository(ds);
+    chain = insertChain(ds, "c", 1, "@hourly", 0, "ON", 1, 0);
+  }
+
+  @AfterEach
+  void close() {
+    dispose(db);
+  }
+
+  @Test
+  void aWholeRunIsRecordedInBothModels() {
+    runs.runStarted(7, chain, "SCHEDULE", T0.minusMillis(500), T0, "node-a", 3L);
+    runs.processStarted(7, chain, "DEP", 11, null, 1, T0.plusSeconds(1), 901, "/l/d1", "node-a",
+        3L);
+    runs.processFinished(7, "DEP", 11, 1, T0.plusSeconds(2), 0, "PASSED");
+    runs.dependenciesPassed(7, chain, T0.plusSeconds(2));
+    runs.processStarted(7, chain, "JOB", 21, 1, 1, T0.plusSeconds(3), 902, "/l/j1", "node-a", 3L);
+    runs.processFinished(7, "JOB", 21, 1, T0.plusSeconds(4), 0, "SUCCESS");
+    runs.runFinished(7, chain, T0.plusSeconds(5), "SUCCESS");
+
+    ChainRunRow r = chainRun(7);
+    assertEquals(chain, r.chainId);
+    assertEquals("SCHEDULE", r.trigger);
+    assertEquals(T0.minusMillis(500), r.scheduled);
+    assertEquals(T0, r.start);
+    assertEquals(T0.plusSeconds(2), r.depPass);
+    assertEquals(T0.plusSeconds(5), r.end);
+    assertEquals("SUCCESS", r.status);
+    assertEquals("node-a", r.node);
+    assertEquals(3L, r.epoch);
+
+    assertEquals(2, count(ds, "SELECT COUNT(*) FROM job_run WHERE run_id = 7"));
+    assertEquals("SUCCESS", one(ds, "SELECT status FROM job_run WHERE run_id = 7 AND kind = 'JOB'"));
+    assertEquals(0, count(ds, "SELECT exit_code FROM job_run WHERE run_id = 7 AND kind = 'JOB'"));
+    assertNull(one(ds, "SELECT step_lvl FROM job_run WHERE run_id = 7 AND kind = 'DEP'"));
+    assertEquals("/l/j1", one(ds, "SELECT log_path FROM job_run WHERE ref_id = 21"));
+
+    LastRunRow last = lastRun(chain);
+    assertEquals(T0_SECONDS, last.start);
+    assertEquals(T0_SECONDS.plusSeconds(5), last.end);
+    assertEquals(T0_SECONDS.plusSeconds(2), last.depPass);
+    assertEquals("SUCCESS", last.status);
+    assertEquals(902, last.pid);
+  }
+
+  @Test
+  void runStartedTwiceIsOneRowAndOneLastRunRow() {
+    runs.runStarted(8, chain, "MANUAL", null, T0, "n", null);
+    runs.runStarted(8, chain, "MANUAL", null, T0, "n", null);
+    assertEquals(1, count(ds, "SELECT COUNT(*) FROM chain_run"));
+    assertEquals(1, count(ds, "SELECT COUNT(*) FROM jobchain_lst_run WHERE jobchain_id = ?", chain));
+    LastRunRow last = lastRun(chain);
+    assertEquals("RUNNING...", last.status);
+    assertNull(last.end);
+    assertEquals("RUNNING", chainRun(8).status);
+  }
+
+  @Test
+  void theRowLeftByTheOriginalSchedulerIsReusedNotDuplicated() {
+    exec(ds, "INSERT INTO jobchain_lst_run (jobchain_id, last_run_start, last_run_end, pid, status,"
+        + " dep_pass_ts) VALUES (" + chain + ", '2020-01-01 00:00:00', '2020-01-01 00:01:00',"
+        + " 123, 'SUCCESS', '2020-01-01 00:00:10')");
+    runs.runStarted(9, chain, "SCHEDULE", T0, T0, "n", null);
+    assertEquals(1, count(ds, "SELECT COUNT(*) FROM jobchain_lst_run WHERE jobchain_id = ?", chain));
+    LastRunRow last = lastRun(chain);
+    assertEquals(T0_SECONDS, last.start);
+    assertNull(last.end);
+    assertNull(last.depPass);
+    assertNull(last.pid);
+    assertEquals("RUNNING...", last.status);
+  }
+
+  @Test
+  void anOlderRunNeverOverwritesTheLastRunOfANewerOne() {
+    runs.runStarted(1, chain, "SCHEDULE", T0, T0, "n", null);
+    runs.runStarted(2, chain, "MANUAL", null, T0.plusSeconds(60), "n", null);
+    runs.processStarted(1, chain, "JOB", 5, 1, 1, T0.plusSeconds(61), 4242, "/l", "n", null);
+    runs.runFinished(1, chain, T0.plusSeconds(62), "FAILED");
+    runs.runStarted(1, chain, "SCHEDULE", T0, T0, "n", null); // a late replay
+
+    LastRunRow last = lastRun(chain);
+    assertEquals(T0_SECONDS.plusSeconds(60), last.start);
+    assertEquals("RUNNING...", last.status);
+    assertNull(last.end);
+    assertNull(last.pid);
+    assertEquals("FAILED", chainRun(1).status);
+    assertEquals("RUNNING", chainRun(2).status);
+  }
+
+  @Test
+  void replayingAFinishedRunDoesNotReopenIt() {
+    List<RunRecord> all = List.of(
+        new RunStarted(3, chain, "SCHEDULE", T0, T0, "n", 1L),
+        new DependenciesPassed(3, chain, T0.plusSeconds(1)),
+        new ProcessStarted(3, chain, "JOB", 5, 1, 1, T0.plusSeconds(2), 77, "/l", "n", 1L),
+        new ProcessFinished(3, "JOB", 5, 1, T0.plusSeconds(3), 3, "FAILED"),
+        new Message(3L, "chain " + chain + " run 3 FAILED: job 5 exit 3"),
+        new RunFinished(3, chain, T0.plusSeconds(4), "FAILED"));
+    runs.apply(all);
+    runs.apply(all);
+    runs.apply(all.subList(0, 3));
+
+    assertEquals("FAILED", chainRun(3).status);
+    assertEquals(T0.plusSeconds(4), chainRun(3).end);
+    assertEquals("FAILED", one(ds, "SELECT status FROM job_run WHERE run_id = 3"));
+    assertEquals(1, count(ds, "SELECT COUNT(*) FROM job_run"));
+    assertEquals(1, count(ds, "SELECT COUNT(*) FROM schedulerMessage WHERE run_id = 3"));
+    LastRunRow last = lastRun(chain);
+    assertEquals("FAILED", last.status);
+    assertEquals(T0_SECONDS.plusSeconds(4), last.end);
+    assertEquals(77, last.pid);
+  }
+
+  @Test
+  void dependencyChecksAreOneRowPerCheckAndDoNotTouchThePid() {
+    runs.runStarted(4, chain, "SCHEDULE", T0, T0, "n", null);
+    for (int check = 1; check <= 3; check++) {
+      runs.processStarted(4, chain, "DEP", 9, null, check, T0.plusSeconds(check * 30L), 500 + check,
+          "/l/" + check, "n", null);
+      runs.processFinished(4, "DEP", 9, check, T0.plusSeconds(check * 30L + 1), check == 3 ? 0 : 1,
+          check == 3 ? "PASSED" : "NOT_YET");
+    }
+    assertEquals(3, count(ds, "SELECT COUNT(*) FROM job_run WHERE run_id = 4 AND kind = 'DEP'"));
+    assertNull(lastRun(chain).pid);
+  }
+
+  @Test
+  void longMessagesKeepTheirHeadAndTail() {
+    String head = "chain 1 run 5 FAILED: job 2 exit 1; last lines:\n";
+    String tail = "\nTraceback: the very last line";
+    String msg = head + "x".repeat(20_000) + tail;
+    new MessageRepository(ds).message(5L, msg);
+    runs.message(null, "chain 9: timestr 'every now' does not parse");
+    String stored = (String) one(ds, "SELECT msg FROM schedulerMessage WHERE run_id = 5");
+    assertEquals(MessageRepository.MAX_LENGTH, stored.length());
+    assertEquals(head, stored.substring(0, head.length()));
+    assertEquals(tail, stored.substring(stored.length() - tail.length()));
+    assertEquals(1, count(ds, "SELECT COUNT(*) FROM schedulerMessage WHERE run_id IS NULL"));
+  }
+
+  @Test
+  void nonAsciiMessagesAreStored() {
+    runs.message(6L, "exit 1 — ünïcödé ✓");
+    assertEquals("exit 1 — ünïcödé ✓",
+        one(ds, "SELECT msg FROM schedulerMessage WHERE run_id = 6"));
+  }
+
+  record ChainRunRow(long chainId, String trigger, Instant scheduled, Instant start,
+      Instant depPass, Instant end, String status, String node, Long epoch) {}
+
+  record LastRunRow(Instant start, Instant end, Instant depPass, String status, Integer pid) {}
+
+  static Instant seconds(Instant t) {
+    return t == null ? null : t.truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  ChainRunRow chainRun(long runId) {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT * FROM chain_run WHERE run_id = ?")) {
+      ps.setLong(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new ChainRunRow(rs.getLong("chain_id"), rs.getString("trigger_type"),
+            Jdbc.getUtc(rs, "scheduled_time"), Jdbc.getUtc(rs, "start_time"),
+            Jdbc.getUtc(rs, "dep_pass_ts"), Jdbc.getUtc(rs, "end_time"), rs.getString("status"),
+            rs.getString("node"), rs.getObject("epoch") == null ? null : rs.getLong("epoch"));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  LastRunRow lastRun(long chainId) {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT * FROM jobchain_lst_run WHERE jobchain_id = ?")) {
+      ps.setLong(1, chainId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new LastRunRow(seconds(Jdbc.getTimestamp(rs, "last_run_start")),
+            seconds(Jdbc.getTimestamp(rs, "last_run_end")),
+            seconds(Jdbc.getTimestamp(rs, "dep_pass_ts")),
+            rs.getString("status"), rs.getObject("pid") == null ? null : rs.getInt("pid"));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
