@@ -41,7 +41,9 @@ public final class RunningProcess {
   RunningProcess(Process process, LogFile log, ScheduledExecutorService timer, Duration exitGrace,
       Runnable whenGone) {
     this.process = process;
-    this.startTime = process.info().startInstant().orElseGet(Instant::now);
+    // The JVM's clock, read just after the spawn: the kernel's start instant has only clock-tick
+    // precision, too coarse to order the jobs of consecutive step levels.
+    this.startTime = Instant.now();
     this.log = log;
     this.timer = timer;
     this.exitGrace = exitGrace;

@@ -3,7 +3,6 @@ package io.baton.node;
 import io.baton.config.BatonSettings;
 import io.baton.db.CatalogRepository;
 import io.baton.db.Database;
-import io.baton.db.DemoChains;
 import io.baton.db.RunRepository;
 import io.baton.db.StatusRepository;
 import io.baton.exec.ProcessLauncher;
@@ -50,10 +49,7 @@ public final class Node {
         log.warn("script folder {} does not exist: every chain using it will fail until it is created", scripts);
       }
     }
-    Database db = Database.open(settings);
-    if (db.embedded()) {
-      DemoChains.installIfEmpty(db.dataSource());
-    }
+    Database db = Database.open(settings); // embedded: also offers the demo chains, once
     StatusRepository status = new StatusRepository(db.dataSource());
     long nodeNumber = status.register(settings.nodeName(), ProcessHandle.current().pid(), LogLevel.current());
     ProcessLauncher launcher = new ProcessLauncher(settings.exec(), settings.jobsDir(), settings.dependentDir(),

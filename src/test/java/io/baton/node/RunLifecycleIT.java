@@ -95,7 +95,8 @@ class RunLifecycleIT {
     assertEquals(dep, ((Number) checks.get(0).get("ref_id")).longValue());
     assertEquals(1, ((Number) checks.get(0).get("exit_code")).intValue());
     assertEquals(0, ((Number) checks.get(1).get("exit_code")).intValue());
-    assertTrue(before(checks.get(1).get("end_time"), jobRuns(run).get(0).get("start_time")),
+    Map<String, Object> job = jobRuns(run).stream().filter(j -> "JOB".equals(j.get("kind"))).findFirst().orElseThrow();
+    assertTrue(before(checks.get(1).get("end_time"), job.get("start_time")),
         "the job started after the dependency passed");
   }
 
