@@ -121,7 +121,7 @@ final class TestNode implements AutoCloseable {
   Connection connect() throws SQLException {
     return url != null
         ? DriverManager.getConnection(url, TestDatabases.USER, TestDatabases.PASSWORD)
-        : DriverManager.getConnection(io.baton.db.Database.embeddedUrl(home.resolve("data")), "root", "");
+        : DriverManager.getConnection(io.baton.db.Database.embeddedUrl(home.resolve("data")), "sa", "");
   }
 
   long insert(String sql, Object... args) throws SQLException {
