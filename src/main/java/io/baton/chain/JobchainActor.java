@@ -1,8 +1,6 @@
 package io.baton.chain;
 
 import io.baton.chain.ActiveRun.JobAttempt;
-import io.baton.chain.ChainDefinition.DependencyDefinition;
-import io.baton.chain.ChainDefinition.JobDefinition;
 import io.baton.chain.ChainEvent.DependenciesPassed;
 import io.baton.chain.ChainEvent.DependencyPassed;
 import io.baton.chain.ChainEvent.FireSkipped;
@@ -11,12 +9,12 @@ import io.baton.chain.ChainEvent.JobStarted;
 import io.baton.chain.ChainEvent.RunFinished;
 import io.baton.chain.ChainEvent.RunStarted;
 import io.baton.chain.DependencyActor.Verdict;
+import io.baton.config.BatonSettings;
 import io.baton.exec.ProcessKind;
 import io.baton.schedule.Schedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -64,7 +62,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   public record JobExited(long runId, long jobId, int attempt, Integer exitCode, JobStatus status, String detail)
       implements Command {}
 
-  private record Tick() implements Command {}
+  record Tick() implements Command {}
 
   private record Resume() implements Command {}
 
@@ -72,8 +70,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
 
   private record Finish(long runId, RunStatus status) implements Command {}
 
-  private static final Duration MAX_TIMER = Duration.ofSeconds(60); // re-read the clock at least this often
-  private static final String FIRE_TIMER = "fire";
+  private static final String DEPENDENCY_WINDOW = "dependency-window";
 
   private final ChainContext node;
   private final ActorContext<Command> context;
@@ -81,14 +78,11 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private final long chainId;
   private final RunLog runLog;
   private final Messages messages;
+  private final FireTimer fireTimer;
+  private final RunWorkers workers;
   private ChainDefinition currentDefinition;
-  private Schedule schedule;
-  private boolean defined;
   private boolean removed;
   private ActorRef<Drained> drainedReplyTo;
-  private Instant armedSince;
-  private Instant nextFire;
-  private final Map<Long, ActorRef<StepActor.Command>> jobsInFlight = new HashMap<>();
 
   public static Behavior<Command> create(ChainContext node, ChainDefinition definition, Schedule schedule) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -106,6 +100,8 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     this.chainId = chainId;
     this.runLog = node.runLog();
     this.messages = new Messages(chainId);
+    this.workers = new RunWorkers(node, context, chainId);
+    this.fireTimer = new FireTimer(timers, node.clock(), node.gauges(), chainId);
   }
 
   @Override
@@ -159,21 +155,19 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   // ---- schedule -------------------------------------------------------------------------------
 
   private Effect<ChainEvent, ChainState> define(ChainState state, Define d) {
-    boolean first = !defined;
-    defined = true;
+    boolean first = currentDefinition == null;
     currentDefinition = d.definition();
-    boolean changed = !sameSchedule(schedule, d.schedule());
-    schedule = d.schedule();
-    if (schedule == null || removed || drainedReplyTo != null) {
-      disarm();
+    boolean changed = fireTimer.use(d.schedule());
+    if (fireTimer.schedule() == null || removed || drainedReplyTo != null) {
+      fireTimer.disarm();
       return Effect().none();
     }
     if (first) {
       return catchUp(state);
     }
-    if (changed || nextFire == null) {
-      armedSince = node.clock().instant();
-      arm(state);
+    if (changed || !fireTimer.armed()) {
+      fireTimer.startFrom(node.clock().instant());
+      fireTimer.arm(state.lastFire());
     }
     return Effect().none();
   }
@@ -181,16 +175,14 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   /** Fires that fell while no node ran: one catch-up run for the latest if it is recent enough. */
   private Effect<ChainEvent, ChainState> catchUp(ChainState state) {
     Instant now = node.clock().instant();
-    armedSince = now;
-    Misfires missed = Misfires.between(schedule, state.lastFire(), now);
+    fireTimer.startFrom(now);
+    Misfires missed = Misfires.between(fireTimer.schedule(), state.lastFire(), now);
     if (missed.count() == 0) {
       arm(state);
       return Effect().none();
     }
     boolean recent = Duration.between(missed.latest(), now).compareTo(node.settings().misfireGrace()) <= 0;
-    String text = messages.misfires(missed, recent, node.settings().misfireGrace());
-    context.getLog().warn(text);
-    runLog.message(null, text);
+    report(null, messages.misfires(missed, recent, node.settings().misfireGrace()));
     if (!recent) {
       arm(state);
       return Effect().none();
@@ -199,44 +191,15 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   }
 
   private void arm(ChainState state) {
-    timers.cancel(FIRE_TIMER);
-    Instant from = state.lastFire() != null && state.lastFire().isAfter(armedSince) ? state.lastFire() : armedSince;
-    nextFire = schedule.nextFireAfter(from).orElse(null);
-    node.gauges().armed(chainId, nextFire != null);
-    if (nextFire != null) {
-      startTickTimer();
-    }
-  }
-
-  private void startTickTimer() {
-    Duration wait = Duration.between(node.clock().instant(), nextFire);
-    timers.startSingleTimer(FIRE_TIMER, new Tick(), wait.isNegative() ? Duration.ZERO
-        : wait.compareTo(MAX_TIMER) > 0 ? MAX_TIMER : wait);
-  }
-
-  private void disarm() {
-    timers.cancel(FIRE_TIMER);
-    nextFire = null;
-    node.gauges().armed(chainId, false);
-  }
-
-  private boolean due() {
-    if (nextFire == null || schedule == null) {
-      return false;
-    }
-    if (node.clock().instant().isBefore(nextFire)) {
-      startTickTimer(); // woke early (long wait split, or the clock moved back): wait again
-      return false;
-    }
-    return true;
+    fireTimer.arm(state.lastFire());
   }
 
   private Effect<ChainEvent, ChainState> fireWhenIdle(ChainState state, Tick tick) {
-    return due() ? startRun(Trigger.SCHEDULE, nextFire) : Effect().none();
+    return fireTimer.due().map(fire -> startRun(Trigger.SCHEDULE, fire)).orElseGet(Effect()::none);
   }
 
   private Effect<ChainEvent, ChainState> fireWhileRunning(ChainState state, Tick tick) {
-    return due() ? skip(nextFire) : Effect().none();
+    return fireTimer.due().map(this::skip).orElseGet(Effect()::none);
   }
 
   private Effect<ChainEvent, ChainState> skip(Instant fire) {
@@ -273,54 +236,42 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     }
   }
 
+  /** A run was active when the node stopped: kill its survivors, then re-run its step or end it. */
   private Effect<ChainEvent, ChainState> resume(ChainState state, Resume r) {
     ActiveRun run = state.active();
     List<JobAttempt> interrupted = run.running();
     Survivors.kill(interrupted, context.getLog());
-    boolean fail = node.settings().recovery() == io.baton.config.BatonSettings.Recovery.FAIL;
-    String text = messages.recovery(run, fail);
-    context.getLog().warn(text);
-    runLog.message(run.runId(), text);
+    boolean fail = node.settings().recovery() == BatonSettings.Recovery.FAIL;
+    report(run.runId(), messages.recovery(run, fail));
     Instant now = node.clock().instant();
     List<ChainEvent> events = new ArrayList<>();
-    for (JobAttempt job : interrupted) {
-      events.add(new JobFinished(run.runId(), job.jobId(), job.attempt(), null, JobStatus.INTERRUPTED, now));
-    }
+    interrupted.forEach(job ->
+        events.add(new JobFinished(run.runId(), job.jobId(), job.attempt(), null, JobStatus.INTERRUPTED, now)));
     if (fail) {
       events.add(new RunFinished(run.runId(), RunStatus.INTERRUPTED, now));
-      return Effect().persist(events).thenRun(after -> {
-        recordInterruptedJobs(run, interrupted, now);
-        ended(after, run, RunStatus.INTERRUPTED, now);
-      });
     }
     return Effect().persist(events).thenRun(after -> {
-      recordInterruptedJobs(run, interrupted, now);
-      begin(after.active());
+      interrupted.forEach(job -> runLog.processFinished(run.runId(), ProcessKind.JOB, job.jobId(), job.attempt(), now,
+          null, JobStatus.INTERRUPTED.name()));
+      if (fail) {
+        ended(after, run, RunStatus.INTERRUPTED, now);
+      } else {
+        begin(after.active());
+      }
     });
   }
 
-  private void recordInterruptedJobs(ActiveRun run, List<JobAttempt> jobs, Instant now) {
-    for (JobAttempt job : jobs) {
-      runLog.processFinished(run.runId(), ProcessKind.JOB, job.jobId(), job.attempt(), now, null, "INTERRUPTED");
-    }
+  private void report(Long runId, String text) {
+    context.getLog().warn(text);
+    runLog.message(runId, text);
   }
 
   private void startDependencies(ActiveRun run) {
-    if (drainedReplyTo != null) {
-      return;
-    }
-    double windowMinutes = run.definition().depTimeoutMinutes();
-    for (DependencyDefinition dep : run.definition().dependencies()) {
-      if (!run.passedDependencies().contains(dep.id())) {
-        context.spawn(DependencyActor.create(node, context.getSelf(), new DependencyActor.Assignment(
-            chainId, run.runId(), run.scheduledTime(), dep, windowMinutes > 0)), "dep-" + run.runId() + "-" + dep.id());
+    if (drainedReplyTo == null) {
+      Duration left = workers.startDependencies(run);
+      if (run.definition().depTimeoutMinutes() > 0) {
+        timers.startSingleTimer(DEPENDENCY_WINDOW, new DependencyWindowClosed(run.runId()), left);
       }
-    }
-    if (windowMinutes > 0) {
-      Instant closes = run.startTime().plusMillis(Math.round(windowMinutes * 60_000));
-      Duration left = Duration.between(node.clock().instant(), closes);
-      timers.startSingleTimer("dependency-window", new DependencyWindowClosed(run.runId()),
-          left.isNegative() ? Duration.ZERO : left);
     }
   }
 
@@ -340,7 +291,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
         }
         return Effect().persist(events).thenRun(after -> {
           if (last) {
-            timers.cancel("dependency-window");
+            timers.cancel(DEPENDENCY_WINDOW);
             runLog.dependenciesPassed(run.runId(), chainId, now);
             startLevel(after.active());
           }
@@ -376,17 +327,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       replyIfDrained(run);
       return;
     }
-    for (JobDefinition job : run.jobsOfLevel(level)) {
-      JobAttempt previous = run.attemptOf(job.id()).orElse(null);
-      if (previous != null && previous.status() == JobStatus.SUCCESS) {
-        continue;
-      }
-      int attempt = previous == null ? 1 : previous.attempt() + 1;
-      jobsInFlight.put(job.id(), context.spawn(StepActor.create(node, context.getSelf(), new StepActor.Assignment(
-          chainId, run.runId(), run.scheduledTime(), job, attempt)), "job-" + run.runId() + "-" + job.id() + "-" + attempt));
-    }
-    context.getLog().info("chain {}: run {} step level {} started ({} jobs)", chainId, run.runId(), level,
-        jobsInFlight.size());
+    workers.startLevel(run, level);
   }
 
   private Effect<ChainEvent, ChainState> onJobLaunched(ChainState state, JobLaunched m) {
@@ -404,18 +345,16 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       return Effect().none();
     }
     Instant now = node.clock().instant();
-    jobsInFlight.remove(m.jobId());
+    boolean levelOver = workers.jobEnded(m.jobId());
     node.gauges().jobOutcome(now);
     return Effect().persist(new JobFinished(m.runId(), m.jobId(), m.attempt(), m.exitCode(), m.status(), now))
         .thenRun(after -> {
           runLog.processFinished(m.runId(), ProcessKind.JOB, m.jobId(), m.attempt(), now, m.exitCode(),
               m.status().name());
           if (m.status() != JobStatus.SUCCESS && m.status() != JobStatus.INTERRUPTED) {
-            String text = messages.jobFailed(run, m);
-            context.getLog().warn(text);
-            runLog.message(run.runId(), text);
+            report(run.runId(), messages.jobFailed(run, m));
           }
-          if (jobsInFlight.isEmpty()) {
+          if (levelOver) {
             levelEnded(after.active());
           }
         });
@@ -437,12 +376,10 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   }
 
   private Effect<ChainEvent, ChainState> finish(ActiveRun run, RunStatus status, String failureText) {
-    context.getChildren().forEach(context::stop); // checks still polling; their processes are killed
-    timers.cancel("dependency-window");
-    jobsInFlight.clear();
+    workers.stopAll(); // checks still polling; their processes are killed
+    timers.cancel(DEPENDENCY_WINDOW);
     if (failureText != null) {
-      context.getLog().warn(failureText);
-      runLog.message(run.runId(), failureText);
+      report(run.runId(), failureText);
     }
     Instant now = node.clock().instant();
     return Effect().persist(new RunFinished(run.runId(), status, now))
@@ -460,14 +397,14 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       context.stop(context.getSelf());
     } else if (drainedReplyTo != null) {
       drainedReplyTo.tell(new Drained(chainId));
-    } else if (schedule != null) {
+    } else {
       arm(after);
     }
   }
 
   private Effect<ChainEvent, ChainState> remove(ChainState state, Remove r) {
     removed = true;
-    disarm();
+    fireTimer.disarm();
     if (!state.running()) {
       return Effect().stop();
     }
@@ -476,33 +413,30 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
 
   private Effect<ChainEvent, ChainState> drain(ChainState state, Drain d) {
     drainedReplyTo = d.replyTo();
-    disarm();
+    fireTimer.disarm();
     if (!state.running()) {
       d.replyTo().tell(new Drained(chainId));
       return Effect().none();
     }
     ActiveRun run = state.active();
     if (!run.dependenciesPassed()) {
-      context.getChildren().forEach(context::stop); // a dependency check is simply asked again next start
+      workers.stopDependencyChecks();
     }
     replyIfDrained(run);
     return Effect().none();
   }
 
   private Effect<ChainEvent, ChainState> interrupt(ChainState state, Interrupt i) {
-    jobsInFlight.values().forEach(job -> job.tell(new StepActor.Interrupt()));
+    workers.interruptJobs();
     return Effect().none();
   }
 
   /** A draining run with no job left is recorded INTERRUPTED; the next start resumes it. */
   private void replyIfDrained(ActiveRun run) {
-    if (drainedReplyTo != null && jobsInFlight.isEmpty()) {
+    if (drainedReplyTo != null && workers.noJobRunning()) {
       runLog.runFinished(run.runId(), chainId, node.clock().instant(), RunStatus.INTERRUPTED);
       drainedReplyTo.tell(new Drained(chainId));
     }
   }
 
-  private static boolean sameSchedule(Schedule a, Schedule b) {
-    return a == null ? b == null : b != null && a.text().equals(b.text());
-  }
 }

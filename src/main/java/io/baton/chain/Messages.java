@@ -3,7 +3,6 @@ package io.baton.chain;
 import io.baton.chain.JobchainActor.DependencyChecked;
 import io.baton.chain.JobchainActor.JobExited;
 import java.time.Duration;
-import java.time.Instant;
 
 /** The schedulerMessage texts of one chain: each names chain, run, job or dependency, and status. */
 final class Messages {
@@ -63,9 +62,5 @@ final class Messages {
 
   private static String tail(String output) {
     return output == null || output.isBlank() ? "" : "\n--- last output ---\n" + output.strip();
-  }
-
-  static String at(Instant t) {
-    return String.valueOf(t);
   }
 }

@@ -1,0 +1,94 @@
+package io.baton.chain;
+
+import io.baton.node.NodeGauges;
+import io.baton.schedule.Schedule;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * When a chain fires next. The next fire is computed after the later of the chain's last handled
+ * fire and the moment it became fireable, so switching a chain ON never replays old fires. No
+ * timer waits more than 60 s: a wall-clock jump is noticed within a minute, not lost or doubled.
+ */
+final class FireTimer {
+  private static final Duration MAX_WAIT = Duration.ofSeconds(60);
+  private static final String KEY = "fire";
+
+  private final TimerScheduler<JobchainActor.Command> timers;
+  private final Clock clock;
+  private final NodeGauges gauges;
+  private final long chainId;
+  private Schedule schedule;
+  private Instant armedSince;
+  private Instant nextFire;
+
+  FireTimer(TimerScheduler<JobchainActor.Command> timers, Clock clock, NodeGauges gauges, long chainId) {
+    this.timers = timers;
+    this.clock = clock;
+    this.gauges = gauges;
+    this.chainId = chainId;
+  }
+
+  /** Takes the Catalog's schedule (null: do not fire); true when it differs from the one held. */
+  boolean use(Schedule next) {
+    boolean changed = schedule == null ? next != null : next == null || !schedule.text().equals(next.text());
+    schedule = next;
+    if (schedule == null) {
+      disarm();
+    }
+    return changed;
+  }
+
+  Schedule schedule() {
+    return schedule;
+  }
+
+  boolean armed() {
+    return nextFire != null;
+  }
+
+  /** Fires before this instant are not this timer's business (they are misfires, or the chain was OFF). */
+  void startFrom(Instant since) {
+    armedSince = since;
+  }
+
+  void arm(Instant lastFire) {
+    timers.cancel(KEY);
+    if (schedule == null) {
+      return;
+    }
+    Instant from = lastFire != null && lastFire.isAfter(armedSince) ? lastFire : armedSince;
+    nextFire = schedule.nextFireAfter(from).orElse(null);
+    gauges.armed(chainId, nextFire != null);
+    if (nextFire != null) {
+      waitForNextFire();
+    }
+  }
+
+  void disarm() {
+    timers.cancel(KEY);
+    nextFire = null;
+    gauges.armed(chainId, false);
+  }
+
+  /** On a tick: the fire that is due now, or empty after waiting again (woke early or clock moved back). */
+  Optional<Instant> due() {
+    if (nextFire == null) {
+      return Optional.empty();
+    }
+    if (clock.instant().isBefore(nextFire)) {
+      waitForNextFire();
+      return Optional.empty();
+    }
+    return Optional.of(nextFire);
+  }
+
+  private void waitForNextFire() {
+    Duration wait = Duration.between(clock.instant(), nextFire);
+    timers.startSingleTimer(KEY, new JobchainActor.Tick(),
+        wait.isNegative() ? Duration.ZERO : wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
+  }
+}

@@ -1,0 +1,86 @@
+package io.baton.chain;
+
+import io.baton.chain.ActiveRun.JobAttempt;
+import io.baton.chain.ChainDefinition.DependencyDefinition;
+import io.baton.chain.ChainDefinition.JobDefinition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+
+/**
+ * The child actors of the run in progress: its dependency checks, then the jobs of its current
+ * step level. The chain actor decides; this class spawns, counts and stops.
+ */
+final class RunWorkers {
+  private final ChainContext node;
+  private final ActorContext<JobchainActor.Command> context;
+  private final long chainId;
+  private final Map<Long, ActorRef<StepActor.Command>> jobs = new HashMap<>();
+
+  RunWorkers(ChainContext node, ActorContext<JobchainActor.Command> context, long chainId) {
+    this.node = node;
+    this.context = context;
+    this.chainId = chainId;
+  }
+
+  /** Starts a check for every dependency not yet passed; the time left in the dep_ot window. */
+  Duration startDependencies(ActiveRun run) {
+    double windowMinutes = run.definition().depTimeoutMinutes();
+    for (DependencyDefinition dep : run.definition().dependencies()) {
+      if (!run.passedDependencies().contains(dep.id())) {
+        context.spawn(DependencyActor.create(node, context.getSelf(), new DependencyActor.Assignment(
+            chainId, run.runId(), run.scheduledTime(), dep, windowMinutes > 0)), "dep-" + run.runId() + "-" + dep.id());
+      }
+    }
+    Instant closes = run.startTime().plusMillis(Math.round(windowMinutes * 60_000));
+    Duration left = Duration.between(node.clock().instant(), closes);
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  /** Starts every job of {@code level} that has not succeeded yet in this run. */
+  void startLevel(ActiveRun run, int level) {
+    for (JobDefinition job : run.jobsOfLevel(level)) {
+      JobAttempt previous = run.attemptOf(job.id()).orElse(null);
+      if (previous != null && previous.status() == JobStatus.SUCCESS) {
+        continue;
+      }
+      int attempt = previous == null ? 1 : previous.attempt() + 1;
+      jobs.put(job.id(), context.spawn(StepActor.create(node, context.getSelf(), new StepActor.Assignment(
+          chainId, run.runId(), run.scheduledTime(), job, attempt)), "job-" + run.runId() + "-" + job.id() + "-" + attempt));
+    }
+    context.getLog().info("chain {}: run {} step level {} started ({} jobs)", chainId, run.runId(), level, jobs.size());
+  }
+
+  /** A job reported its end; true when none of the level is left. */
+  boolean jobEnded(long jobId) {
+    jobs.remove(jobId);
+    return jobs.isEmpty();
+  }
+
+  boolean noJobRunning() {
+    return jobs.isEmpty();
+  }
+
+  /** Shutdown grace is over: every job still running is stopped and reports INTERRUPTED. */
+  void interruptJobs() {
+    jobs.values().forEach(job -> job.tell(new StepActor.Interrupt()));
+  }
+
+  /** The run ended (or waits for the next start): stop whatever still polls or runs. */
+  void stopAll() {
+    context.getChildren().forEach(context::stop);
+    jobs.clear();
+  }
+
+  /** Dependency checks are simply asked again at the next start; jobs are let finish. */
+  void stopDependencyChecks() {
+    context.getChildren().forEach(child -> {
+      if (child.path().name().startsWith("dep-")) {
+        context.stop(child);
+      }
+    });
+  }
+}
