@@ -51,10 +51,11 @@ public final class DependencyActor {
   private boolean timedOut;
 
   public static Behavior<Command> create(ChainContext node, ActorRef<JobchainActor.Command> chain, Assignment work) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> {
+    return Behaviors.withMdc(Command.class, LogIds.of(work.chainId(), work.runId()),
+        Behaviors.setup(ctx -> Behaviors.withTimers(t -> {
       ctx.getSelf().tell(new Check());
       return new DependencyActor(node, ctx, t, chain, work).behavior();
-    }));
+    })));
   }
 
   private DependencyActor(ChainContext node, ActorContext<Command> context, TimerScheduler<Command> timers,

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -80,6 +79,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private final Messages messages;
   private final FireTimer fireTimer;
   private final RunWorkers workers;
+  private final LogIds log;
   private ChainDefinition currentDefinition;
   private boolean removed;
   private ActorRef<Drained> drainedReplyTo;
@@ -87,8 +87,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   public static Behavior<Command> create(ChainContext node, ChainDefinition definition, Schedule schedule) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ctx.getSelf().tell(new Define(definition, schedule));
-      return Behaviors.withMdc(Command.class, Map.of("chain", "chain " + definition.id() + " "),
-          new JobchainActor(node, ctx, timers, definition.id()));
+      return new JobchainActor(node, ctx, timers, definition.id());
     }));
   }
 
@@ -100,7 +99,8 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     this.chainId = chainId;
     this.runLog = node.runLog();
     this.messages = new Messages(chainId);
-    this.workers = new RunWorkers(node, context, chainId);
+    this.log = new LogIds(context.getLog(), chainId);
+    this.workers = new RunWorkers(node, context, chainId, log);
     this.fireTimer = new FireTimer(timers, node.clock(), node.gauges(), chainId);
   }
 
@@ -203,7 +203,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   }
 
   private Effect<ChainEvent, ChainState> skip(Instant fire) {
-    context.getLog().info("chain {}: fire of {} skipped, a run is still active", chainId, fire);
+    log.info("chain {}: fire of {} skipped, a run is still active", chainId, fire);
     return Effect().persist(new FireSkipped(fire)).thenRun(this::arm);
   }
 
@@ -218,7 +218,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     if (definition.dependencies().isEmpty()) {
       events.add(new DependenciesPassed(runId, now));
     }
-    context.getLog().info("chain {}: run {} starts ({} of {})", chainId, runId, trigger, scheduled);
+    log.info("chain {}: run {} starts ({} of {})", chainId, runId, trigger, scheduled);
     return Effect().persist(events).thenRun(state -> {
       arm(state);
       begin(state.active());
@@ -227,6 +227,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
 
   /** Side effects of a run that is (again) under way: record it and start what comes next. */
   private void begin(ActiveRun run) {
+    log.run(run.runId());
     runLog.runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), run.startTime());
     if (run.dependenciesPassed()) {
       runLog.dependenciesPassed(run.runId(), chainId, run.dependenciesPassedAt());
@@ -240,7 +241,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private Effect<ChainEvent, ChainState> resume(ChainState state, Resume r) {
     ActiveRun run = state.active();
     List<JobAttempt> interrupted = run.running();
-    Survivors.kill(interrupted, context.getLog());
+    Survivors.kill(interrupted, log.logger());
     boolean fail = node.settings().recovery() == BatonSettings.Recovery.FAIL;
     report(run.runId(), messages.recovery(run, fail));
     Instant now = node.clock().instant();
@@ -262,7 +263,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   }
 
   private void report(Long runId, String text) {
-    context.getLog().warn(text);
+    log.warn(text);
     runLog.message(runId, text);
   }
 
@@ -388,12 +389,13 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
 
   private void ended(ChainState after, ActiveRun run, RunStatus status, Instant end) {
     runLog.runFinished(run.runId(), chainId, end, status);
-    context.getLog().info("chain {}: run {} ended {}", chainId, run.runId(), status);
+    log.info("chain {}: run {} ended {}", chainId, run.runId(), status);
+    log.run(null);
     if (!run.skippedFires().isEmpty()) {
       runLog.message(run.runId(), messages.skipped(run));
     }
     if (removed) {
-      context.getLog().info("chain {} was deleted; its actor stops", chainId);
+      log.info("chain {} was deleted; its actor stops", chainId);
       context.stop(context.getSelf());
     } else if (drainedReplyTo != null) {
       drainedReplyTo.tell(new Drained(chainId));

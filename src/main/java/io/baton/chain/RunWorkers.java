@@ -18,10 +18,12 @@ final class RunWorkers {
   private final ChainContext node;
   private final ActorContext<JobchainActor.Command> context;
   private final long chainId;
+  private final LogIds log;
   private final Map<Long, ActorRef<StepActor.Command>> jobs = new HashMap<>();
 
-  RunWorkers(ChainContext node, ActorContext<JobchainActor.Command> context, long chainId) {
+  RunWorkers(ChainContext node, ActorContext<JobchainActor.Command> context, long chainId, LogIds log) {
     this.node = node;
+    this.log = log;
     this.context = context;
     this.chainId = chainId;
   }
@@ -51,7 +53,7 @@ final class RunWorkers {
       jobs.put(job.id(), context.spawn(StepActor.create(node, context.getSelf(), new StepActor.Assignment(
           chainId, run.runId(), run.scheduledTime(), job, attempt)), "job-" + run.runId() + "-" + job.id() + "-" + attempt));
     }
-    context.getLog().info("chain {}: run {} step level {} started ({} jobs)", chainId, run.runId(), level, jobs.size());
+    log.info("chain {}: run {} step level {} started ({} jobs)", chainId, run.runId(), level, jobs.size());
   }
 
   /** A job reported its end; true when none of the level is left. */

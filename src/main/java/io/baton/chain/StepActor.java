@@ -45,7 +45,8 @@ public final class StepActor {
 
   public static Behavior<Command> create(
       ChainContext node, ActorRef<JobchainActor.Command> chain, Assignment work) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new StepActor(node, ctx, t, chain, work).launch()));
+    return Behaviors.withMdc(Command.class, LogIds.of(work.chainId(), work.runId()),
+        Behaviors.setup(ctx -> Behaviors.withTimers(t -> new StepActor(node, ctx, t, chain, work).launch())));
   }
 
   private StepActor(ChainContext node, ActorContext<Command> context, TimerScheduler<Command> timers,

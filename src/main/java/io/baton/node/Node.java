@@ -67,6 +67,7 @@ public final class Node {
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-resources", () -> {
       launcher.close();
       blocking.shutdown();
+      log.info("node {} stopped", settings.nodeName());
       return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
     });
     system.getWhenTerminated().thenRun(db::close);
