@@ -13,12 +13,17 @@ import java.time.Instant;
 
 /**
  * Everything a chain must remember across restarts: the last fire it handled (run or skipped),
- * so no fire is handled twice, and the run in progress, if any.
+ * so no fire is handled twice, the run in progress, if any, and how the last run ended (written
+ * again after a restart, in case the node died before the database learnt it).
  */
-public record ChainState(Instant lastFire, ActiveRun active) implements JsonSerializable {
+public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun) implements JsonSerializable {
+
+  /** The last run that ended, as chain_run must show it. */
+  public record EndedRun(long runId, Trigger trigger, Instant scheduledTime, Instant startTime,
+      Instant dependenciesPassedAt, Instant endTime, RunStatus status) {}
 
   public static ChainState empty() {
-    return new ChainState(null, null);
+    return new ChainState(null, null, null);
   }
 
   public boolean running() {
@@ -28,20 +33,21 @@ public record ChainState(Instant lastFire, ActiveRun active) implements JsonSeri
   public ChainState apply(ChainEvent event) {
     // Java 17 has no pattern switch; this chain of instanceof covers every ChainEvent.
     if (event instanceof RunStarted e) {
-      return new ChainState(later(e.scheduledTime()), ActiveRun.started(e));
+      return new ChainState(later(e.scheduledTime()), ActiveRun.started(e), lastRun);
     } else if (event instanceof FireSkipped e) {
-      return new ChainState(later(e.scheduledTime()), withActive(a -> a.withSkipped(e.scheduledTime())));
+      return new ChainState(later(e.scheduledTime()), withActive(a -> a.withSkipped(e.scheduledTime())), lastRun);
     } else if (event instanceof DependencyPassed e) {
-      return new ChainState(lastFire, withActive(a -> a.withDependencyPassed(e.dependencyId())));
+      return new ChainState(lastFire, withActive(a -> a.withDependencyPassed(e.dependencyId())), lastRun);
     } else if (event instanceof DependenciesPassed e) {
-      return new ChainState(lastFire, withActive(a -> a.withDependenciesPassed(e.at())));
+      return new ChainState(lastFire, withActive(a -> a.withDependenciesPassed(e.at())), lastRun);
     } else if (event instanceof JobStarted e) {
       return new ChainState(lastFire, withActive(a -> a.withAttempt(new JobAttempt(
-          e.jobId(), e.stepLevel(), e.attempt(), e.pid(), e.startTime(), e.logPath(), null))));
+          e.jobId(), e.stepLevel(), e.attempt(), e.pid(), e.startTime(), e.logPath(), null))), lastRun);
     } else if (event instanceof JobFinished e) {
-      return new ChainState(lastFire, withActive(a -> finish(a, e)));
-    } else if (event instanceof RunFinished) {
-      return new ChainState(lastFire, null);
+      return new ChainState(lastFire, withActive(a -> finish(a, e)), lastRun);
+    } else if (event instanceof RunFinished e) {
+      return new ChainState(lastFire, null, active == null ? lastRun : new EndedRun(active.runId(), active.trigger(),
+          active.scheduledTime(), active.startTime(), active.dependenciesPassedAt(), e.endTime(), e.status()));
     }
     throw new IllegalArgumentException("unknown chain event " + event);
   }

@@ -118,6 +118,9 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   public SignalHandler<ChainState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
+          if (state.lastRun() != null) {
+            runLog.rewrite(chainId, state.lastRun());
+          }
           if (state.running()) {
             context.getSelf().tell(new Resume());
           }
@@ -244,6 +247,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     Survivors.kill(interrupted, log.logger());
     boolean fail = node.settings().recovery() == BatonSettings.Recovery.FAIL;
     report(run.runId(), messages.recovery(run, fail));
+    runLog.rewriteJobs(chainId, run);
     Instant now = node.clock().instant();
     List<ChainEvent> events = new ArrayList<>();
     interrupted.forEach(job ->

@@ -45,6 +45,25 @@ public final class RunLog {
     write(new RunRecord.Message(runId, text));
   }
 
+  /** After a restart: the last ended run once more, in case the node died before it was written. */
+  void rewrite(long chainId, ChainState.EndedRun run) {
+    runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), run.startTime());
+    if (run.dependenciesPassedAt() != null) {
+      dependenciesPassed(run.runId(), chainId, run.dependenciesPassedAt());
+    }
+    runFinished(run.runId(), chainId, run.endTime(), run.status());
+  }
+
+  /** After a restart: the jobs of the resumed run that the journal knows of. */
+  void rewriteJobs(long chainId, ActiveRun run) {
+    for (ActiveRun.JobAttempt job : run.attempts()) {
+      if (job.startTime() != null && job.logPath() != null) {
+        processStarted(run.runId(), chainId, ProcessKind.JOB, job.jobId(), job.stepLevel(), job.attempt(),
+            job.startTime(), job.pid(), job.logPath());
+      }
+    }
+  }
+
   private void write(RunRecord record) {
     receiver.tell(new Receiver.Write(record));
   }

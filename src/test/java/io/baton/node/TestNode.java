@@ -71,12 +71,20 @@ final class TestNode implements AutoCloseable {
     return this;
   }
 
+  Map<String, Object> overrides() {
+    return Map.copyOf(overrides);
+  }
+
   BatonSettings settings() {
     return BatonSettings.from(ConfigFactory.parseMap(overrides).withFallback(ConfigLoader.load(null, Map.of())));
   }
 
   TestNode start() {
-    node = Node.start(settings());
+    return start(java.time.Clock.systemUTC());
+  }
+
+  TestNode start(java.time.Clock clock) {
+    node = Node.start(settings(), clock);
     return this;
   }
 

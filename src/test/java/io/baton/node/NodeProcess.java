@@ -1,0 +1,65 @@
+package io.baton.node;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A node in a JVM of its own, started from the packaged jar, so a test can kill it with SIGKILL. */
+final class NodeProcess {
+  private final Process process;
+  private final Path output;
+
+  private NodeProcess(Process process, Path output) {
+    this.process = process;
+    this.output = output;
+  }
+
+  /** Starts {@code java -jar target/baton.jar start} with the test node's settings as -D options. */
+  static NodeProcess start(TestNode node, Map<String, Object> extra, String name) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+    node.overrides().forEach((k, v) -> command.add("-D" + k + "=" + v));
+    extra.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.addAll(List.of("-jar", Path.of("target", "baton.jar").toAbsolutePath().toString(), "start"));
+    Path output = node.home.resolve(name + ".log");
+    ProcessBuilder pb = new ProcessBuilder(command).directory(node.home.toFile())
+        .redirectErrorStream(true).redirectOutput(output.toFile());
+    pb.environment().remove("BATON_DB_URL");
+    NodeProcess started = new NodeProcess(pb.start(), output);
+    await().atMost(Duration.ofSeconds(60)).until(() -> started.log().contains("started (site") || !started.alive());
+    if (!started.alive()) {
+      throw new IllegalStateException("node did not start:\n" + started.log());
+    }
+    return started;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** kill -9: no shutdown hook, nothing flushed. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** SIGTERM, and wait for the node to stop. */
+  int terminate() throws InterruptedException {
+    process.destroy();
+    return process.waitFor();
+  }
+
+  String log() throws IOException {
+    return Files.exists(output) ? Files.readString(output) : "";
+  }
+}
