@@ -24,6 +24,7 @@ public record BatonSettings(
     ExecSettings exec,
     Recovery recovery,
     Duration misfireGrace,
+    Duration historyRetention,
     Duration shutdownGrace) {
 
   public enum Site { MAIN, BKP }

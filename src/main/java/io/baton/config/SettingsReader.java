@@ -39,6 +39,7 @@ final class SettingsReader {
               c.getBytes("exec.log-cap")),
           oneOf(c, "recovery", Recovery.class),
           positive(c, "misfire-grace"),
+          positive(c, "history-retention"),
           positive(c, "shutdown-grace"));
     } catch (ConfigException e) {
       throw new ConfigurationException("configuration: " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package io.baton.node;
 import io.baton.config.BatonSettings;
 import io.baton.db.CatalogRepository;
 import io.baton.db.Database;
+import io.baton.db.HistoryRepository;
 import io.baton.db.RunRepository;
 import io.baton.db.StatusRepository;
 import io.baton.exec.ProcessLauncher;
@@ -56,7 +57,7 @@ public final class Node {
         settings.logsDir());
     ExecutorService blocking = Executors.newFixedThreadPool(8, daemon("baton-blocking"));
     NodeServices services = new NodeServices(settings, clock, new CatalogRepository(db.dataSource()),
-        new RunRepository(db.dataSource()), status, launcher, new NodeGauges(), new RunIds(nodeNumber, clock), blocking);
+        new RunRepository(db.dataSource()), new HistoryRepository(db.dataSource()), status, launcher, new NodeGauges(), new RunIds(nodeNumber, clock), blocking);
     ActorSystem<SchedulerGuardian.Command> system =
         ActorSystem.create(SchedulerGuardian.create(services), "baton", PekkoConfig.of(db, settings));
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);

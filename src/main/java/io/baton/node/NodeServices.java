@@ -2,6 +2,7 @@ package io.baton.node;
 
 import io.baton.config.BatonSettings;
 import io.baton.db.CatalogRepository;
+import io.baton.db.HistoryRepository;
 import io.baton.db.RunRepository;
 import io.baton.db.StatusRepository;
 import io.baton.exec.ProcessLauncher;
@@ -14,6 +15,7 @@ public record NodeServices(
     Clock clock,
     CatalogRepository catalog,
     RunRepository runs,
+    HistoryRepository history,
     StatusRepository status,
     ProcessLauncher launcher,
     NodeGauges gauges,

@@ -86,6 +86,8 @@ public final class SchedulerGuardian {
   }
 
   private Behavior<Command> onElected(Leading m) {
+    context.spawn(HistoryPruner.create(services.history(), services.settings().historyRetention(), services.clock(),
+        services.blocking()), "history-pruner");
     chainContext = new ChainContext(services.settings(), services.clock(), services.launcher(), services.blocking(),
         receiver, services.runIds(), services.gauges(), m.elected().epoch());
     catalog = context.spawn(Catalog.create(services.settings(), services.catalog(),
