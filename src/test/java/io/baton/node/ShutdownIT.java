@@ -38,6 +38,30 @@ class ShutdownIT {
   }
 
   @Test
+  void theNextStartResumesTheInterruptedRun() throws Exception {
+    try (TestNode node = TestNode.onMariaDb(home).with("baton.shutdown-grace", "1s").start()) {
+      node.script("jobs", "long_first_time.sh", "if [ \"$BATON_ATTEMPT\" = 1 ]; then sleep 600; fi");
+      long chain = node.chain("resumed", 1, "@every 1h", 0);
+      long job = node.job(chain, "long_first_time.sh", 1, "1h");
+      node.update("UPDATE jobchain_table SET timestr = '@every 1s' WHERE id = ?", chain);
+      await().atMost(Duration.ofSeconds(20)).until(() ->
+          node.rows("SELECT pid FROM job_run WHERE chain_id = ? AND kind = 'JOB'", chain).size() == 1);
+      node.update("UPDATE jobchain_table SET timestr = '@every 1h' WHERE id = ?", chain);
+      node.stop();
+      assertEquals("INTERRUPTED", node.runs(chain).get(0).get("status"));
+
+      node.start();
+
+      Map<String, Object> run = node.awaitRuns(chain, runs -> "SUCCESS".equals(runs.get(0).get("status"))).get(0);
+      assertEquals(1, node.runs(chain).size(), "the same run went on; no new one");
+      assertEquals(List.of(Map.of("attempt", 1, "status", "INTERRUPTED"), Map.of("attempt", 2, "status", "SUCCESS")),
+          node.rows("SELECT attempt, status FROM job_run WHERE ref_id = ? ORDER BY attempt", job));
+      assertEquals(1, node.rows("SELECT msg FROM schedulerMessage WHERE run_id = ? AND msg LIKE '%RECOVERY%'",
+          run.get("run_id")).size());
+    }
+  }
+
+  @Test
   void aJobThatEndsWithinTheGraceIsRecordedNormally() throws Exception {
     try (TestNode node = TestNode.onMariaDb(home).with("baton.shutdown-grace", "20s").start()) {
       long chain = node.chain("short job", 1, "@every 1s", 0);
