@@ -19,8 +19,8 @@ public final class DatabaseOutage {
   public void started(Throwable error, int waiting) {
     if (since == 0) {
       since = System.nanoTime();
-      log.error("database unreachable while {}: {}; {} record(s) wait and are retried until it returns",
-          doing, rootMessage(error), waiting);
+      log.error("database unreachable while {}: {}; {}", doing, rootMessage(error),
+          waiting > 0 ? waiting + " record(s) wait and are written when it returns" : "trying again until it returns");
     }
   }
 

@@ -120,6 +120,26 @@ class CrashRecoveryIT {
     assertEquals("SUCCESS", level2Rows.get(level2Rows.size() - 1).get("status"), level2Rows.toString());
   }
 
+  @Test
+  void aChainFiringEverySecondThroughTwoKillsRunsNoFireTwice() throws Exception {
+    node = NodeProcess.start(db, Map.of(), "first");
+    long chain = db.chain("every second", 1, "@every 1s", 0);
+    db.job(chain, "ok.sh", 1, "30");
+    for (String next : List.of("second", "third")) {
+      int before = db.runs(chain).size();
+      db.awaitRuns(chain, runs -> runs.size() >= before + 3);
+      node.kill();
+      node = NodeProcess.start(db, Map.of(), next);
+    }
+    int beforeLast = db.runs(chain).size();
+    List<Map<String, Object>> runs = db.awaitRuns(chain, r -> r.size() >= beforeLast + 3);
+    // each restart catches up at most once (none when the fire fell during a run it resumed)
+    assertTrue(runs.stream().filter(r -> "MISFIRE".equals(r.get("trigger_type"))).count() <= 2, runs.toString());
+    MisfireIT.assertNoFireTwice(db, chain);
+    await().atMost(Duration.ofSeconds(10)).until(() -> db.rows(
+        "SELECT * FROM chain_run WHERE chain_id = ? AND end_time IS NULL", chain).size() <= 1);
+  }
+
   // ---- helpers -----------------------------------------------------------------------------------
 
   /** A chain that fires exactly once, three seconds from now (Quartz cron with a year). */

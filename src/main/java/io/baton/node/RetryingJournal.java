@@ -1,0 +1,79 @@
+package io.baton.node;
+
+import com.typesafe.config.Config;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.persistence.AtomicWrite;
+import org.apache.pekko.persistence.jdbc.journal.JdbcAsyncWriteJournal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.immutable.Seq;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.FutureConverters;
+import scala.runtime.BoxedUnit;
+import scala.util.Success;
+import scala.util.Try;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The JDBC journal, made patient: a write that fails because the database cannot be reached is
+ * tried again with backoff until it succeeds, instead of failing the chain actor (which would stop
+ * it and the jobs it watches). A chain simply waits, its commands stashed, while the database is
+ * away; its processes go on running.
+ */
+public final class RetryingJournal extends JdbcAsyncWriteJournal {
+  private static final Logger log = LoggerFactory.getLogger(RetryingJournal.class);
+  private static final Duration FIRST_RETRY = Duration.ofMillis(250);
+  private static final Duration LAST_RETRY = Duration.ofSeconds(5);
+  private final DatabaseOutage outage = new DatabaseOutage(log, "writing chain events");
+
+  public RetryingJournal(Config config) {
+    super(config);
+  }
+
+  @Override
+  public Future<Seq<Try<BoxedUnit>>> asyncWriteMessages(Seq<AtomicWrite> messages) {
+    return FutureConverters.asScala(write(messages, FIRST_RETRY, false));
+  }
+
+  private CompletionStage<Seq<Try<BoxedUnit>>> write(Seq<AtomicWrite> messages, Duration retryIn, boolean retried) {
+    return FutureConverters.asJava(super.asyncWriteMessages(messages))
+        .thenApply(result -> {
+          outage.ended();
+          return result;
+        })
+        .exceptionallyCompose(error -> {
+          if (retried && duplicateKey(error)) {
+            // the previous attempt was committed but its answer was lost with the connection
+            outage.ended();
+            return CompletableFuture.completedFuture(allWritten(messages.size()));
+          }
+          if (!DatabaseOutage.isConnectionProblem(error)) {
+            return CompletableFuture.failedFuture(error);
+          }
+          outage.started(error, messages.size());
+          Duration next = retryIn.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retryIn.multipliedBy(2);
+          return CompletableFuture.supplyAsync(() -> null,
+                  CompletableFuture.delayedExecutor(retryIn.toMillis(), TimeUnit.MILLISECONDS))
+              .thenCompose(ignored -> write(messages, next, true));
+        });
+  }
+
+  private static Seq<Try<BoxedUnit>> allWritten(int count) {
+    Try<BoxedUnit> ok = new Success<>(BoxedUnit.UNIT);
+    return CollectionConverters.asScala(Collections.nCopies(count, ok)).toList();
+  }
+
+  private static boolean duplicateKey(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && "23000".equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
