@@ -2,6 +2,7 @@ package io.baton.chain;
 
 import io.baton.config.BatonSettings;
 import io.baton.exec.ProcessLauncher;
+import io.baton.node.LeaseGuard;
 import io.baton.node.NodeGauges;
 import io.baton.node.Receiver;
 import io.baton.node.RunIds;
@@ -9,7 +10,10 @@ import java.time.Clock;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 
-/** What every chain actor of a node shares: settings, clock, process launcher and the writer. */
+/**
+ * What every chain actor of a node shares: settings, clock, process launcher, the writer, and the
+ * lease guard that says whether this node may act as leader right now.
+ */
 public record ChainContext(
     BatonSettings settings,
     Clock clock,
@@ -18,9 +22,14 @@ public record ChainContext(
     ActorRef<Receiver.Command> receiver,
     RunIds runIds,
     NodeGauges gauges,
-    long epoch) {
+    LeaseGuard guard) {
 
   public RunLog runLog() {
-    return new RunLog(receiver, settings.nodeName(), epoch);
+    return new RunLog(receiver, settings.nodeName(), guard);
+  }
+
+  /** The leader epoch new runs and job starts are recorded under. */
+  public long epoch() {
+    return guard.epoch();
   }
 }

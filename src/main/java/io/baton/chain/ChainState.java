@@ -20,7 +20,7 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun) i
 
   /** The last run that ended, as chain_run must show it. */
   public record EndedRun(long runId, Trigger trigger, Instant scheduledTime, Instant startTime,
-      Instant dependenciesPassedAt, Instant endTime, RunStatus status) {}
+      Instant dependenciesPassedAt, Instant endTime, RunStatus status, Long epoch) {}
 
   public static ChainState empty() {
     return new ChainState(null, null, null);
@@ -47,7 +47,8 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun) i
       return new ChainState(lastFire, withActive(a -> finish(a, e)), lastRun);
     } else if (event instanceof RunFinished e) {
       return new ChainState(lastFire, null, active == null ? lastRun : new EndedRun(active.runId(), active.trigger(),
-          active.scheduledTime(), active.startTime(), active.dependenciesPassedAt(), e.endTime(), e.status()));
+          active.scheduledTime(), active.startTime(), active.dependenciesPassedAt(), e.endTime(), e.status(),
+          active.epoch()));
     }
     throw new IllegalArgumentException("unknown chain event " + event);
   }

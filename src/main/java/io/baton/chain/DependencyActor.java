@@ -72,7 +72,7 @@ public final class DependencyActor {
     return Behaviors.receive(Command.class)
         .onMessage(Check.class, m -> check())
         .onMessage(Launched.class, this::onLaunched)
-        .onMessage(LaunchFailed.class, m -> verdict(m.refused() ? Verdict.REFUSED : Verdict.ERROR, null, m.reason()))
+        .onMessage(LaunchFailed.class, this::onLaunchFailed)
         .onMessage(TimedOut.class, m -> onTimedOut())
         .onMessage(Exited.class, this::onExited)
         .onSignal(PostStop.class, s -> onPostStop())
@@ -80,14 +80,27 @@ public final class DependencyActor {
   }
 
   private Behavior<Command> check() {
+    if (!node.guard().leading()) {
+      timers.startSingleTimer(new Check(), StepActor.Launch.NOT_LEADING_RETRY); // fenced: ask once renewed
+      return Behaviors.same();
+    }
     checks++;
     DependencyDefinition dep = work.dependency();
     ProcessRequest request = new ProcessRequest(ProcessKind.DEP, work.chainId(), work.runId(), dep.id(), null,
         checks, work.scheduledTime(), dep.env(), dep.command());
     context.pipeToSelf(
-        CompletableFuture.supplyAsync(() -> StepActor.Launch.start(node.launcher(), request), node.blocking()),
+        CompletableFuture.supplyAsync(() -> StepActor.Launch.start(node, request), node.blocking()),
         (started, error) -> started != null ? new Launched(started) : StepActor.Launch.failure(error, LaunchFailed::new));
     return Behaviors.same();
+  }
+
+  private Behavior<Command> onLaunchFailed(LaunchFailed m) {
+    if (!node.guard().leading()) {
+      checks--;
+      timers.startSingleTimer(new Check(), StepActor.Launch.NOT_LEADING_RETRY);
+      return Behaviors.same();
+    }
+    return verdict(m.refused() ? Verdict.REFUSED : Verdict.ERROR, null, m.reason());
   }
 
   private Behavior<Command> onLaunched(Launched m) {

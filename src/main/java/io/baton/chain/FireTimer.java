@@ -86,6 +86,11 @@ final class FireTimer {
     return Optional.of(nextFire);
   }
 
+  /** The fire is due but this node may not act now (lease being renewed): look again shortly. */
+  void retrySoon() {
+    timers.startSingleTimer(KEY, new JobchainActor.Tick(), Duration.ofMillis(250));
+  }
+
   private void waitForNextFire() {
     Duration wait = Duration.between(clock.instant(), nextFire);
     timers.startSingleTimer(KEY, new JobchainActor.Tick(),

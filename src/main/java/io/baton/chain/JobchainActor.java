@@ -198,10 +198,18 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   }
 
   private Effect<ChainEvent, ChainState> fireWhenIdle(ChainState state, Tick tick) {
+    if (!node.guard().leading()) {
+      fireTimer.retrySoon(); // fenced: a fire is taken late, never by a node that may have lost the lease
+      return Effect().none();
+    }
     return fireTimer.due().map(fire -> startRun(Trigger.SCHEDULE, fire)).orElseGet(Effect()::none);
   }
 
   private Effect<ChainEvent, ChainState> fireWhileRunning(ChainState state, Tick tick) {
+    if (!node.guard().leading()) {
+      fireTimer.retrySoon();
+      return Effect().none();
+    }
     return fireTimer.due().map(this::skip).orElseGet(Effect()::none);
   }
 
@@ -231,7 +239,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   /** Side effects of a run that is (again) under way: record it and start what comes next. */
   private void begin(ActiveRun run) {
     log.run(run.runId());
-    runLog.runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), run.startTime());
+    runLog.runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), run.startTime(), run.epoch());
     if (run.dependenciesPassed()) {
       runLog.dependenciesPassed(run.runId(), chainId, run.dependenciesPassedAt());
       startLevel(run);

@@ -2,6 +2,7 @@ package io.baton.chain;
 
 import io.baton.db.RunRecord;
 import io.baton.exec.ProcessKind;
+import io.baton.node.LeaseGuard;
 import io.baton.node.Receiver;
 import java.time.Instant;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -10,15 +11,15 @@ import org.apache.pekko.actor.typed.ActorRef;
 public final class RunLog {
   private final ActorRef<Receiver.Command> receiver;
   private final String node;
-  private final Long epoch;
+  private final LeaseGuard guard;
 
-  RunLog(ActorRef<Receiver.Command> receiver, String node, long epoch) {
+  RunLog(ActorRef<Receiver.Command> receiver, String node, LeaseGuard guard) {
     this.receiver = receiver;
     this.node = node;
-    this.epoch = epoch;
+    this.guard = guard;
   }
 
-  void runStarted(long runId, long chainId, Trigger trigger, Instant scheduled, Instant start) {
+  void runStarted(long runId, long chainId, Trigger trigger, Instant scheduled, Instant start, Long epoch) {
     write(new RunRecord.RunStarted(runId, chainId, trigger.name(), scheduled, start, node, epoch));
   }
 
@@ -29,7 +30,7 @@ public final class RunLog {
   void processStarted(long runId, long chainId, ProcessKind kind, long refId, Integer stepLevel, int attempt,
       Instant start, long pid, String logPath) {
     write(new RunRecord.ProcessStarted(runId, chainId, kind.name(), refId, stepLevel, attempt, start, pid,
-        logPath, node, epoch));
+        logPath, node, guard.epoch()));
   }
 
   void processFinished(long runId, ProcessKind kind, long refId, int attempt, Instant end, Integer exitCode,
@@ -47,7 +48,7 @@ public final class RunLog {
 
   /** After a restart: the last ended run once more, in case the node died before it was written. */
   void rewrite(long chainId, ChainState.EndedRun run) {
-    runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), run.startTime());
+    runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), run.startTime(), run.epoch());
     if (run.dependenciesPassedAt() != null) {
       dependenciesPassed(run.runId(), chainId, run.dependenciesPassedAt());
     }

@@ -24,6 +24,8 @@ public final class StepActor {
   /** Shutdown: stop the process now; it is reported INTERRUPTED. */
   public record Interrupt() implements Command {}
 
+  private record Start() implements Command {}
+
   private record Launched(RunningProcess process) implements Command {}
 
   private record LaunchFailed(String reason, boolean refused) implements Command {}
@@ -59,13 +61,9 @@ public final class StepActor {
   }
 
   private Behavior<Command> launch() {
-    JobDefinition job = work.job();
-    ProcessRequest request = new ProcessRequest(ProcessKind.JOB, work.chainId(), work.runId(), job.id(),
-        job.stepLevel(), work.attempt(), work.scheduledTime(), job.env(), job.command());
-    context.pipeToSelf(
-        CompletableFuture.supplyAsync(() -> Launch.start(node.launcher(), request), node.blocking()),
-        (started, error) -> started != null ? new Launched(started) : Launch.failure(error, LaunchFailed::new));
+    context.getSelf().tell(new Start());
     return Behaviors.receive(Command.class)
+        .onMessage(Start.class, m -> start())
         .onMessage(Launched.class, this::onLaunched)
         .onMessage(LaunchFailed.class, this::onLaunchFailed)
         .onMessage(Exited.class, this::onExited)
@@ -73,6 +71,23 @@ public final class StepActor {
         .onMessage(Interrupt.class, m -> stop(JobStatus.INTERRUPTED))
         .onSignal(PostStop.class, s -> onPostStop())
         .build();
+  }
+
+  private Behavior<Command> start() {
+    if (stopReason != null) {
+      return reportEnd(null, stopReason, "stopped before it started");
+    }
+    if (!node.guard().leading()) {
+      timers.startSingleTimer(new Start(), Launch.NOT_LEADING_RETRY); // fenced: start it once the lease is renewed
+      return Behaviors.same();
+    }
+    JobDefinition job = work.job();
+    ProcessRequest request = new ProcessRequest(ProcessKind.JOB, work.chainId(), work.runId(), job.id(),
+        job.stepLevel(), work.attempt(), work.scheduledTime(), job.env(), job.command());
+    context.pipeToSelf(
+        CompletableFuture.supplyAsync(() -> Launch.start(node, request), node.blocking()),
+        (started, error) -> started != null ? new Launched(started) : Launch.failure(error, LaunchFailed::new));
+    return Behaviors.same();
   }
 
   private Behavior<Command> onLaunched(Launched m) {
@@ -89,6 +104,10 @@ public final class StepActor {
   }
 
   private Behavior<Command> onLaunchFailed(LaunchFailed m) {
+    if (!node.guard().leading()) {
+      timers.startSingleTimer(new Start(), Launch.NOT_LEADING_RETRY);
+      return Behaviors.same();
+    }
     String detail = "job " + work.job().id() + " of chain " + work.chainId() + ": " + m.reason();
     chain.tell(new JobchainActor.JobExited(work.runId(), work.job().id(), work.attempt(), null,
         m.refused() ? JobStatus.REFUSED : JobStatus.FAILED, detail));
@@ -115,6 +134,11 @@ public final class StepActor {
     return Behaviors.stopped();
   }
 
+  private Behavior<Command> reportEnd(Integer exitCode, JobStatus status, String detail) {
+    chain.tell(new JobchainActor.JobExited(work.runId(), work.job().id(), work.attempt(), exitCode, status, detail));
+    return Behaviors.stopped();
+  }
+
   private Behavior<Command> onPostStop() {
     if (process != null) {
       process.stop(node.settings().exec().killGrace()); // never leave a process behind an actor
@@ -132,11 +156,17 @@ public final class StepActor {
 
   /** Starting a process from a future: checked failures become a readable reason. */
   static final class Launch {
+    static final Duration NOT_LEADING_RETRY = Duration.ofSeconds(1);
+
     private Launch() {}
 
-    static RunningProcess start(io.baton.exec.ProcessLauncher launcher, ProcessRequest request) {
+    /** Starts the process unless this node lost the right to (checked last, just before the spawn). */
+    static RunningProcess start(ChainContext node, ProcessRequest request) {
+      if (!node.guard().leading()) {
+        throw new CompletionException(new IllegalStateException("this node is not leading now"));
+      }
       try {
-        return launcher.start(request);
+        return node.launcher().start(request);
       } catch (Exception e) {
         throw new CompletionException(e);
       }

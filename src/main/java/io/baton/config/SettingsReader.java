@@ -19,7 +19,7 @@ final class SettingsReader {
     try {
       Path home = Path.of(c.getString("home")).toAbsolutePath().normalize();
       return new BatonSettings(
-          nonBlank(c, "node-name"),
+          nodeName(c),
           oneOf(c, "site", Site.class),
           zone(c),
           home,
@@ -56,6 +56,15 @@ final class SettingsReader {
       throw new ConfigurationException("configuration: baton." + key + " must not be empty");
     }
     return value;
+  }
+
+  private static String nodeName(Config c) {
+    String name = nonBlank(c, "node-name");
+    if (name.equals("baton-lease") || name.length() > 45) {
+      throw new ConfigurationException("configuration: baton.node-name '" + name
+          + "' cannot be used (at most 45 characters; 'baton-lease' is the name of the lease row)");
+    }
+    return name;
   }
 
   private static Duration positive(Config c, String key) {

@@ -1,31 +1,156 @@
 package io.baton.node;
 
+import io.baton.config.BatonSettings;
+import io.baton.config.BatonSettings.Site;
+import io.baton.db.LeaseRepository;
+import io.baton.db.LeaseRepository.Lease;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Decides whether this node fires chains and tells the guardian. A node alone on its database is
- * always the leader; this actor is where a lease on realtime_status takes that decision when
- * several nodes share one database, without the chain actors noticing the difference.
+ * Keeps or seeks the leader lease on realtime_status and tells the guardian when this node is
+ * elected or deposed. The leader renews several times per ttl; a standby tries to take the lease
+ * twice a second, so a takeover comes at most about half a second after the lease expires.
  */
 public final class Leadership {
 
-  public interface Command {}
+  public sealed interface Command {}
 
-  /** This node leads; every run it starts carries {@code epoch}. */
-  public record Elected(long epoch) {}
+  private record Tick() implements Command {}
 
-  /** Epoch of the single-node leadership. */
-  static final long SINGLE_NODE_EPOCH = 1;
+  private record Answer(Lease lease, boolean mainAlive, long sentNanos, Throwable error) implements Command {}
 
-  private Leadership() {}
+  /** What the guardian hears. */
+  public sealed interface Change {}
 
-  public static Behavior<Command> create(ActorRef<Elected> guardian) {
-    return Behaviors.setup(ctx -> {
-      ctx.getLog().info("leadership: this node leads (epoch {})", SINGLE_NODE_EPOCH);
-      guardian.tell(new Elected(SINGLE_NODE_EPOCH));
-      return Behaviors.empty();
-    });
+  /** This node leads; runs it starts carry {@code epoch}. */
+  public record Elected(long epoch) implements Change {}
+
+  /** Another node took the lease: stop the chain actors and stand by. */
+  public record Deposed(long epoch, String newHolder) implements Change {}
+
+  /** Acting stops this long before the lease can have expired on the database's clock. */
+  static final Duration SAFETY_MARGIN = Duration.ofMillis(1500);
+
+  private final ActorContext<Command> context;
+  private final LeaseRepository leases;
+  private final BatonSettings settings;
+  private final LeaseGuard guard;
+  private final ActorRef<Change> guardian;
+  private final Executor blocking;
+  private final DatabaseOutage outage;
+  private long epoch = -1; // -1: standing by
+  private boolean asking;
+  private boolean fencedLogged;
+
+  public static Behavior<Command> create(LeaseRepository leases, BatonSettings settings, LeaseGuard guard,
+      ActorRef<Change> guardian, Executor blocking) {
+    Duration every = settings.leaseTtl().dividedBy(5);
+    Duration tick = every.compareTo(Duration.ofMillis(500)) < 0 ? every : Duration.ofMillis(500);
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(new Tick(), Duration.ZERO, tick);
+      return new Leadership(ctx, leases, settings, guard, guardian, blocking).behavior();
+    }));
+  }
+
+  private Leadership(ActorContext<Command> context, LeaseRepository leases, BatonSettings settings, LeaseGuard guard,
+      ActorRef<Change> guardian, Executor blocking) {
+    this.context = context;
+    this.leases = leases;
+    this.settings = settings;
+    this.guard = guard;
+    this.guardian = guardian;
+    this.blocking = blocking;
+    this.outage = new DatabaseOutage(context.getLog(), "keeping the leader lease");
+  }
+
+  private Behavior<Command> behavior() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Tick.class, m -> ask())
+        .onMessage(Answer.class, this::onAnswer)
+        .build();
+  }
+
+  private Behavior<Command> ask() {
+    if (guard.state() == LeaseGuard.State.FENCED && !fencedLogged) {
+      fencedLogged = true;
+      context.getLog().warn("leadership: lease not renewed in time (epoch {}): no fires and no process starts"
+          + " until it is renewed or another node takes it", epoch);
+    }
+    if (asking) {
+      return Behaviors.same();
+    }
+    asking = true;
+    String node = settings.nodeName();
+    String site = siteName();
+    boolean bkp = settings.site() == Site.BKP;
+    long mine = epoch;
+    context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
+      long sent = System.nanoTime();
+      // a bkp leader lets the lease lapse once a main node is back, instead of renewing it
+      boolean mainAlive = bkp && leases.mainNodeAlive(node, settings.leaseTtl());
+      Lease lease = mainAlive && mine >= 0 ? null : leases.takeOrRenew(node, site, mine, settings.leaseTtl(), bkp);
+      return new Answer(lease, mainAlive, sent, null);
+    }, blocking), (answer, error) -> answer != null ? answer : new Answer(null, false, 0, error));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onAnswer(Answer a) {
+    asking = false;
+    if (a.error() != null) {
+      outage.started(a.error(), 0);
+      return Behaviors.same();
+    }
+    outage.ended();
+    Lease lease = a.lease();
+    if (lease != null && settings.nodeName().equals(lease.holder())) {
+      held(lease, a.sentNanos());
+    } else if (epoch >= 0 && (lease != null || guard.state() != LeaseGuard.State.LEADING)) {
+      long was = epoch;
+      epoch = -1;
+      guard.depose();
+      context.getLog().warn("leadership: deposed (epoch {}); {} — standing by", was,
+          lease == null ? "handing over to a main node" : "node " + lease.holder() + " leads under epoch " + lease.epoch());
+      guardian.tell(new Deposed(was, lease == null ? null : lease.holder()));
+      showRole(null);
+    }
+    return Behaviors.same();
+  }
+
+  private void held(Lease lease, long sentNanos) {
+    guard.renewed(sentNanos, settings.leaseTtl(), SAFETY_MARGIN, lease.epoch());
+    fencedLogged = false;
+    if (lease.epoch() == epoch) {
+      return; // renewed
+    }
+    if (epoch >= 0 && lease.epoch() == epoch + 1) {
+      // our own lease lapsed (database away, long pause) and nobody else took it: carry on
+      context.getLog().warn("leadership: lease lapsed and taken back (epoch {} -> {}); no other node led meanwhile",
+          epoch, lease.epoch());
+      epoch = lease.epoch();
+    } else {
+      if (epoch >= 0) {
+        guardian.tell(new Deposed(epoch, settings.nodeName()));
+      }
+      epoch = lease.epoch();
+      context.getLog().info("leadership: elected leader (epoch {}, site {}, since {})", epoch, siteName(), lease.since());
+      guardian.tell(new Elected(epoch));
+    }
+    showRole(epoch);
+  }
+
+  private void showRole(Long leadingEpoch) {
+    String node = settings.nodeName();
+    String site = siteName();
+    CompletableFuture.runAsync(() -> leases.showRole(node, site, leadingEpoch), blocking);
+  }
+
+  private String siteName() {
+    return settings.site().name().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -4,6 +4,7 @@ import io.baton.config.BatonSettings;
 import io.baton.db.CatalogRepository;
 import io.baton.db.Database;
 import io.baton.db.HistoryRepository;
+import io.baton.db.LeaseRepository;
 import io.baton.db.RunRepository;
 import io.baton.db.StatusRepository;
 import io.baton.exec.ProcessLauncher;
@@ -52,12 +53,14 @@ public final class Node {
     }
     Database db = Database.open(settings); // embedded: also offers the demo chains, once
     StatusRepository status = new StatusRepository(db.dataSource());
+    LeaseRepository leases = new LeaseRepository(db.dataSource());
+    LeaseGuard guard = LeaseGuard.install();
     long nodeNumber = status.register(settings.nodeName(), ProcessHandle.current().pid(), LogLevel.current());
     ProcessLauncher launcher = new ProcessLauncher(settings.exec(), settings.jobsDir(), settings.dependentDir(),
         settings.logsDir());
     ExecutorService blocking = Executors.newFixedThreadPool(8, daemon("baton-blocking"));
     NodeServices services = new NodeServices(settings, clock, new CatalogRepository(db.dataSource()),
-        new RunRepository(db.dataSource()), new HistoryRepository(db.dataSource()), status, launcher, new NodeGauges(), new RunIds(nodeNumber, clock), blocking);
+        new RunRepository(db.dataSource()), new HistoryRepository(db.dataSource()), status, leases, guard, launcher, new NodeGauges(), new RunIds(nodeNumber, clock), blocking);
     ActorSystem<SchedulerGuardian.Command> system =
         ActorSystem.create(SchedulerGuardian.create(services), "baton", PekkoConfig.of(db, settings));
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
@@ -65,6 +68,16 @@ public final class Node {
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "drain-chains", () ->
         AskPattern.<SchedulerGuardian.Command, Done>ask(system, SchedulerGuardian.Stop::new, stopTimeout,
             system.scheduler()));
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "release-lease", () -> {
+      // every outcome is written (the drain above flushed them): a standby may take over at once
+      long epoch = guard.epoch();
+      guard.depose();
+      return java.util.concurrent.CompletableFuture.runAsync(() -> {
+        if (epoch >= 0) {
+          leases.release(settings.nodeName(), epoch);
+        }
+      }, blocking).handle((ok, error) -> Done.getInstance());
+    });
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-resources", () -> {
       launcher.close();
       blocking.shutdown();

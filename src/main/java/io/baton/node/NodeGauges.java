@@ -18,6 +18,11 @@ public final class NodeGauges {
     }
   }
 
+  /** No chain is armed any more (this node stopped leading). */
+  public void clear() {
+    armedChains.clear();
+  }
+
   public int armedChains() {
     return armedChains.size();
   }

@@ -3,6 +3,7 @@ package io.baton.node;
 import io.baton.config.BatonSettings;
 import io.baton.db.CatalogRepository;
 import io.baton.db.HistoryRepository;
+import io.baton.db.LeaseRepository;
 import io.baton.db.RunRepository;
 import io.baton.db.StatusRepository;
 import io.baton.exec.ProcessLauncher;
@@ -17,6 +18,8 @@ public record NodeServices(
     RunRepository runs,
     HistoryRepository history,
     StatusRepository status,
+    LeaseRepository leases,
+    LeaseGuard guard,
     ProcessLauncher launcher,
     NodeGauges gauges,
     RunIds runIds,

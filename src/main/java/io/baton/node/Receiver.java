@@ -42,6 +42,7 @@ public final class Receiver {
   private final TimerScheduler<Command> timers;
   private final RunRepository repository;
   private final Executor blocking;
+  private final LeaseGuard guard;
   private final ArrayDeque<RunRecord> pending = new ArrayDeque<>();
   private final List<ActorRef<Flushed>> flushWaiters = new ArrayList<>();
   private boolean writing;
@@ -49,12 +50,13 @@ public final class Receiver {
   private Duration retryIn = FIRST_RETRY;
   private DatabaseOutage outage;
 
-  public static Behavior<Command> create(RunRepository repository, Executor blocking) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new Receiver(ctx, t, repository, blocking).behavior()));
+  public static Behavior<Command> create(RunRepository repository, LeaseGuard guard, Executor blocking) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new Receiver(ctx, t, repository, guard, blocking).behavior()));
   }
 
   private Receiver(ActorContext<Command> context, TimerScheduler<Command> timers, RunRepository repository,
-      Executor blocking) {
+      LeaseGuard guard, Executor blocking) {
+    this.guard = guard;
     this.context = context;
     this.timers = timers;
     this.repository = repository;
@@ -84,6 +86,15 @@ public final class Receiver {
 
   private void writeNext() {
     if (writing || pending.isEmpty() || timers.isTimerActive(Retry.class)) {
+      return;
+    }
+    if (guard.state() == LeaseGuard.State.STANDBY && pending.stream().anyMatch(r -> !(r instanceof RunRecord.Message))) {
+      // deposed: the new leader owns these runs and rewrites them from their events
+      context.getLog().warn("deposed: {} record(s) not written; the new leader records these runs", pending.size());
+      pending.removeIf(r -> !(r instanceof RunRecord.Message));
+    }
+    if (guard.state() == LeaseGuard.State.FENCED) {
+      timers.startSingleTimer(new Retry(), FIRST_RETRY); // lease unconfirmed: write once it is renewed
       return;
     }
     List<RunRecord> batch = new ArrayList<>();

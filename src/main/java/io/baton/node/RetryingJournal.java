@@ -23,7 +23,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * The JDBC journal, made patient: a write that fails because the database cannot be reached is
  * tried again with backoff until it succeeds, instead of failing the chain actor (which would stop
  * it and the jobs it watches). A chain simply waits, its commands stashed, while the database is
- * away; its processes go on running.
+ * away; its processes go on running. It is also the last fence of leadership: while this node's
+ * lease is unconfirmed a write waits, and once another node leads it is refused, so a deposed
+ * leader never adds an event to a chain the new leader owns.
  */
 public final class RetryingJournal extends JdbcAsyncWriteJournal {
   private static final Logger log = LoggerFactory.getLogger(RetryingJournal.class);
@@ -41,6 +43,13 @@ public final class RetryingJournal extends JdbcAsyncWriteJournal {
   }
 
   private CompletionStage<Seq<Try<BoxedUnit>>> write(Seq<AtomicWrite> messages, Duration retryIn, boolean retried) {
+    LeaseGuard.State lease = LeaseGuard.current().state();
+    if (lease == LeaseGuard.State.STANDBY) {
+      return CompletableFuture.failedFuture(new IllegalStateException("write refused: this node no longer leads"));
+    }
+    if (lease == LeaseGuard.State.FENCED) {
+      return later(retryIn).thenCompose(ignored -> write(messages, retryIn, retried));
+    }
     return FutureConverters.asJava(super.asyncWriteMessages(messages))
         .thenApply(result -> {
           outage.ended();
@@ -57,10 +66,13 @@ public final class RetryingJournal extends JdbcAsyncWriteJournal {
           }
           outage.started(error, messages.size());
           Duration next = retryIn.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retryIn.multipliedBy(2);
-          return CompletableFuture.supplyAsync(() -> null,
-                  CompletableFuture.delayedExecutor(retryIn.toMillis(), TimeUnit.MILLISECONDS))
-              .thenCompose(ignored -> write(messages, next, true));
+          return later(retryIn).thenCompose(ignored -> write(messages, next, true));
         });
+  }
+
+  private static CompletableFuture<Void> later(Duration delay) {
+    return CompletableFuture.runAsync(() -> { },
+        CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
   }
 
   private static Seq<Try<BoxedUnit>> allWritten(int count) {

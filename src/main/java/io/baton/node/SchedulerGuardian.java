@@ -28,7 +28,7 @@ public final class SchedulerGuardian {
   /** SIGTERM: fire nothing more, let jobs finish within the grace, then stop them. */
   public record Stop(ActorRef<Done> replyTo) implements Command {}
 
-  private record Leading(Leadership.Elected elected) implements Command {}
+  private record LeadershipSaid(Leadership.Change change) implements Command {}
 
   private record CatalogSaid(Catalog.Change change) implements Command {}
 
@@ -50,7 +50,8 @@ public final class SchedulerGuardian {
   private final Map<Long, ActorRef<JobchainActor.Command>> chains = new HashMap<>();
   private final Map<Long, ChainDefined> definitions = new HashMap<>();
   private final ActorRef<Receiver.Command> receiver;
-  private ChainContext chainContext;
+  private final ChainContext chainContext;
+  private int incarnation;
   private ActorRef<Catalog.Command> catalog;
   private ActorRef<Done> stopReplyTo;
   private final Set<Long> draining = new HashSet<>();
@@ -63,15 +64,20 @@ public final class SchedulerGuardian {
     this.context = context;
     this.timers = timers;
     this.services = services;
-    this.receiver = context.spawn(Receiver.create(services.runs(), services.blocking()), "receiver");
+    this.receiver = context.spawn(Receiver.create(services.runs(), services.guard(), services.blocking()), "receiver");
     context.spawn(Heartbeat.create(services.status(), services.settings().nodeName(), services.gauges(),
         services.launcher(), services.settings().heartbeatInterval(), services.blocking()), "heartbeat");
-    context.spawn(Leadership.create(context.messageAdapter(Leadership.Elected.class, Leading::new)), "leadership");
+    this.chainContext = new ChainContext(services.settings(), services.clock(), services.launcher(),
+        services.blocking(), receiver, services.runIds(), services.gauges(), services.guard());
+    context.spawn(Leadership.create(services.leases(), services.settings(), services.guard(),
+        context.messageAdapter(Leadership.Change.class, LeadershipSaid::new), services.blocking()), "leadership");
+    context.spawn(HistoryPruner.create(services.history(), services.settings().historyRetention(), services.clock(),
+        services.blocking()), "history-pruner");
   }
 
   private Behavior<Command> behavior() {
     return Behaviors.receive(Command.class)
-        .onMessage(Leading.class, this::onElected)
+        .onMessage(LeadershipSaid.class, this::onLeadership)
         .onMessage(CatalogSaid.class, this::onCatalog)
         .onMessage(ChainStopped.class, this::onChainStopped)
         .onMessage(Respawn.class, this::onRespawn)
@@ -85,14 +91,28 @@ public final class SchedulerGuardian {
         .build();
   }
 
-  private Behavior<Command> onElected(Leading m) {
-    context.spawn(HistoryPruner.create(services.history(), services.settings().historyRetention(), services.clock(),
-        services.blocking()), "history-pruner");
-    chainContext = new ChainContext(services.settings(), services.clock(), services.launcher(), services.blocking(),
-        receiver, services.runIds(), services.gauges(), m.elected().epoch());
-    catalog = context.spawn(Catalog.create(services.settings(), services.catalog(),
-        context.messageAdapter(Catalog.Change.class, CatalogSaid::new), receiver, services.blocking()),
-        "catalog");
+  private Behavior<Command> onLeadership(LeadershipSaid m) {
+    if (stopReplyTo != null) {
+      return Behaviors.same();
+    }
+    if (m.change() instanceof Leadership.Elected) {
+      if (catalog == null) {
+        catalog = context.spawn(Catalog.create(services.settings(), services.catalog(),
+            context.messageAdapter(Catalog.Change.class, CatalogSaid::new), receiver, services.blocking()),
+            "catalog-" + ++incarnation);
+      }
+    } else if (m.change() instanceof Leadership.Deposed) {
+      // A deposed leader stops its chain actors (and their processes): the new leader resumes
+      // their runs from the journal.
+      if (catalog != null) {
+        context.stop(catalog);
+        catalog = null;
+      }
+      definitions.clear();
+      chains.values().forEach(context::stop);
+      chains.clear();
+      services.gauges().clear();
+    }
     return Behaviors.same();
   }
 
@@ -122,7 +142,7 @@ public final class SchedulerGuardian {
   private void spawn(ChainDefined defined) {
     long id = defined.definition().id();
     ActorRef<JobchainActor.Command> chain = context.spawn(
-        JobchainActor.create(chainContext, defined.definition(), defined.schedule()), "chain-" + id);
+        JobchainActor.create(chainContext, defined.definition(), defined.schedule()), "chain-" + id + "-" + incarnation);
     context.watchWith(chain, new ChainStopped(id));
     chains.put(id, chain);
   }

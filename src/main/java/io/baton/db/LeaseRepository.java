@@ -1,0 +1,113 @@
+package io.baton.db;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import javax.sql.DataSource;
+
+/**
+ * The leader lease on realtime_status's 'baton-lease' row. Taking and renewing it is one
+ * conditional UPDATE judged entirely by the database's clock, so hosts whose clocks disagree
+ * never disagree about who leads. Each acquisition increments the epoch.
+ */
+public final class LeaseRepository {
+  public static final String LEASE_ROW = "baton-lease";
+
+  /** The lease as this node sees it right after its attempt. */
+  public record Lease(String holder, String site, long epoch, Instant since) {}
+
+  // SET is evaluated left to right on MySQL/MariaDB: epoch and since read the old holder and
+  // expiry, so they come before the columns they test are overwritten.
+  private static final String TAKE_OR_RENEW =
+      "UPDATE realtime_status SET"
+          + " lease_epoch = CASE WHEN lease_holder = ? AND lease_until > CURRENT_TIMESTAMP(3)"
+          + "   THEN lease_epoch ELSE lease_epoch + 1 END,"
+          + " lease_since = CASE WHEN lease_holder = ? AND lease_until > CURRENT_TIMESTAMP(3)"
+          + "   THEN lease_since ELSE CURRENT_TIMESTAMP(3) END,"
+          + " lease_holder = ?, lease_site = ?,"
+          + " lease_until = TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(3))"
+          + " WHERE name = '" + LEASE_ROW + "' AND ("
+          // renew: still ours, same epoch, not expired
+          + "   (lease_holder = ? AND lease_epoch = ? AND lease_until > CURRENT_TIMESTAMP(3))"
+          // take: free or expired; a bkp node waits one more ttl after a main holder's expiry
+          + "   OR lease_holder IS NULL"
+          + "   OR lease_until <= TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(3)))";
+
+  private final DataSource dataSource;
+
+  public LeaseRepository(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /**
+   * Renews the lease if this node holds it under {@code epoch}, or takes it if it is free or
+   * expired; returns the lease as it stands afterwards (held by someone else if neither worked).
+   */
+  public Lease takeOrRenew(String node, String site, long epoch, Duration ttl, boolean waitForMain) {
+    return Jdbc.inTransaction(dataSource, "taking the leader lease", c -> {
+      try (PreparedStatement ps = c.prepareStatement(TAKE_OR_RENEW)) {
+        ps.setString(1, node);
+        ps.setString(2, node);
+        ps.setString(3, node);
+        ps.setString(4, site);
+        ps.setLong(5, ttl.toNanos() / 1000);
+        ps.setString(6, node);
+        ps.setLong(7, epoch);
+        ps.setLong(8, waitForMain ? -ttl.toNanos() / 1000 : 0);
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT lease_holder, lease_site, lease_epoch, lease_since"
+          + " FROM realtime_status WHERE name = '" + LEASE_ROW + "'");
+          ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new java.sql.SQLException("the lease row '" + LEASE_ROW + "' is missing from realtime_status");
+        }
+        java.sql.Timestamp since = rs.getTimestamp(4);
+        return new Lease(rs.getString(1), rs.getString(2), rs.getLong(3), since == null ? null : since.toInstant());
+      }
+    });
+  }
+
+  /** Lets the lease go at once (graceful stop), so a standby need not wait for it to expire. */
+  public void release(String node, long epoch) {
+    Jdbc.inTransaction(dataSource, "releasing the leader lease", c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE realtime_status SET lease_until = CURRENT_TIMESTAMP(3)"
+          + " WHERE name = '" + LEASE_ROW + "' AND lease_holder = ? AND lease_epoch = ?")) {
+        ps.setString(1, node);
+        ps.setLong(2, epoch);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** True when a node of site main other than {@code node} refreshed its row within {@code ttl}. */
+  public boolean mainNodeAlive(String node, Duration ttl) {
+    return Jdbc.inTransaction(dataSource, "looking for main nodes", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM realtime_status WHERE lease_site = 'main'"
+          + " AND name <> ? AND name <> '" + LEASE_ROW + "'"
+          + " AND index_last_ping_time > TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(3))")) {
+        ps.setString(1, node);
+        ps.setLong(2, -ttl.toNanos() / 1000);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() && rs.getLong(1) > 0;
+        }
+      }
+    });
+  }
+
+  /** Shows on the node's own row its site and the epoch it leads under (null: standing by). */
+  public void showRole(String node, String site, Long epoch) {
+    Jdbc.inTransaction(dataSource, "showing the node's role", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE realtime_status SET lease_site = ?, lease_epoch = ? WHERE name = ?")) {
+        ps.setString(1, site);
+        Jdbc.setNullableLong(ps, 2, epoch);
+        ps.setString(3, node);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+}

@@ -1,0 +1,62 @@
+package io.baton.node;
+
+import java.time.Duration;
+
+/**
+ * Whether this node may act as leader right now, judged on its own monotonic clock: a renewal
+ * sent at time t keeps the lease until t + ttl on the database's clock, so acting stops a safety
+ * margin before that. After a pause (GC, SIGSTOP, suspended VM) the deadline has passed the
+ * moment the node runs again, before it can fire or start anything.
+ *
+ * <p>One node runs per JVM; the journal plugin, which Pekko builds itself, finds the guard here.
+ */
+public final class LeaseGuard {
+
+  public enum State { LEADING, FENCED, STANDBY }
+
+  private static volatile LeaseGuard current = new LeaseGuard();
+
+  private volatile long validUntilNanos = Long.MIN_VALUE;
+  private volatile boolean deposed = true;
+  private volatile long epoch = -1;
+
+  public static LeaseGuard current() {
+    return current;
+  }
+
+  /** A fresh guard for a node that is starting (tests start several nodes one after another). */
+  static LeaseGuard install() {
+    current = new LeaseGuard();
+    return current;
+  }
+
+  /** A renewal sent at {@code sentNanos} succeeded. */
+  void renewed(long sentNanos, Duration ttl, Duration margin, long leaseEpoch) {
+    validUntilNanos = sentNanos + ttl.minus(margin).toNanos();
+    epoch = leaseEpoch;
+    deposed = false;
+  }
+
+  /** The epoch this node leads (or last led) under; -1 before its first election. */
+  public long epoch() {
+    return epoch;
+  }
+
+  /** Another node holds the lease (or this one stopped): nothing may be done as leader. */
+  void depose() {
+    deposed = true;
+    validUntilNanos = Long.MIN_VALUE;
+  }
+
+  public State state() {
+    if (deposed) {
+      return State.STANDBY;
+    }
+    return System.nanoTime() - validUntilNanos < 0 ? State.LEADING : State.FENCED;
+  }
+
+  /** True while this node may fire chains, start processes and write as leader. */
+  public boolean leading() {
+    return state() == State.LEADING;
+  }
+}
