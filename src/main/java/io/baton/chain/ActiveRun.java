@@ -17,6 +17,7 @@ public record ActiveRun(
     Instant startTime,
     ChainDefinition definition,
     Long epoch,
+    String node,
     Set<Long> passedDependencies,
     Instant dependenciesPassedAt,
     List<JobAttempt> attempts,
@@ -28,7 +29,7 @@ public record ActiveRun(
 
   static ActiveRun started(ChainEvent.RunStarted e) {
     return new ActiveRun(e.runId(), e.trigger(), e.scheduledTime(), e.startTime(), e.definition(),
-        e.epoch(), Set.of(), null, List.of(), List.of());
+        e.epoch(), e.node(), Set.of(), null, List.of(), List.of());
   }
 
   public boolean dependenciesPassed() {
@@ -71,12 +72,12 @@ public record ActiveRun(
   ActiveRun withDependencyPassed(long dependencyId) {
     Set<Long> passed = new HashSet<>(passedDependencies);
     passed.add(dependencyId);
-    return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, Set.copyOf(passed),
+    return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, Set.copyOf(passed),
         dependenciesPassedAt, attempts, skippedFires);
   }
 
   ActiveRun withDependenciesPassed(Instant at) {
-    return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, passedDependencies,
+    return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, passedDependencies,
         at, attempts, skippedFires);
   }
 
@@ -84,14 +85,14 @@ public record ActiveRun(
     List<JobAttempt> next = new ArrayList<>(attempts);
     next.removeIf(a -> a.jobId() == attempt.jobId());
     next.add(attempt);
-    return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, passedDependencies,
+    return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, passedDependencies,
         dependenciesPassedAt, List.copyOf(next), skippedFires);
   }
 
   ActiveRun withSkipped(Instant fire) {
     List<Instant> next = new ArrayList<>(skippedFires);
     next.add(fire);
-    return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, passedDependencies,
+    return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, passedDependencies,
         dependenciesPassedAt, attempts, List.copyOf(next));
   }
 }

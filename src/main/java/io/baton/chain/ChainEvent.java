@@ -25,7 +25,8 @@ public sealed interface ChainEvent extends JsonSerializable {
       Instant scheduledTime,
       Instant startTime,
       ChainDefinition definition,
-      Long epoch)
+      Long epoch,
+      String node)
       implements ChainEvent {}
 
   /** A fire came due while a run was active and was not run. */

@@ -20,7 +20,7 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun) i
 
   /** The last run that ended, as chain_run must show it. */
   public record EndedRun(long runId, Trigger trigger, Instant scheduledTime, Instant startTime,
-      Instant dependenciesPassedAt, Instant endTime, RunStatus status, Long epoch) {}
+      Instant dependenciesPassedAt, Instant endTime, RunStatus status, Long epoch, String node) {}
 
   public static ChainState empty() {
     return new ChainState(null, null, null);
@@ -48,7 +48,7 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun) i
     } else if (event instanceof RunFinished e) {
       return new ChainState(lastFire, null, active == null ? lastRun : new EndedRun(active.runId(), active.trigger(),
           active.scheduledTime(), active.startTime(), active.dependenciesPassedAt(), e.endTime(), e.status(),
-          active.epoch()));
+          active.epoch(), active.node()));
     }
     throw new IllegalArgumentException("unknown chain event " + event);
   }

@@ -185,7 +185,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       return Effect().none();
     }
     boolean recent = Duration.between(missed.latest(), now).compareTo(node.settings().misfireGrace()) <= 0;
-    report(null, messages.misfires(missed, recent, node.settings().misfireGrace()));
+    report(null, messages.misfires(missed, recent, state.running(), node.settings().misfireGrace()));
     if (!recent) {
       arm(state);
       return Effect().none();
@@ -225,7 +225,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     long runId = node.runIds().next();
     Instant now = node.clock().instant();
     List<ChainEvent> events = new ArrayList<>();
-    events.add(new RunStarted(runId, trigger, scheduled, now, definition, node.epoch()));
+    events.add(new RunStarted(runId, trigger, scheduled, now, definition, node.epoch(), node.settings().nodeName()));
     if (definition.dependencies().isEmpty()) {
       events.add(new DependenciesPassed(runId, now));
     }
@@ -239,7 +239,8 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   /** Side effects of a run that is (again) under way: record it and start what comes next. */
   private void begin(ActiveRun run) {
     log.run(run.runId());
-    runLog.runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), run.startTime(), run.epoch());
+    runLog.runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), run.startTime(), run.epoch(),
+        run.node());
     if (run.dependenciesPassed()) {
       runLog.dependenciesPassed(run.runId(), chainId, run.dependenciesPassedAt());
       startLevel(run);

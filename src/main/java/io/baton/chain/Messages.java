@@ -40,12 +40,15 @@ final class Messages {
         + fires.get(0) + " to " + fires.get(fires.size() - 1);
   }
 
-  String misfires(Misfires missed, boolean runsNow, Duration grace) {
+  String misfires(Misfires missed, boolean recent, boolean running, Duration grace) {
     String what = "chain " + chainId + ": MISFIRE: " + (missed.countCapped() ? "more than " : "") + missed.count()
         + " fire(s) missed while no node ran it, between " + missed.first() + " and " + missed.latest() + "; ";
-    return what + (runsNow
-        ? "the latest (" + missed.latest() + ") runs now as one catch-up run"
-        : "none is run: the latest is older than baton.misfire-grace (" + grace + ")");
+    if (!recent) {
+      return what + "none is run: the latest is older than baton.misfire-grace (" + grace + ")";
+    }
+    return what + (running
+        ? "none is run: they fell during the run this node resumes"
+        : "the latest (" + missed.latest() + ") runs now as one catch-up run");
   }
 
   String recovery(ActiveRun run, boolean fail) {

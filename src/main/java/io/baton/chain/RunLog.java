@@ -19,8 +19,11 @@ public final class RunLog {
     this.guard = guard;
   }
 
-  void runStarted(long runId, long chainId, Trigger trigger, Instant scheduled, Instant start, Long epoch) {
-    write(new RunRecord.RunStarted(runId, chainId, trigger.name(), scheduled, start, node, epoch));
+  /** {@code ranOn}: the node the run was started on (this one unless it is resumed here). */
+  void runStarted(long runId, long chainId, Trigger trigger, Instant scheduled, Instant start, Long epoch,
+      String ranOn) {
+    write(new RunRecord.RunStarted(runId, chainId, trigger.name(), scheduled, start, ranOn == null ? node : ranOn,
+        epoch));
   }
 
   void dependenciesPassed(long runId, long chainId, Instant at) {
@@ -48,7 +51,7 @@ public final class RunLog {
 
   /** After a restart: the last ended run once more, in case the node died before it was written. */
   void rewrite(long chainId, ChainState.EndedRun run) {
-    runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), run.startTime(), run.epoch());
+    runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), run.startTime(), run.epoch(), run.node());
     if (run.dependenciesPassedAt() != null) {
       dependenciesPassed(run.runId(), chainId, run.dependenciesPassedAt());
     }

@@ -14,8 +14,8 @@ import javax.sql.DataSource;
 public final class LeaseRepository {
   public static final String LEASE_ROW = "baton-lease";
 
-  /** The lease as this node sees it right after its attempt. */
-  public record Lease(String holder, String site, long epoch, Instant since) {}
+  /** The lease as this node sees it right after its attempt; {@code expiresIn} by the database's clock. */
+  public record Lease(String holder, String site, long epoch, Instant since, Duration expiresIn) {}
 
   // SET is evaluated left to right on MySQL/MariaDB: epoch and since read the old holder and
   // expiry, so they come before the columns they test are overwritten.
@@ -57,14 +57,16 @@ public final class LeaseRepository {
         ps.setLong(8, waitForMain ? -ttl.toNanos() / 1000 : 0);
         ps.executeUpdate();
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT lease_holder, lease_site, lease_epoch, lease_since"
+      try (PreparedStatement ps = c.prepareStatement("SELECT lease_holder, lease_site, lease_epoch, lease_since,"
+          + " TIMESTAMPDIFF(MICROSECOND, CURRENT_TIMESTAMP(3), lease_until)"
           + " FROM realtime_status WHERE name = '" + LEASE_ROW + "'");
           ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           throw new java.sql.SQLException("the lease row '" + LEASE_ROW + "' is missing from realtime_status");
         }
         java.sql.Timestamp since = rs.getTimestamp(4);
-        return new Lease(rs.getString(1), rs.getString(2), rs.getLong(3), since == null ? null : since.toInstant());
+        return new Lease(rs.getString(1), rs.getString(2), rs.getLong(3), since == null ? null : since.toInstant(),
+            Duration.ofNanos(rs.getLong(5) * 1000));
       }
     });
   }

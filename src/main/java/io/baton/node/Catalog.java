@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * Polls jobchain_table, jobtable and deptable ("sqlfetcher"): a cheap fingerprint every poll, the
  * full tables only when it moved (and once a minute regardless), then validates and sends each
  * chain that changed. A held chain gets one message per change of its rows, not one per poll.
+ * It runs on standby nodes too (without writing), so an elected node has its chains at hand.
  */
 public final class Catalog {
 
@@ -43,6 +44,7 @@ public final class Catalog {
   private final ActorContext<Command> context;
   private final CatalogRepository repository;
   private final ActorRef<Change> guardian;
+  private final LeaseGuard guard;
   private final ActorRef<Receiver.Command> receiver;
   private final Executor blocking;
   private final ChainValidator validator;
@@ -50,20 +52,22 @@ public final class Catalog {
   private final DatabaseOutage outage;
   private final Map<Long, ChainDefinition> known = new HashMap<>();
   private final Map<Long, List<String>> held = new HashMap<>();
+  private final java.util.Set<Long> unreported = new java.util.HashSet<>();
   private String fingerprint;
   private long lastFullLoad;
 
-  public static Behavior<Command> create(BatonSettings settings, CatalogRepository repository,
+  public static Behavior<Command> create(BatonSettings settings, CatalogRepository repository, LeaseGuard guard,
       ActorRef<Change> guardian, ActorRef<Receiver.Command> receiver, Executor blocking) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new Poll(), Duration.ZERO, settings.catalogPollInterval());
-      return new Catalog(ctx, settings, repository, guardian, receiver, blocking).behavior();
+      return new Catalog(ctx, settings, repository, guard, guardian, receiver, blocking).behavior();
     }));
   }
 
   private Catalog(ActorContext<Command> context, BatonSettings settings, CatalogRepository repository,
-      ActorRef<Change> guardian, ActorRef<Receiver.Command> receiver, Executor blocking) {
+      LeaseGuard guard, ActorRef<Change> guardian, ActorRef<Receiver.Command> receiver, Executor blocking) {
     this.context = context;
+    this.guard = guard;
     this.repository = repository;
     this.guardian = guardian;
     this.receiver = receiver;
@@ -109,6 +113,7 @@ public final class Catalog {
       lastFullLoad = System.nanoTime();
       apply(loaded.chains());
     }
+    reportHeldChains();
     return behavior();
   }
 
@@ -123,6 +128,7 @@ public final class Catalog {
     for (Long gone : known.keySet()) {
       if (!seen.containsKey(gone)) {
         held.remove(gone);
+        unreported.remove(gone);
         guardian.tell(new ChainRemoved(gone));
       }
     }
@@ -130,16 +136,29 @@ public final class Catalog {
     known.putAll(seen);
   }
 
+  /** One message per held chain and change of its rows, written by the leader only. */
+  private void reportHeldChains() {
+    if (unreported.isEmpty() || !guard.leading()) {
+      return;
+    }
+    for (Long id : unreported) {
+      String text = ChainValidator.heldMessage(known.get(id), held.get(id));
+      context.getLog().warn(text);
+      receiver.tell(new Receiver.Write(new RunRecord.Message(null, text)));
+    }
+    unreported.clear();
+  }
+
   private Schedule fireable(ChainDefinition chain) {
     ChainValidator.Verdict verdict = validator.check(chain);
     if (!verdict.valid()) {
+      // only the leader writes the message: standbys hold the chain quietly
       if (!verdict.problems().equals(held.put(chain.id(), verdict.problems()))) {
-        String text = ChainValidator.heldMessage(chain, verdict.problems());
-        context.getLog().warn(text);
-        receiver.tell(new Receiver.Write(new RunRecord.Message(null, text)));
+        unreported.add(chain.id());
       }
       return null;
     }
+    unreported.remove(chain.id());
     if (held.remove(chain.id()) != null) {
       context.getLog().info("chain {} is valid again and released", chain.id());
     }

@@ -52,7 +52,8 @@ public final class SchedulerGuardian {
   private final ActorRef<Receiver.Command> receiver;
   private final ChainContext chainContext;
   private int incarnation;
-  private ActorRef<Catalog.Command> catalog;
+  private final ActorRef<Catalog.Command> catalog;
+  private boolean leading;
   private ActorRef<Done> stopReplyTo;
   private final Set<Long> draining = new HashSet<>();
 
@@ -69,8 +70,12 @@ public final class SchedulerGuardian {
         services.launcher(), services.settings().heartbeatInterval(), services.blocking()), "heartbeat");
     this.chainContext = new ChainContext(services.settings(), services.clock(), services.launcher(),
         services.blocking(), receiver, services.runIds(), services.gauges(), services.guard());
+    // the catalog runs on standbys too, so a node that is elected has its chains at hand
+    this.catalog = context.spawn(Catalog.create(services.settings(), services.catalog(), services.guard(),
+        context.messageAdapter(Catalog.Change.class, CatalogSaid::new), receiver, services.blocking()), "catalog");
     context.spawn(Leadership.create(services.leases(), services.settings(), services.guard(),
         context.messageAdapter(Leadership.Change.class, LeadershipSaid::new), services.blocking()), "leadership");
+    context.spawn(JournalWarmUp.create(), "journal-warm-up").tell("stop");
     context.spawn(HistoryPruner.create(services.history(), services.settings().historyRetention(), services.clock(),
         services.blocking()), "history-pruner");
   }
@@ -95,20 +100,14 @@ public final class SchedulerGuardian {
     if (stopReplyTo != null) {
       return Behaviors.same();
     }
-    if (m.change() instanceof Leadership.Elected) {
-      if (catalog == null) {
-        catalog = context.spawn(Catalog.create(services.settings(), services.catalog(),
-            context.messageAdapter(Catalog.Change.class, CatalogSaid::new), receiver, services.blocking()),
-            "catalog-" + ++incarnation);
-      }
+    if (m.change() instanceof Leadership.Elected && !leading) {
+      leading = true;
+      incarnation++;
+      definitions.values().forEach(this::spawn); // the catalog kept them while standing by
     } else if (m.change() instanceof Leadership.Deposed) {
       // A deposed leader stops its chain actors (and their processes): the new leader resumes
       // their runs from the journal.
-      if (catalog != null) {
-        context.stop(catalog);
-        catalog = null;
-      }
-      definitions.clear();
+      leading = false;
       chains.values().forEach(context::stop);
       chains.clear();
       services.gauges().clear();
@@ -126,7 +125,7 @@ public final class SchedulerGuardian {
       ActorRef<JobchainActor.Command> chain = chains.get(id);
       if (chain != null) {
         chain.tell(new JobchainActor.Define(defined.definition(), defined.schedule()));
-      } else {
+      } else if (leading) {
         spawn(defined);
       }
     } else if (m.change() instanceof ChainRemoved removed) {
@@ -152,7 +151,7 @@ public final class SchedulerGuardian {
     if (draining.remove(m.chainId())) {
       replyIfStopped();
     }
-    if (definitions.containsKey(m.chainId()) && stopReplyTo == null) {
+    if (definitions.containsKey(m.chainId()) && leading && stopReplyTo == null) {
       context.getLog().error("chain {}: its actor failed (see above); starting it again in {} s",
           m.chainId(), RESPAWN_DELAY.toSeconds());
       timers.startSingleTimer("respawn-" + m.chainId(), new Respawn(m.chainId()), RESPAWN_DELAY);
@@ -162,7 +161,7 @@ public final class SchedulerGuardian {
 
   private Behavior<Command> onRespawn(Respawn m) {
     ChainDefined defined = definitions.get(m.chainId());
-    if (defined != null && !chains.containsKey(m.chainId()) && stopReplyTo == null) {
+    if (defined != null && leading && !chains.containsKey(m.chainId()) && stopReplyTo == null) {
       spawn(defined);
     }
     return Behaviors.same();
@@ -170,9 +169,7 @@ public final class SchedulerGuardian {
 
   private Behavior<Command> onStop(Stop m) {
     stopReplyTo = m.replyTo();
-    if (catalog != null) {
-      context.stop(catalog);
-    }
+    context.stop(catalog);
     context.getLog().info("stopping: no new fires; running jobs get {} s to finish",
         services.settings().shutdownGrace().toSeconds());
     ActorRef<JobchainActor.Drained> drained = context.messageAdapter(JobchainActor.Drained.class,

@@ -59,6 +59,20 @@ final class NodeProcess {
     return process.waitFor();
   }
 
+  /** SIGSTOP: the JVM is frozen as in a long GC pause or a suspended VM. */
+  void pause() throws Exception {
+    signal("STOP");
+  }
+
+  /** SIGCONT. */
+  void resume() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+  }
+
   String log() throws IOException {
     return Files.exists(output) ? Files.readString(output) : "";
   }
