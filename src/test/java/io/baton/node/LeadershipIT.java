@@ -1,0 +1,115 @@
+package io.baton.node;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A leader frozen past its lease, and main/bkp sites, with real node processes. */
+class LeadershipIT {
+  static final Duration TTL = Duration.ofSeconds(4);
+  @TempDir Path home;
+  TestNode db;
+  final List<NodeProcess> nodes = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    db = TestNode.onMariaDb(home).with("baton.lease.ttl", TTL.toMillis() + "ms");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (NodeProcess n : nodes) {
+      if (n.alive()) {
+        n.resume();
+        n.kill();
+      }
+    }
+    db.close();
+  }
+
+  @Test
+  void aLeaderPausedPastItsLeaseStartsNothingWhenItResumesAndStandsBy() throws Exception {
+    NodeProcess a = start("node-a", "main");
+    awaitLeader("node-a");
+    NodeProcess b = start("node-b", "main");
+    for (int i = 0; i < 5; i++) {
+      db.job(db.chain("chain " + i, 1, "@every 1s", 0), "sleep.sh 0.3", 1, "30");
+    }
+    awaitRunsBy("node-a");
+
+    a.pause();
+    java.time.Instant paused = java.time.Instant.now();
+    awaitLeader("node-b");
+    awaitRunsBy("node-b");
+    // node-a stays frozen for twice its lease
+    await().atMost(Duration.ofSeconds(20)).until(() -> java.time.Instant.now().isAfter(paused.plus(TTL.multipliedBy(2))));
+    a.resume();
+    LocalDateTime resumed = LocalDateTime.now(ZoneOffset.UTC);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> a.log().contains("leadership: deposed"));
+    awaitRunsBy("node-b"); // b goes on leading
+    assertEquals(List.of(), db.rows("SELECT run_id FROM chain_run WHERE node = 'node-a' AND start_time >= ?", resumed),
+        "no run started by the resumed node");
+    assertEquals(List.of(), db.rows("SELECT run_id FROM job_run WHERE node = 'node-a' AND start_time >= ?", resumed),
+        "no process started by the resumed node");
+    assertEquals(null, db.rows("SELECT lease_epoch FROM realtime_status WHERE name = 'node-a'").get(0).get("lease_epoch"),
+        "node-a shows itself standing by");
+    assertTrue(b.alive() && a.alive());
+  }
+
+  @Test
+  void mainChainsRunUnderAMainLeaderAndBkpChainsUnderABkpLeader() throws Exception {
+    NodeProcess main = start("node-main", "main");
+    awaitLeader("node-main");
+    start("node-bkp", "bkp");
+    long mainChain = db.chain("main only", 1, "@every 1s", 0);
+    db.job(mainChain, "ok.sh", 1, "30");
+    long bkpChain = db.chain("bkp only", 1, "@every 1s", 0);
+    db.job(bkpChain, "ok.sh", 1, "30");
+    db.update("UPDATE jobchain_table SET main_flag = 0, BKP_flag = 1 WHERE id = ?", bkpChain);
+    db.awaitRuns(mainChain, runs -> runs.size() >= 3);
+
+    main.kill();
+    awaitLeader("node-bkp");
+    db.awaitRuns(bkpChain, runs -> runs.size() >= 3);
+
+    NodeProcess back = start("node-main", "main"); // takes leadership back at the next expiry
+    awaitLeader("node-main");
+    int before = db.runs(mainChain).size();
+    db.awaitRuns(mainChain, runs -> runs.size() >= before + 3);
+
+    assertEquals(List.of(), db.rows("SELECT node FROM chain_run WHERE chain_id = ? AND node <> 'node-main'", mainChain));
+    assertEquals(List.of(), db.rows("SELECT node FROM chain_run WHERE chain_id = ? AND node <> 'node-bkp'", bkpChain));
+    assertTrue(back.alive());
+  }
+
+  private NodeProcess start(String name, String site) throws Exception {
+    NodeProcess n = NodeProcess.start(db, Map.of("baton.node-name", name, "baton.site", site), name + "-" + nodes.size());
+    nodes.add(n);
+    return n;
+  }
+
+  private void awaitLeader(String name) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> name.equals(db.rows(
+        "SELECT lease_holder FROM realtime_status WHERE name = 'baton-lease' AND lease_until > CURRENT_TIMESTAMP(3)")
+        .stream().findFirst().map(r -> r.get("lease_holder")).orElse(null)));
+  }
+
+  private void awaitRunsBy(String node) {
+    LocalDateTime from = LocalDateTime.now(ZoneOffset.UTC);
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        db.rows("SELECT run_id FROM chain_run WHERE node = ? AND start_time > ?", node, from).size() >= 3);
+  }
+}
