@@ -95,6 +95,40 @@ class LeadershipIT {
     assertTrue(back.alive());
   }
 
+  @Test
+  void aLeaderCutOffFromTheDatabaseStopsFiringBeforeItsLeaseExpiresAndAStandbyTakesOver() throws Exception {
+    try (TcpProxy proxy = new TcpProxy(3306)) {
+      String viaProxy = db.url.replace("127.0.0.1:3306", "127.0.0.1:" + proxy.port());
+      NodeProcess a = NodeProcess.start(db, Map.of("baton.node-name", "node-a", "baton.db.main.url", viaProxy), "node-a");
+      nodes.add(a);
+      awaitLeader("node-a");
+      start("node-b", "main");
+      List<Long> chains = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        long chain = db.chain("chain " + i, 1, "@every 1s", 0);
+        db.job(chain, "ok.sh", 1, "30");
+        chains.add(chain);
+      }
+      awaitRunsBy("node-a");
+
+      java.sql.Timestamp until = (java.sql.Timestamp) db.rows(
+          "SELECT lease_until FROM realtime_status WHERE name = 'baton-lease'").get(0).get("lease_until");
+      proxy.cut();
+      awaitLeader("node-b");
+      awaitRunsBy("node-b");
+      proxy.restore();
+      await().atMost(Duration.ofSeconds(20)).until(() -> a.log().contains("leadership: deposed"));
+
+      LocalDateTime expiry = LocalDateTime.ofInstant(until.toInstant(), ZoneOffset.UTC);
+      assertEquals(List.of(), db.rows("SELECT run_id FROM chain_run WHERE node = 'node-a' AND start_time >= ?", expiry),
+          "node-a fired nothing after its lease could have expired");
+      for (long chain : chains) {
+        MisfireIT.assertNoFireTwice(db, chain);
+      }
+      assertTrue(a.log().contains("lease not renewed in time"), "node-a fenced itself");
+    }
+  }
+
   private NodeProcess start(String name, String site) throws Exception {
     NodeProcess n = NodeProcess.start(db, Map.of("baton.node-name", name, "baton.site", site), name + "-" + nodes.size());
     nodes.add(n);
