@@ -43,8 +43,10 @@ public final class Database implements AutoCloseable {
   /** Opens the configured main database, or the embedded one (plus demo chains) if none is. */
   public static Database open(BatonSettings settings) {
     if (settings.mainDb().configured()) {
-      return open(settings.mainDb().url(), settings.mainDb().user(), settings.mainDb().password(),
-          settings.dataDir());
+      String url = settings.bkpDb().configured()
+          ? FailoverUrl.combine(settings.mainDb().url(), settings.bkpDb().url())
+          : settings.mainDb().url();
+      return open(url, settings.mainDb().user(), settings.mainDb().password(), settings.dataDir());
     }
     Database db = open(embeddedUrl(settings.dataDir()), EMBEDDED_USER, "", settings.dataDir());
     try {
@@ -116,6 +118,18 @@ public final class Database implements AutoCloseable {
 
   public String user() {
     return user;
+  }
+
+  /** host:port of the server a pooled connection reaches now (Connector/J only; else the url). */
+  public String currentServer() {
+    try (java.sql.Connection c = pool.getConnection()) {
+      if (c.isWrapperFor(com.mysql.cj.jdbc.JdbcConnection.class)) {
+        return c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getHostPortPair();
+      }
+      return url;
+    } catch (SQLException e) {
+      throw ConnectionFailures.describe(url, e);
+    }
   }
 
   public String password() {
@@ -199,6 +213,10 @@ public final class Database implements AutoCloseable {
     config.setMaximumPoolSize(8);
     config.setMinimumIdle(1);
     config.setConnectionTimeout(10_000);
+    if (url.contains(",")) {
+      // failover: renew connections every minute, so they move back to the main server once it returns
+      config.setMaxLifetime(60_000);
+    }
     driverProperties(url, user, password, dialect).forEach((k, v) -> {
       if (!"user".equals(k) && !"password".equals(k)) {
         config.addDataSourceProperty((String) k, v);

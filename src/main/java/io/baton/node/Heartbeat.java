@@ -5,6 +5,7 @@ import io.baton.exec.ProcessLauncher;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -18,28 +19,40 @@ public final class Heartbeat {
 
   private record Beat() implements Command {}
 
-  private record Beaten(Throwable error) implements Command {}
+  private record Beaten(String server, Throwable error) implements Command {}
 
   private Heartbeat() {}
 
+  /**
+   * {@code server}, when a backup connection is configured, tells which server connections reach
+   * now: a move to the backup and back is logged once each.
+   */
   public static Behavior<Command> create(StatusRepository status, String nodeName, NodeGauges gauges,
-      ProcessLauncher launcher, Duration interval, Executor blocking) {
+      ProcessLauncher launcher, Duration interval, Supplier<String> server, Executor blocking) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       DatabaseOutage outage = new DatabaseOutage(ctx.getLog(), "refreshing the heartbeat");
+      String[] lastServer = {null};
       timers.startTimerWithFixedDelay(new Beat(), Duration.ZERO, interval);
       String level = LogLevel.current();
       return Behaviors.receive(Command.class)
           .onMessage(Beat.class, m -> {
             int armed = gauges.armedChains();
             int running = launcher.running();
-            ctx.pipeToSelf(CompletableFuture.runAsync(
-                () -> status.heartbeat(nodeName, armed, running, level, gauges.lastJobOutcome()), blocking),
-                (ok, error) -> new Beaten(error));
+            ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> {
+              status.heartbeat(nodeName, armed, running, level, gauges.lastJobOutcome());
+              return server == null ? null : server.get();
+            }, blocking), Beaten::new);
             return Behaviors.same();
           })
           .onMessage(Beaten.class, m -> {
             if (m.error() == null) {
               outage.ended();
+              if (m.server() != null && !m.server().equals(lastServer[0])) {
+                if (lastServer[0] != null) {
+                  ctx.getLog().warn("database: connections now reach {} (they reached {})", m.server(), lastServer[0]);
+                }
+                lastServer[0] = m.server();
+              }
             } else {
               outage.started(m.error(), 0);
             }

@@ -60,7 +60,8 @@ public final class Node {
         settings.logsDir());
     ExecutorService blocking = Executors.newFixedThreadPool(8, daemon("baton-blocking"));
     NodeServices services = new NodeServices(settings, clock, new CatalogRepository(db.dataSource()),
-        new RunRepository(db.dataSource()), new HistoryRepository(db.dataSource()), status, leases, guard, launcher, new NodeGauges(), new RunIds(nodeNumber, clock), blocking);
+        new RunRepository(db.dataSource()), new HistoryRepository(db.dataSource()), status, leases, guard, launcher, new NodeGauges(), new RunIds(nodeNumber, clock),
+        settings.bkpDb().configured() ? db::currentServer : null, blocking);
     ActorSystem<SchedulerGuardian.Command> system =
         ActorSystem.create(SchedulerGuardian.create(services), "baton", PekkoConfig.of(db, settings));
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);

@@ -9,6 +9,7 @@ import io.baton.db.StatusRepository;
 import io.baton.exec.ProcessLauncher;
 import java.time.Clock;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /** The plain-Java parts of a node the actors work with: settings, clock, database, processes. */
 public record NodeServices(
@@ -23,4 +24,5 @@ public record NodeServices(
     ProcessLauncher launcher,
     NodeGauges gauges,
     RunIds runIds,
+    Supplier<String> server,
     Executor blocking) {}

@@ -22,7 +22,9 @@ public final class PekkoConfig {
         .withValue("db.url", ConfigValueFactory.fromAnyRef(db.url()))
         .withValue("db.user", ConfigValueFactory.fromAnyRef(db.user()))
         .withValue("db.password", ConfigValueFactory.fromAnyRef(db.password()))
-        .withValue("db.driver", ConfigValueFactory.fromAnyRef(driver));
+        .withValue("db.driver", ConfigValueFactory.fromAnyRef(driver))
+        // failover url (main + bkp): renewed connections find their way back to the main server
+        .withValue("db.maxLifetime", ConfigValueFactory.fromAnyRef(db.url().contains(",") ? 60_000 : 1_800_000));
     return ConfigFactory.empty()
         .withValue("pekko-persistence-jdbc.shared-databases.baton", database.root())
         .withValue("pekko.coordinated-shutdown.phases.service-unbind.timeout",

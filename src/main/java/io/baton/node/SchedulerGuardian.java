@@ -67,7 +67,8 @@ public final class SchedulerGuardian {
     this.services = services;
     this.receiver = context.spawn(Receiver.create(services.runs(), services.guard(), services.blocking()), "receiver");
     context.spawn(Heartbeat.create(services.status(), services.settings().nodeName(), services.gauges(),
-        services.launcher(), services.settings().heartbeatInterval(), services.blocking()), "heartbeat");
+        services.launcher(), services.settings().heartbeatInterval(), services.server(), services.blocking()),
+        "heartbeat");
     this.chainContext = new ChainContext(services.settings(), services.clock(), services.launcher(),
         services.blocking(), receiver, services.runIds(), services.gauges(), services.guard());
     // the catalog runs on standbys too, so a node that is elected has its chains at hand
