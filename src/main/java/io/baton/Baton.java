@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** Command line of Baton: {@code baton start [--config FILE]}. */
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "Baton 0.1",
-    description = "Event-driven job-chain scheduler.", subcommands = {Baton.Start.class})
+    description = "Event-driven job-chain scheduler.", subcommands = {Baton.Start.class, Baton.BenchCommand.class})
 public final class Baton implements Runnable {
 
   /** Exit code of a configuration or start-up error. */
@@ -26,6 +26,33 @@ public final class Baton implements Runnable {
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);
+  }
+
+  @Command(name = "bench", description = "Run a benchmark workload (W0-W4 of BENCH.md) against MariaDB.")
+  static final class BenchCommand implements Callable<Integer> {
+    @picocli.CommandLine.Parameters(paramLabel = "WORKLOAD", description = "W0, W1, W2, W3 or W4")
+    String workload;
+
+    @Option(names = "--scale", description = "fraction of the full workload (default 1)")
+    double scale = 1;
+
+    @Option(names = "--server", description = "MariaDB server URL (default jdbc:mysql://127.0.0.1:3306/)")
+    String server = "jdbc:mysql://127.0.0.1:3306/";
+
+    @Option(names = "--user")
+    String user = "root";
+
+    @Option(names = "--password")
+    String password = "";
+
+    @Option(names = "--results", description = "file the table is appended to (default bench/RESULTS.md)")
+    Path results = Path.of("bench", "RESULTS.md");
+
+    @Override
+    public Integer call() throws Exception {
+      io.baton.bench.Bench.run(workload, scale, server, user, password, results);
+      return 0;
+    }
   }
 
   @Command(name = "start", description = "Run a node in the foreground until SIGTERM.")

@@ -15,8 +15,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * Keeps or seeks the leader lease on realtime_status and tells the guardian when this node is
- * elected or deposed. The leader renews several times per ttl; a standby tries to take the lease
- * four times a second, so a takeover comes at most a quarter of a second after the lease expires.
+ * elected or deposed. The leader renews five times per ttl; a standby tries to take the lease four
+ * times a second and at the moment it runs out, so a takeover follows the expiry closely.
  */
 public final class Leadership {
 
@@ -47,6 +47,8 @@ public final class Leadership {
   private final Executor blocking;
   private final DatabaseOutage outage;
   private long epoch = -1; // -1: standing by
+  private long lastRenewalSent;
+  private final Duration renewEvery;
   private boolean asking;
   private boolean fencedLogged;
 
@@ -70,6 +72,7 @@ public final class Leadership {
     this.guardian = guardian;
     this.blocking = blocking;
     this.outage = new DatabaseOutage(context.getLog(), "keeping the leader lease");
+    this.renewEvery = settings.leaseTtl().dividedBy(5);
   }
 
   private Behavior<Command> behavior() {
@@ -85,8 +88,8 @@ public final class Leadership {
       context.getLog().warn("leadership: lease not renewed in time (epoch {}): no fires and no process starts"
           + " until it is renewed or another node takes it", epoch);
     }
-    if (asking) {
-      return Behaviors.same();
+    if (asking || (epoch >= 0 && System.nanoTime() - lastRenewalSent < renewEvery.toNanos())) {
+      return Behaviors.same(); // the leader renews every ttl/5; standbys ask at every tick
     }
     asking = true;
     String node = settings.nodeName();
@@ -133,6 +136,7 @@ public final class Leadership {
 
   private void held(Lease lease, long sentNanos) {
     guard.renewed(sentNanos, settings.leaseTtl(), SAFETY_MARGIN, lease.epoch());
+    lastRenewalSent = sentNanos;
     fencedLogged = false;
     if (lease.epoch() == epoch) {
       return; // renewed

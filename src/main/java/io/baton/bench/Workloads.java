@@ -1,0 +1,155 @@
+package io.baton.bench;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** The workloads of shared BENCH.md, each measured from Baton's own records. */
+final class Workloads {
+  private static final DateTimeFormatter SQL_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
+
+  private Workloads() {}
+
+  static Figures baseline(Path home, double scale) throws Exception {
+    int total = (int) Math.max(50, 2000 * scale);
+    double perSecond = Baseline.processesPerSecond(home.resolve("jobs/ok.sh"), total);
+    return new Figures("W0", "ProcessBuilder loop, 2 threads, " + total + " starts of jobs/ok.sh")
+        .add("processes/s", perSecond, "", "the limit here");
+  }
+
+  /** W1: chains with one job each, all due in the same second. */
+  static Figures burst(BenchDatabase db, Path home, double scale) throws Exception {
+    int n = (int) Math.max(10, 1000 * scale);
+    Figures f = new Figures("W1", n + " chains, one job each, all due in the same second");
+    try (BenchNode node = BenchNode.start(home, db, Map.of())) {
+      ChainLoader.chains(db, n, 1, 1, "0 0 0 1 1 ? 2099", false);
+      Instant due = fireAllAt(db, n, Duration.ofSeconds(6));
+      Map<String, Long> before = db.counters();
+      awaitFinished(db, n, due, Duration.ofMinutes(3));
+      Map<String, Long> after = db.counters();
+      double drain = drainSeconds(db, due);
+      f.add("runs/s", n / drain, "", ">= 0.8 x W0");
+      fireDelays(db, due, f);
+      f.add("SUCCESS runs", db.scalar("SELECT COUNT(*) FROM chain_run WHERE status = 'SUCCESS'"), "", "all " + n);
+      f.add("statements per run", (after.get("Questions") - before.get("Questions")) / (double) n, "", "<= 12");
+      f.add("commits per run (Com_commit)", (after.get("Com_commit") - before.get("Com_commit")) / (double) n, "", "<= 3");
+      f.add("commits per run (Handler_commit)", (after.get("Handler_commit") - before.get("Handler_commit")) / (double) n,
+          "", "");
+    }
+    return f;
+  }
+
+  /** W2: one chain firing every second. */
+  static Figures lone(BenchDatabase db, Path home, double scale) throws Exception {
+    int seconds = (int) Math.max(5, 60 * scale);
+    Figures f = new Figures("W2", "one chain firing every second for " + seconds + " s");
+    try (BenchNode node = BenchNode.start(home, db, Map.of())) {
+      ChainLoader.chains(db, 1, 1, 1, "@every 1s", false);
+      awaitUntil(() -> db.scalar("SELECT COUNT(*) FROM chain_run WHERE end_time IS NOT NULL") >= seconds + 2,
+          Duration.ofSeconds(seconds + 60));
+      // the first two fires include the node's warm-up
+      List<Double> delays = millis(db, "SELECT TIMESTAMPDIFF(MICROSECOND, c.scheduled_time, j.start_time)"
+          + " FROM chain_run c JOIN job_run j ON j.run_id = c.run_id ORDER BY c.scheduled_time LIMIT 1000 OFFSET 2");
+      double[] d = Figures.sorted(delays);
+      f.add("fire delay p50", Figures.percentile(d, 50), "ms", "");
+      f.add("fire delay p99", Figures.percentile(d, 99), "ms", "<= 10 ms");
+      f.add("fires measured", d.length, "", "");
+    }
+    return f;
+  }
+
+  /** W3: chains of 5 levels x 4 jobs, all due at once; the level hand-off. */
+  static Figures levels(BenchDatabase db, Path home, double scale) throws Exception {
+    int n = (int) Math.max(2, 20 * scale);
+    Figures f = new Figures("W3", n + " chains x 5 levels x 4 jobs, all due at once");
+    try (BenchNode node = BenchNode.start(home, db, Map.of())) {
+      ChainLoader.chains(db, n, 5, 4, "0 0 0 1 1 ? 2099", false);
+      Instant due = fireAllAt(db, n, Duration.ofSeconds(6));
+      awaitFinished(db, n, due, Duration.ofMinutes(3));
+      List<Double> handOffs = millis(db, "SELECT TIMESTAMPDIFF(MICROSECOND, e.last_end, s.first_start) FROM"
+          + " (SELECT run_id, step_lvl, MAX(end_time) last_end FROM job_run GROUP BY run_id, step_lvl) e JOIN"
+          + " (SELECT run_id, step_lvl, MIN(start_time) first_start FROM job_run GROUP BY run_id, step_lvl) s"
+          + " ON s.run_id = e.run_id AND s.step_lvl = e.step_lvl + 1");
+      double[] h = Figures.sorted(handOffs);
+      f.add("level hand-off median", Figures.percentile(h, 50), "ms", "<= 5 ms");
+      f.add("level hand-off p99", Figures.percentile(h, 99), "ms", "<= 20 ms");
+      f.add("total (due -> last end)", drainSeconds(db, due), "s", "");
+      f.add("SUCCESS runs", db.scalar("SELECT COUNT(*) FROM chain_run WHERE status = 'SUCCESS'"), "", "all " + n);
+    }
+    return f;
+  }
+
+  /** W4: chains whose dependency passes on its second check (poll 1 s), then one job. */
+  static Figures dependencies(BenchDatabase db, Path home, double scale) throws Exception {
+    int n = (int) Math.max(10, 500 * scale);
+    Figures f = new Figures("W4", n + " chains, one dependency passing at its 2nd check (poll 1 s), one job");
+    try (BenchNode node = BenchNode.start(home, db, Map.of("baton.dependency.poll-interval", "1s"))) {
+      ChainLoader.chains(db, n, 1, 1, "0 0 0 1 1 ? 2099", true);
+      Instant due = fireAllAt(db, n, Duration.ofSeconds(6));
+      Map<String, Long> before = db.counters();
+      awaitFinished(db, n, due, Duration.ofMinutes(3));
+      Map<String, Long> after = db.counters();
+      f.add("due -> last SUCCESS", drainSeconds(db, due), "s", "<= 1 s + poll + W1 time for " + n);
+      long checks = db.scalar("SELECT COUNT(*) FROM job_run WHERE kind = 'DEP'");
+      f.add("statements per dependency check (all statements / checks)",
+          (after.get("Questions") - before.get("Questions")) / (double) checks, "", "0 for a check that changes nothing");
+      f.add("SUCCESS runs", db.scalar("SELECT COUNT(*) FROM chain_run WHERE status = 'SUCCESS'"), "", "all " + n);
+    }
+    return f;
+  }
+
+  // ---- shared steps -------------------------------------------------------------------------------
+
+  /** Waits for the node to arm every chain, then makes all of them due at one whole second. */
+  private static Instant fireAllAt(BenchDatabase db, int n, Duration lead) throws Exception {
+    awaitUntil(() -> db.scalar("SELECT timequeuesize FROM realtime_status WHERE name = ?", BenchNode.NAME) >= n,
+        Duration.ofMinutes(5));
+    ZonedDateTime due = ZonedDateTime.now(ZoneOffset.UTC).plus(lead).withNano(0);
+    db.execute("UPDATE jobchain_table SET timestr = '" + ChainLoader.once(due) + "'");
+    return due.toInstant();
+  }
+
+  private static void awaitFinished(BenchDatabase db, int n, Instant due, Duration atMost) throws Exception {
+    awaitUntil(() -> db.scalar("SELECT COUNT(*) FROM chain_run WHERE end_time IS NOT NULL AND scheduled_time = ?",
+        SQL_TIME.format(due.atOffset(ZoneOffset.UTC))) >= n, atMost.plus(Duration.between(Instant.now(), due)));
+  }
+
+  private static double drainSeconds(BenchDatabase db, Instant due) throws SQLException {
+    return db.scalar("SELECT TIMESTAMPDIFF(MICROSECOND, '" + SQL_TIME.format(due.atOffset(ZoneOffset.UTC))
+        + "', MAX(end_time)) FROM chain_run") / 1e6;
+  }
+
+  private static void fireDelays(BenchDatabase db, Instant due, Figures f) throws SQLException {
+    double[] d = Figures.sorted(millis(db, "SELECT TIMESTAMPDIFF(MICROSECOND, c.scheduled_time, j.start_time)"
+        + " FROM chain_run c JOIN job_run j ON j.run_id = c.run_id"));
+    f.add("fire delay p50", Figures.percentile(d, 50), "ms", "");
+    f.add("fire delay p99", Figures.percentile(d, 99), "ms", "");
+    f.add("fire delay max", d.length == 0 ? Double.NaN : d[d.length - 1], "ms", "");
+  }
+
+  private static List<Double> millis(BenchDatabase db, String sql) throws SQLException {
+    List<Double> out = new ArrayList<>();
+    for (double[] row : db.rows(sql, 1)) {
+      out.add(row[0] / 1000.0);
+    }
+    return out;
+  }
+
+  static void awaitUntil(Callable<Boolean> condition, Duration atMost) throws Exception {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (!condition.call()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("benchmark step did not complete within " + atMost);
+      }
+      Thread.sleep(200); // polling the database, not synchronising threads
+    }
+  }
+}
