@@ -50,7 +50,7 @@ public final class RetryingJournal extends JdbcAsyncWriteJournal {
     if (lease == LeaseGuard.State.FENCED) {
       return later(retryIn).thenCompose(ignored -> write(messages, retryIn, retried));
     }
-    return FutureConverters.asJava(super.asyncWriteMessages(messages))
+    return toJava(super.asyncWriteMessages(messages))
         .thenApply(result -> {
           outage.ended();
           return result;
@@ -68,6 +68,24 @@ public final class RetryingJournal extends JdbcAsyncWriteJournal {
           Duration next = retryIn.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retryIn.multipliedBy(2);
           return later(retryIn).thenCompose(ignored -> write(messages, next, true));
         });
+  }
+
+  /**
+   * A Scala future as a plain CompletableFuture completed on the thread that completes the
+   * future. (Scala's own converter runs dependent stages asynchronously, which on a 2-core machine
+   * means a new thread per journal write.)
+   */
+  private static <T> CompletableFuture<T> toJava(Future<T> future) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    future.onComplete(result -> {
+      if (result.isSuccess()) {
+        out.complete(result.get());
+      } else {
+        out.completeExceptionally(result.failed().get());
+      }
+      return null;
+    }, scala.concurrent.ExecutionContext.parasitic$.MODULE$);
+    return out;
   }
 
   private static CompletableFuture<Void> later(Duration delay) {
