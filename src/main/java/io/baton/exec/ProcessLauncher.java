@@ -59,7 +59,8 @@ public final class ProcessLauncher implements AutoCloseable {
         ? List.of(SETSID, SETPRIV, "--pdeathsig", "KILL", "--")
         : List.of(SETSID);
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("baton-exec-timer"));
-    this.spawner = Executors.newSingleThreadExecutor(daemon("baton-exec-spawn"));
+    // Long-lived threads only: pdeathsig fires when the spawning thread ends, not the JVM.
+    this.spawner = Executors.newFixedThreadPool(2, daemon("baton-exec-spawn"));
     try {
       this.reaper = ProcessReaper.start();
     } catch (IOException e) {

@@ -88,8 +88,30 @@ public final class ProcessTrees {
 
   /** Live (non-zombie) processes whose process group is {@code pgid}. */
   static List<Long> groupMembers(long pgid) {
+    return groupMembers(pgid, snapshot());
+  }
+
+  /**
+   * Live members of {@code pgid} as seen by a reading of /proc begun after {@code sinceNanos}:
+   * when many jobs end at once, one reading serves them all instead of one full scan each.
+   */
+  static List<Long> groupMembersSince(long pgid, long sinceNanos) {
+    Snapshot s = lastSnapshot;
+    if (s == null || s.startedAt() - sinceNanos < 0) {
+      long startedAt = System.nanoTime();
+      s = new Snapshot(startedAt, snapshot());
+      lastSnapshot = s;
+    }
+    return groupMembers(pgid, s.procs());
+  }
+
+  private record Snapshot(long startedAt, List<Proc> procs) {}
+
+  private static volatile Snapshot lastSnapshot;
+
+  private static List<Long> groupMembers(long pgid, List<Proc> snapshot) {
     List<Long> members = new ArrayList<>();
-    for (Proc p : snapshot()) {
+    for (Proc p : snapshot) {
       if (p.pgid() == pgid && p.live()) {
         members.add(p.pid());
       }

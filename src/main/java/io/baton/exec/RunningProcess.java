@@ -37,6 +37,7 @@ public final class RunningProcess {
   /** Descendants seen so far: they are killed too even if they left the group (setsid). */
   private final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
   private boolean gone; // timer thread only
+  private volatile long exitedAt; // System.nanoTime() when the root process was seen to exit
 
   RunningProcess(Process process, LogFile log, ScheduledExecutorService timer, Duration exitGrace,
       Runnable whenGone) {
@@ -52,7 +53,7 @@ public final class RunningProcess {
 
   /** Starts watching for the exit; called once the launcher counts this process as running. */
   void watch() {
-    process.onExit().thenRunAsync(this::afterRootExit, timer);
+    process.onExit().thenRun(() -> exitedAt = System.nanoTime()).thenRunAsync(this::afterRootExit, timer);
   }
 
   public long pid() {
@@ -124,7 +125,7 @@ public final class RunningProcess {
 
   private void afterRootExit() {
     // Background children still in the group would become orphans: ask them to end, then force.
-    if (anyLeft()) {
+    if (anyLeft(exitedAt)) {
       signal(false);
       awaitGone(System.nanoTime() + exitGrace.toNanos(), false);
     } else {
@@ -154,8 +155,13 @@ public final class RunningProcess {
   }
 
   private boolean anyLeft() {
+    return anyLeft(System.nanoTime());
+  }
+
+  /** {@code sinceNanos}: a reading of /proc begun after this instant is good enough. */
+  private boolean anyLeft(long sinceNanos) {
     return process.isAlive()
-        || !ProcessTrees.groupMembers(pid()).isEmpty()
+        || !ProcessTrees.groupMembersSince(pid(), sinceNanos).isEmpty()
         || seen.stream().anyMatch(ProcessTrees::isLive);
   }
 
