@@ -28,9 +28,9 @@ public final class Baton implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
-  @Command(name = "bench", description = "Run a benchmark workload (W0-W4 of BENCH.md) against MariaDB.")
+  @Command(name = "bench", description = "Run a benchmark workload (W0-W6) against MariaDB.")
   static final class BenchCommand implements Callable<Integer> {
-    @picocli.CommandLine.Parameters(paramLabel = "WORKLOAD", description = "W0, W1, W2, W3 or W4")
+    @picocli.CommandLine.Parameters(paramLabel = "WORKLOAD", description = "W0 to W6")
     String workload;
 
     @Option(names = "--scale", description = "fraction of the full workload (default 1)")

@@ -32,7 +32,9 @@ public final class Bench {
         case "W2" -> Workloads.lone(db, home, scale);
         case "W3" -> Workloads.levels(db, home, scale);
         case "W4" -> Workloads.dependencies(db, home, scale);
-        default -> throw new IllegalArgumentException("unknown workload " + workload + " (W0 to W4)");
+        case "W5" -> Workloads.idle(db, home, scale);
+        case "W6" -> Workloads.sustained(db, home, scale);
+        default -> throw new IllegalArgumentException("unknown workload " + workload + " (W0 to W6)");
       };
       Figures baseline = Workloads.baseline(home, scale);
       out.add(baseline);

@@ -106,6 +106,56 @@ final class Workloads {
     return f;
   }
 
+  /** W5: many chains on a yearly schedule: readiness, memory, and what an idle node costs. */
+  static Figures idle(BenchDatabase db, Path home, double scale) throws Exception {
+    int n = (int) Math.max(100, 100_000 * scale);
+    int window = (int) Math.max(10, 60 * Math.min(1, scale * 10));
+    Figures f = new Figures("W5", n + " chains on a yearly schedule, idle for " + window + " s");
+    try (BenchNode first = BenchNode.start(home, db, Map.of())) {
+      ChainLoader.chains(db, n, 1, 1, "@yearly", false); // the first start made the schema
+    }
+    long started = System.nanoTime();
+    try (BenchNode node = BenchNode.start(home, db, Map.of())) {
+      awaitUntil(() -> db.scalar("SELECT timequeuesize FROM realtime_status WHERE name = ?", BenchNode.NAME) >= n,
+          Duration.ofMinutes(4));
+      f.add("start -> all armed", (System.nanoTime() - started) / 1e9, "s", "<= 15 s");
+      f.add("heap after full GC", Memory.heapAfterGc() / 1048576.0, "MiB", "<= 512 MiB");
+      f.add("RSS", Memory.rss() / 1048576.0, "MiB", "");
+      Map<String, Long> before = db.counters();
+      double cpu = Memory.cpuSecondsDuring(Duration.ofSeconds(window));
+      Map<String, Long> after = db.counters();
+      f.add("idle CPU", 100 * cpu / window, "% of a core", "<= 2 %");
+      f.add("idle statements/s", (after.get("Questions") - before.get("Questions")) / (double) window, "", "<= 5");
+    }
+    return f;
+  }
+
+  /** W6: chains firing every 10 s for minutes: is anything growing? */
+  static Figures sustained(BenchDatabase db, Path home, double scale) throws Exception {
+    int n = (int) Math.max(10, 1000 * scale);
+    int minutes = (int) Math.max(1, Math.round(3 * Math.min(1, scale * 3)));
+    Figures f = new Figures("W6", n + " chains @every 10s for " + minutes + " min");
+    try (BenchNode node = BenchNode.start(home, db, Map.of())) {
+      ChainLoader.chains(db, n, 1, 1, "@every 10s", false);
+      awaitUntil(() -> db.scalar("SELECT timequeuesize FROM realtime_status WHERE name = ?", BenchNode.NAME) >= n,
+          Duration.ofMinutes(2));
+      Instant from = Instant.now();
+      for (int minute = 1; minute <= minutes; minute++) {
+        Instant end = from.plusSeconds(60L * minute);
+        awaitUntil(() -> Instant.now().isAfter(end), Duration.ofSeconds(70));
+        Instant start = end.minusSeconds(60);
+        double[] d = Figures.sorted(millis(db, "SELECT TIMESTAMPDIFF(MICROSECOND, c.scheduled_time, j.start_time)"
+            + " FROM chain_run c JOIN job_run j ON j.run_id = c.run_id WHERE c.scheduled_time >= '"
+            + SQL_TIME.format(start.atOffset(ZoneOffset.UTC)) + "' AND c.scheduled_time < '"
+            + SQL_TIME.format(end.minusSeconds(5).atOffset(ZoneOffset.UTC)) + "'"));
+        f.add("minute " + minute + ": fire delay p99", Figures.percentile(d, 99), "ms", "<= 50 ms, flat");
+        f.add("minute " + minute + ": journal rows", db.scalar("SELECT COUNT(*) FROM event_journal"), "", "flat");
+        f.add("minute " + minute + ": heap after GC", Memory.heapAfterGc() / 1048576.0, "MiB", "flat");
+      }
+    }
+    return f;
+  }
+
   // ---- shared steps -------------------------------------------------------------------------------
 
   /** Waits for the node to arm every chain, then makes all of them due at one whole second. */

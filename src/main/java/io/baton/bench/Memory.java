@@ -1,0 +1,34 @@
+package io.baton.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The node's memory and CPU, read in its own JVM (the bench runs the node in-process). */
+final class Memory {
+  private Memory() {}
+
+  static long heapAfterGc() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  static long rss() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    return -1;
+  }
+
+  /** CPU seconds this JVM used while waiting out {@code window}. */
+  static double cpuSecondsDuring(Duration window) throws Exception {
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long before = os.getProcessCpuTime();
+    long end = System.nanoTime() + window.toNanos();
+    Workloads.awaitUntil(() -> System.nanoTime() >= end, window.plusSeconds(5));
+    return (os.getProcessCpuTime() - before) / 1e9;
+  }
+}
