@@ -15,7 +15,7 @@ class BenchSmokeIT {
 
   @ParameterizedTest
   @CsvSource({"W1, 0.02, runs/s", "W2, 0.1, fire delay p99", "W3, 0.1, level hand-off median",
-      "W4, 0.02, due -> last SUCCESS"})
+      "W4, 0.02, due -> last SUCCESS", "W5, 0.001, start -> all armed", "W6, 0.01, window 1: journal rows"})
   void aShrunkWorkloadProducesItsFigures(String workload, double scale, String figure) throws Exception {
     List<Figures> figures = Bench.run(workload, scale, "jdbc:mysql://127.0.0.1:3306/", "root", "", null);
     Figures baseline = figures.get(0);

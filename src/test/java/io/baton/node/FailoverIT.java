@@ -68,9 +68,10 @@ class FailoverIT {
     List<Duration> takeovers = new ArrayList<>();
     for (int kill = 1; kill <= 10; kill++) {
       String leader = awaitLeaderFiring(null);
-      Instant lastRenewal = leaseUntil().minus(TTL);
       List<Long> pids = pidsOf(leader);
       nodes.get(leader).kill();
+      // read after the kill: a dead leader renews no more, and no standby can take an unexpired lease
+      Instant lastRenewal = leaseUntil().minus(TTL);
 
       await().atMost(Duration.ofSeconds(5)).until(() -> pids.stream().noneMatch(FailoverIT::alive));
       String next = awaitLeaderFiring(leader);
@@ -79,6 +80,7 @@ class FailoverIT {
       System.out.println("kill " + kill + ": " + leader + " renewed last at " + lastRenewal + "; " + next
           + " fired first at " + firstFire);
       nodes.put(leader, start(leader, kill)); // back as a standby
+      awaitHeartbeats(leader, 2); // a settled standby, as in a real cluster, before the next kill
     }
     System.out.println("takeovers: " + takeovers);
     for (Duration t : takeovers) {
@@ -108,6 +110,16 @@ class FailoverIT {
           LocalDateTime.now(ZoneOffset.UTC).minusSeconds(2)).isEmpty();
     });
     return leader[0];
+  }
+
+  /** Waits until the node's realtime_status row was refreshed {@code beats} times more. */
+  private void awaitHeartbeats(String node, int beats) throws Exception {
+    for (int i = 0; i < beats; i++) {
+      Object seen = db.rows("SELECT index_last_ping_time FROM realtime_status WHERE name = ?", node).get(0)
+          .get("index_last_ping_time");
+      await().atMost(Duration.ofSeconds(15)).until(() -> !seen.equals(db.rows(
+          "SELECT index_last_ping_time FROM realtime_status WHERE name = ?", node).get(0).get("index_last_ping_time")));
+    }
   }
 
   private Instant leaseUntil() throws Exception {
