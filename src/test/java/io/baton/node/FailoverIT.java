@@ -65,6 +65,9 @@ class FailoverIT {
       db.job(chain, "short.sh", 1, "30");
       chains.add(chain);
     }
+    for (String name : nodes.keySet()) {
+      awaitHeartbeats(name, 2);
+    }
     List<Duration> takeovers = new ArrayList<>();
     for (int kill = 1; kill <= 10; kill++) {
       String leader = awaitLeaderFiring(null);
@@ -90,6 +93,10 @@ class FailoverIT {
       MisfireIT.assertNoFireTwice(db, chain);
       assertEveryGapExplained(chain);
     }
+    // each run and job start carries the epoch of the leadership it began under
+    assertEquals(0, db.rows("SELECT run_id FROM chain_run WHERE epoch IS NULL").size());
+    assertEquals(0, db.rows("SELECT run_id FROM job_run WHERE epoch IS NULL").size());
+    assertTrue(db.rows("SELECT DISTINCT epoch FROM chain_run").size() >= 10, "ten takeovers, ten epochs or more");
   }
 
   // ---- helpers -----------------------------------------------------------------------------------
