@@ -61,7 +61,7 @@ public final class CatalogRepository {
 
   /** Changes whenever the three tables may have changed since the last call (see above). */
   public String fingerprint() {
-    return Jdbc.inTransaction(dataSource, "reading the catalog fingerprint", c -> {
+    return Jdbc.autoCommit(dataSource, "reading the catalog fingerprint", c -> {
       try (PreparedStatement ps = c.prepareStatement(FINGERPRINT);
           ResultSet rs = ps.executeQuery()) {
         rs.next();

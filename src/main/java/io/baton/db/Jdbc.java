@@ -49,6 +49,19 @@ final class Jdbc {
     }
   }
 
+  /**
+   * Runs {@code work} without a transaction of its own: for the polls a node makes every few
+   * seconds (one statement, or reads that need no common snapshot), so an idle node does not
+   * pay the autocommit switch and COMMIT round trips of {@link #inTransaction} each time.
+   */
+  static <T> T autoCommit(DataSource ds, String what, Work<T> work) {
+    try (Connection c = ds.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new DatabaseException(what + " failed: " + ConnectionFailures.firstLine(e), e);
+    }
+  }
+
   /** Deadlock (MySQL 1213, SQLState 40001) or H2's equivalents. */
   private static boolean retryable(SQLException e) {
     return "40001".equals(e.getSQLState()) || e.getErrorCode() == 1213;

@@ -45,7 +45,7 @@ public final class LeaseRepository {
    * expired; returns the lease as it stands afterwards (held by someone else if neither worked).
    */
   public Lease takeOrRenew(String node, String site, long epoch, Duration ttl, boolean waitForMain) {
-    return Jdbc.inTransaction(dataSource, "taking the leader lease", c -> {
+    return Jdbc.autoCommit(dataSource, "taking the leader lease", c -> {
       try (PreparedStatement ps = c.prepareStatement(TAKE_OR_RENEW)) {
         ps.setString(1, node);
         ps.setString(2, node);
@@ -86,7 +86,7 @@ public final class LeaseRepository {
 
   /** True when a node of site main other than {@code node} refreshed its row within {@code ttl}. */
   public boolean mainNodeAlive(String node, Duration ttl) {
-    return Jdbc.inTransaction(dataSource, "looking for main nodes", c -> {
+    return Jdbc.autoCommit(dataSource, "looking for main nodes", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM realtime_status WHERE lease_site = 'main'"
           + " AND name <> ? AND name <> '" + LEASE_ROW + "'"
           + " AND index_last_ping_time > TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(3))")) {
@@ -101,7 +101,7 @@ public final class LeaseRepository {
 
   /** Shows on the node's own row its site and the epoch it leads under (null: standing by). */
   public void showRole(String node, String site, Long epoch) {
-    Jdbc.inTransaction(dataSource, "showing the node's role", c -> {
+    Jdbc.autoCommit(dataSource, "showing the node's role", c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE realtime_status SET lease_site = ?, lease_epoch = ? WHERE name = ?")) {
         ps.setString(1, site);

@@ -46,7 +46,7 @@ public final class StatusRepository {
   public void heartbeat(String nodeName, int armedChains, int runningProcesses, String logLevel,
       Instant lastJobOutcome) {
     long pid = ProcessHandle.current().pid();
-    Jdbc.inTransaction(dataSource, "heartbeat of node " + nodeName, c -> {
+    Jdbc.autoCommit(dataSource, "heartbeat of node " + nodeName, c -> {
       try (PreparedStatement up = c.prepareStatement(
           "UPDATE realtime_status SET timequeuesize = ?, replyqueuesize = ?, debugmode = ?,"
               + " index_last_ping_time = CURRENT_TIMESTAMP, pid_index = ?,"
