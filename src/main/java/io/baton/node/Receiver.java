@@ -36,7 +36,7 @@ public final class Receiver {
 
   private static final int MAX_BATCH = 500;
   private static final Duration FIRST_RETRY = Duration.ofMillis(500);
-  private static final Duration LAST_RETRY = Duration.ofSeconds(15);
+  private static final Duration LAST_RETRY = Duration.ofSeconds(5);
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
