@@ -24,7 +24,8 @@ public final class Leadership {
 
   private record Tick() implements Command {}
 
-  private record Answer(Lease lease, boolean mainAlive, long sentNanos, Throwable error) implements Command {}
+  /** {@code lease} null: a bkp leader let it lapse for a main node (or the attempt failed). */
+  private record Answer(Lease lease, long sentNanos, Throwable error) implements Command {}
 
   /** What the guardian hears. */
   public sealed interface Change {}
@@ -101,8 +102,8 @@ public final class Leadership {
       // a bkp leader lets the lease lapse once a main node is back, instead of renewing it
       boolean mainAlive = bkp && leases.mainNodeAlive(node, settings.leaseTtl());
       Lease lease = mainAlive && mine >= 0 ? null : leases.takeOrRenew(node, site, mine, settings.leaseTtl(), bkp);
-      return new Answer(lease, mainAlive, sent, null);
-    }, blocking), (answer, error) -> answer != null ? answer : new Answer(null, false, 0, error));
+      return new Answer(lease, sent, null);
+    }, blocking), (answer, error) -> answer != null ? answer : new Answer(null, 0, error));
     return Behaviors.same();
   }
 
