@@ -44,8 +44,8 @@ final class ProcessReaper implements AutoCloseable {
     }
     // Passed with -c rather than as a file: nothing to clean up in /tmp after a crash.
     List<String> argv = new ArrayList<>();
-    if (Files.isExecutable(Path.of(ProcessLauncher.SETSID))) {
-      argv.add(ProcessLauncher.SETSID);
+    if (Files.isExecutable(Path.of(WrapperSpawner.SETSID))) {
+      argv.add(WrapperSpawner.SETSID);
     }
     argv.addAll(List.of("/bin/sh", "-c", script, "baton-reaper"));
     Process p = new ProcessBuilder(argv)

@@ -26,7 +26,7 @@ public final class RunningProcess {
   /** After SIGKILL only uninterruptible sleep can keep a process; stop waiting eventually. */
   private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
-  private final Process process;
+  private final Spawner.Child process;
   private final Instant startTime;
   private final LogFile log;
   private final ScheduledExecutorService timer;
@@ -39,7 +39,7 @@ public final class RunningProcess {
   private boolean gone; // timer thread only
   private volatile long exitedAt; // System.nanoTime() when the root process was seen to exit
 
-  RunningProcess(Process process, LogFile log, ScheduledExecutorService timer, Duration exitGrace,
+  RunningProcess(Spawner.Child process, LogFile log, ScheduledExecutorService timer, Duration exitGrace,
       Runnable whenGone) {
     this.process = process;
     // The JVM's clock, read just after the spawn: the kernel's start instant has only clock-tick
@@ -171,11 +171,7 @@ public final class RunningProcess {
     }
     ProcessTrees.signalGroup(pid(), force ? "KILL" : "TERM");
     // The root itself, in case it had not yet made its own group when the signal went out.
-    if (force) {
-      process.destroyForcibly();
-    } else {
-      process.destroy();
-    }
+    process.signal(force);
     for (ProcessHandle h : seen) {
       if (force) {
         h.destroyForcibly();
@@ -191,7 +187,7 @@ public final class RunningProcess {
       capLog();
       whenGone.run();
     } finally {
-      exit.complete(process.exitValue());
+      exit.complete(process.onExit().join());
     }
   }
 
