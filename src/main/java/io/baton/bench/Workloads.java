@@ -21,8 +21,10 @@ final class Workloads {
   static Figures baseline(Path home, double scale) throws Exception {
     int total = (int) Math.max(50, 2000 * scale);
     double perSecond = Baseline.processesPerSecond(home.resolve("jobs/ok.sh"), total);
+    double launcher = Baseline.launcherPerSecond(home, total);
     return new Figures("W0", "ProcessBuilder loop, 2 threads, " + total + " starts of jobs/ok.sh")
-        .add("processes/s", perSecond, "", "the limit here");
+        .add("processes/s", perSecond, "", "the limit here")
+        .add("processes/s through Baton's launcher alone (no chain, no database)", launcher, "", "");
   }
 
   /** W1: chains with one job each, all due in the same second. */
