@@ -14,7 +14,8 @@ import java.time.Instant;
   @JsonSubTypes.Type(value = ChainEvent.DependenciesPassed.class, name = "DependenciesPassed"),
   @JsonSubTypes.Type(value = ChainEvent.JobStarted.class, name = "JobStarted"),
   @JsonSubTypes.Type(value = ChainEvent.JobFinished.class, name = "JobFinished"),
-  @JsonSubTypes.Type(value = ChainEvent.RunFinished.class, name = "RunFinished")
+  @JsonSubTypes.Type(value = ChainEvent.RunFinished.class, name = "RunFinished"),
+  @JsonSubTypes.Type(value = ChainEvent.RunWithdrawn.class, name = "RunWithdrawn")
 })
 public sealed interface ChainEvent extends JsonSerializable {
 
@@ -50,4 +51,10 @@ public sealed interface ChainEvent extends JsonSerializable {
 
   /** The run ended; the chain may fire again. */
   record RunFinished(long runId, RunStatus status, Instant endTime) implements ChainEvent {}
+
+  /**
+   * A run journaled ahead of its fire had not begun when the node was stopped: it is taken back,
+   * and its fire counts as missed (the next start's misfire rule decides).
+   */
+  record RunWithdrawn(long runId, Instant lastFireBefore) implements ChainEvent {}
 }

@@ -9,6 +9,7 @@ import io.baton.chain.ChainEvent.JobFinished;
 import io.baton.chain.ChainEvent.JobStarted;
 import io.baton.chain.ChainEvent.RunFinished;
 import io.baton.chain.ChainEvent.RunStarted;
+import io.baton.chain.ChainEvent.RunWithdrawn;
 import java.time.Instant;
 
 /**
@@ -45,6 +46,8 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun) i
           e.jobId(), e.stepLevel(), e.attempt(), e.pid(), e.startTime(), e.logPath(), null))), lastRun);
     } else if (event instanceof JobFinished e) {
       return new ChainState(lastFire, withActive(a -> finish(a, e)), lastRun);
+    } else if (event instanceof RunWithdrawn e) {
+      return new ChainState(e.lastFireBefore(), null, lastRun);
     } else if (event instanceof RunFinished e) {
       return new ChainState(lastFire, null, active == null ? lastRun : new EndedRun(active.runId(), active.trigger(),
           active.scheduledTime(), active.startTime(), active.dependenciesPassedAt(), e.endTime(), e.status(),

@@ -12,8 +12,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * When a chain fires next. The next fire is computed after the later of the chain's last handled
  * fire and the moment it became fireable, so switching a chain ON never replays old fires. No
  * timer waits more than 60 s: a wall-clock jump is noticed within a minute, not lost or doubled.
+ * The timer wakes an idle chain {@link #LEAD} before the fire, so the run can be journaled ahead
+ * and its first process started at the fire instant itself, not one durable commit later.
  */
 final class FireTimer {
+  static final Duration LEAD = Duration.ofSeconds(1);
   private static final Duration MAX_WAIT = Duration.ofSeconds(60);
   private static final String KEY = "fire";
 
@@ -64,7 +67,7 @@ final class FireTimer {
     nextFire = schedule.nextFireAfter(from).orElse(null);
     gauges.armed(chainId, nextFire != null);
     if (nextFire != null) {
-      waitForNextFire();
+      waitUntil(nextFire.minus(LEAD));
     }
   }
 
@@ -74,13 +77,16 @@ final class FireTimer {
     gauges.armed(chainId, false);
   }
 
-  /** On a tick: the fire that is due now, or empty after waiting again (woke early or clock moved back). */
-  Optional<Instant> due() {
+  /**
+   * On a tick: the next fire if it is due within {@code lead} from now, or empty after waiting
+   * again (woke early or the clock moved back).
+   */
+  Optional<Instant> dueWithin(Duration lead) {
     if (nextFire == null) {
       return Optional.empty();
     }
-    if (clock.instant().isBefore(nextFire)) {
-      waitForNextFire();
+    if (clock.instant().isBefore(nextFire.minus(lead))) {
+      waitUntil(nextFire.minus(lead));
       return Optional.empty();
     }
     return Optional.of(nextFire);
@@ -91,8 +97,8 @@ final class FireTimer {
     timers.startSingleTimer(KEY, new JobchainActor.Tick(), Duration.ofMillis(250));
   }
 
-  private void waitForNextFire() {
-    Duration wait = Duration.between(clock.instant(), nextFire);
+  private void waitUntil(Instant instant) {
+    Duration wait = Duration.between(clock.instant(), instant);
     timers.startSingleTimer(KEY, new JobchainActor.Tick(),
         wait.isNegative() ? Duration.ZERO : wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
   }

@@ -8,6 +8,7 @@ import io.baton.chain.ChainEvent.JobFinished;
 import io.baton.chain.ChainEvent.JobStarted;
 import io.baton.chain.ChainEvent.RunFinished;
 import io.baton.chain.ChainEvent.RunStarted;
+import io.baton.chain.ChainEvent.RunWithdrawn;
 import io.baton.chain.DependencyActor.Verdict;
 import io.baton.config.BatonSettings;
 import io.baton.exec.ProcessKind;
@@ -65,11 +66,17 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
 
   private record Resume() implements Command {}
 
+  /** The fire instant of a run journaled ahead of it: start its work now. */
+  private record Begin(long runId) implements Command {}
+
   private record DependencyWindowClosed(long runId) implements Command {}
 
   private record Finish(long runId, RunStatus status) implements Command {}
 
   private static final String DEPENDENCY_WINDOW = "dependency-window";
+  private static final String BEGIN = "begin";
+  /** A run journaled ahead begins this much before its instant; its first processes wait for the instant itself. */
+  private static final Duration BEGIN_EARLY = Duration.ofMillis(20);
 
   private final ChainContext node;
   private final ActorContext<Command> context;
@@ -83,6 +90,8 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private ChainDefinition currentDefinition;
   private boolean removed;
   private ActorRef<Drained> drainedReplyTo;
+  private long waitingToBegin; // the run journaled ahead whose fire instant has not come yet, or 0
+  private Instant lastFireBefore; // the chain's last fire before that run
 
   public static Behavior<Command> create(ChainContext node, ChainDefinition definition, Schedule schedule) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -141,6 +150,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     builder.forState(ChainState::running)
         .onCommand(Tick.class, this::fireWhileRunning)
         .onCommand(Resume.class, this::resume)
+        .onCommand(Begin.class, this::onBegin)
         .onCommand(DependencyChecked.class, this::onDependencyChecked)
         .onCommand(DependencyWindowClosed.class, this::onDependencyWindowClosed)
         .onCommand(JobLaunched.class, this::onJobLaunched)
@@ -190,7 +200,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       arm(state);
       return Effect().none();
     }
-    return state.running() ? skip(missed.latest()) : startRun(Trigger.MISFIRE, missed.latest());
+    return state.running() ? skip(missed.latest()) : startRun(state, Trigger.MISFIRE, missed.latest());
   }
 
   private void arm(ChainState state) {
@@ -202,7 +212,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       fireTimer.retrySoon(); // fenced: a fire is taken late, never by a node that may have lost the lease
       return Effect().none();
     }
-    return fireTimer.due().map(fire -> startRun(Trigger.SCHEDULE, fire)).orElseGet(Effect()::none);
+    return fireTimer.dueWithin(FireTimer.LEAD).map(fire -> startRun(state, Trigger.SCHEDULE, fire)).orElseGet(Effect()::none);
   }
 
   private Effect<ChainEvent, ChainState> fireWhileRunning(ChainState state, Tick tick) {
@@ -210,7 +220,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       fireTimer.retrySoon();
       return Effect().none();
     }
-    return fireTimer.due().map(this::skip).orElseGet(Effect()::none);
+    return fireTimer.dueWithin(Duration.ZERO).map(this::skip).orElseGet(Effect()::none);
   }
 
   private Effect<ChainEvent, ChainState> skip(Instant fire) {
@@ -220,20 +230,41 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
 
   // ---- a run ----------------------------------------------------------------------------------
 
-  private Effect<ChainEvent, ChainState> startRun(Trigger trigger, Instant scheduled) {
+  /** Journals the run; a fire still ahead begins at its instant, already durable by then. */
+  private Effect<ChainEvent, ChainState> startRun(ChainState previous, Trigger trigger, Instant scheduled) {
     ChainDefinition definition = currentDefinition;
     long runId = node.runIds().next();
     Instant now = node.clock().instant();
+    Instant start = scheduled.isAfter(now) ? scheduled : now;
     List<ChainEvent> events = new ArrayList<>();
-    events.add(new RunStarted(runId, trigger, scheduled, now, definition, node.epoch(), node.settings().nodeName()));
+    events.add(new RunStarted(runId, trigger, scheduled, start, definition, node.epoch(), node.settings().nodeName()));
     if (definition.dependencies().isEmpty()) {
-      events.add(new DependenciesPassed(runId, now));
+      events.add(new DependenciesPassed(runId, start));
     }
     log.info("chain {}: run {} starts ({} of {})", chainId, runId, trigger, scheduled);
+    lastFireBefore = previous.lastFire();
     return Effect().persist(events).thenRun(state -> {
       arm(state);
-      begin(state.active());
+      beginAt(state.active());
     });
+  }
+
+  private void beginAt(ActiveRun run) {
+    Duration wait = Duration.between(node.clock().instant(), run.startTime().minus(BEGIN_EARLY));
+    if (wait.isNegative() || wait.isZero()) {
+      begin(run);
+    } else {
+      waitingToBegin = run.runId();
+      timers.startSingleTimer(BEGIN, new Begin(run.runId()), wait);
+    }
+  }
+
+  private Effect<ChainEvent, ChainState> onBegin(ChainState state, Begin b) {
+    if (b.runId() == waitingToBegin && b.runId() == state.active().runId()) {
+      waitingToBegin = 0;
+      begin(state.active());
+    }
+    return Effect().none();
   }
 
   /** Side effects of a run that is (again) under way: record it and start what comes next. */
@@ -270,7 +301,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       if (fail) {
         ended(after, run, RunStatus.INTERRUPTED, now);
       } else {
-        begin(after.active());
+        beginAt(after.active());
       }
     });
   }
@@ -429,6 +460,15 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private Effect<ChainEvent, ChainState> drain(ChainState state, Drain d) {
     drainedReplyTo = d.replyTo();
     fireTimer.disarm();
+    boolean notBegun = state.running() && waitingToBegin == state.active().runId();
+    timers.cancel(BEGIN);
+    waitingToBegin = 0;
+    if (notBegun) {
+      log.info("chain {}: run {} had not begun; withdrawn, its fire is left to the next start", chainId,
+          state.active().runId());
+      return Effect().persist(new RunWithdrawn(state.active().runId(), lastFireBefore))
+          .thenRun(after -> d.replyTo().tell(new Drained(chainId)));
+    }
     if (!state.running()) {
       d.replyTo().tell(new Drained(chainId));
       return Effect().none();

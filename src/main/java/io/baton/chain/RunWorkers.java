@@ -51,7 +51,7 @@ final class RunWorkers {
       }
       int attempt = previous == null ? 1 : previous.attempt() + 1;
       jobs.put(job.id(), context.spawn(StepActor.create(node, context.getSelf(), new StepActor.Assignment(
-          chainId, run.runId(), run.scheduledTime(), job, attempt)), "job-" + run.runId() + "-" + job.id() + "-" + attempt));
+          chainId, run.runId(), run.scheduledTime(), job, attempt, run.startTime())), "job-" + run.runId() + "-" + job.id() + "-" + attempt));
     }
     log.info("chain {}: run {} step level {} started ({} jobs)", chainId, run.runId(), level, jobs.size());
   }

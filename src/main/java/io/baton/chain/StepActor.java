@@ -34,8 +34,9 @@ public final class StepActor {
 
   private record TimedOut() implements Command {}
 
-  /** Where the job runs: its chain, run and attempt. */
-  public record Assignment(long chainId, long runId, Instant scheduledTime, JobDefinition job, int attempt) {}
+  /** Where the job runs: its chain, run and attempt; the process starts no earlier than {@code notBefore}. */
+  public record Assignment(long chainId, long runId, Instant scheduledTime, JobDefinition job, int attempt,
+      Instant notBefore) {}
 
   private final ChainContext node;
   private final ActorContext<Command> context;
@@ -85,7 +86,7 @@ public final class StepActor {
     ProcessRequest request = new ProcessRequest(ProcessKind.JOB, work.chainId(), work.runId(), job.id(),
         job.stepLevel(), work.attempt(), work.scheduledTime(), job.env(), job.command());
     context.pipeToSelf(
-        CompletableFuture.supplyAsync(() -> Launch.start(node, request), node.blocking()),
+        CompletableFuture.supplyAsync(() -> Launch.start(node, request, work.notBefore()), node.blocking()),
         (started, error) -> started != null ? new Launched(started) : Launch.failure(error, LaunchFailed::new));
     return Behaviors.same();
   }
@@ -162,10 +163,18 @@ public final class StepActor {
 
     /** Starts the process unless this node lost the right to (checked last, just before the spawn). */
     static RunningProcess start(ChainContext node, ProcessRequest request) {
+      return start(node, request, Instant.MIN);
+    }
+
+    static RunningProcess start(ChainContext node, ProcessRequest request, Instant notBefore) {
       if (!node.guard().leading()) {
         throw new CompletionException(new IllegalStateException("this node is not leading now"));
       }
       try {
+        Instant now = node.clock().instant();
+        if (notBefore.isAfter(now)) {
+          return node.launcher().start(request, System.nanoTime() + Duration.between(now, notBefore).toNanos());
+        }
         return node.launcher().start(request);
       } catch (Exception e) {
         throw new CompletionException(e);

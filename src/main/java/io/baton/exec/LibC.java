@@ -21,6 +21,7 @@ interface LibC extends Library {
   int WEXITED = 4;
   int WNOHANG = 1;
   int WNOWAIT = 0x01000000;
+  int EPERM = 1;
   int EINTR = 4;
   /** Opaque glibc structures are allocated with room to spare (80, 336 and 128 bytes on x86-64). */
   int OPAQUE_SIZE = 512;

@@ -4,6 +4,7 @@ import io.baton.config.BatonSettings.ExecSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,15 @@ public final class ProcessLauncher implements AutoCloseable {
    * @throws IllegalStateException after {@link #close()}
    */
   public RunningProcess start(ProcessRequest request) throws LaunchRefusedException, IOException {
+    return start(request, System.nanoTime());
+  }
+
+  /**
+   * As {@link #start(ProcessRequest)}, with the process itself started no earlier than {@code
+   * notBeforeNanos} ({@link System#nanoTime()}): checks and log file are done ahead, so a job due at
+   * an instant starts at that instant.
+   */
+  public RunningProcess start(ProcessRequest request, long notBeforeNanos) throws LaunchRefusedException, IOException {
     if (closed) {
       throw new IllegalStateException("process launcher is closed");
     }
@@ -72,8 +83,14 @@ public final class ProcessLauncher implements AutoCloseable {
     Map<String, String> environment = new HashMap<>(System.getenv());
     environment.putAll(plan.environment());
 
+    for (long wait; (wait = notBeforeNanos - System.nanoTime()) > 0; ) {
+      LockSupport.parkNanos(wait);
+    }
+    // The JVM's clock as the process is created (the kernel's start instant has only clock-tick
+    // precision, too coarse to order the jobs of consecutive step levels).
+    Instant startTime = Instant.now();
     Spawner.Child child = spawner.spawn(plan.argv(), plan.workDir(), environment, logFile.path());
-    RunningProcess running = new RunningProcess(child, logFile, timer, exec.killGrace(),
+    RunningProcess running = new RunningProcess(child, startTime, logFile, timer, exec.killGrace(),
         () -> {
           child.release();
           live.removeIf(r -> r.pid() == child.pid()); // runs after live.add: see watch()

@@ -1,5 +1,6 @@
 package io.baton.exec;
 
+import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -13,13 +14,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Process-group and process-tree operations on Linux, read from {@code /proc}. The JDK can signal
  * single processes but not groups, and it loses track of children once their parent exits (they
  * are re-parented), so group membership is read from {@code /proc/<pid>/stat} and groups are
- * signalled with {@code kill(1)}, which delivers to the whole group atomically.
+ * signalled with {@code kill(2)} on the negative group id, which reaches the whole group at once.
  */
 public final class ProcessTrees {
   private ProcessTrees() {}
@@ -34,8 +34,6 @@ public final class ProcessTrees {
 
   private static final Path PROC = Path.of("/proc");
   private static final Duration START_TOLERANCE = Duration.ofSeconds(1);
-  private static final String KILL =
-      Files.isExecutable(Path.of("/bin/kill")) ? "/bin/kill" : "/usr/bin/kill";
 
   /**
    * True when {@code pid} runs and is the process that started at {@code startTime}, not a later
@@ -57,26 +55,15 @@ public final class ProcessTrees {
     return signalGroup(pgid, "KILL");
   }
 
-  /** Sends {@code signal} (a name such as TERM) to group {@code pgid}; false if nobody got it. */
+  /** Sends {@code signal} (TERM or KILL) to group {@code pgid}; false if nobody got it. */
   static boolean signalGroup(long pgid, String signal) {
     checkGroupId(pgid);
-    try {
-      Process kill = new ProcessBuilder(KILL, "-s", signal, "--", "-" + pgid)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
-      if (!kill.waitFor(5, TimeUnit.SECONDS)) {
-        kill.destroyForcibly();
-        return false;
-      }
-      return kill.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return LibC.INSTANCE.kill((int) -pgid, signal.equals("KILL") ? 9 : 15) == 0;
+  }
+
+  /** Whether group {@code pgid} has any member, zombies included: one system call, no /proc reading. */
+  static boolean groupExists(long pgid) {
+    return LibC.INSTANCE.kill((int) -pgid, 0) == 0 || Native.getLastError() == LibC.EPERM;
   }
 
   /** Signalling group 1 or 0, or our own, would hit unrelated processes or this JVM. */

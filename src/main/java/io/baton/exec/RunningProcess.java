@@ -39,12 +39,10 @@ public final class RunningProcess {
   private boolean gone; // timer thread only
   private volatile long exitedAt; // System.nanoTime() when the root process was seen to exit
 
-  RunningProcess(Spawner.Child process, LogFile log, ScheduledExecutorService timer, Duration exitGrace,
+  RunningProcess(Spawner.Child process, Instant startTime, LogFile log, ScheduledExecutorService timer, Duration exitGrace,
       Runnable whenGone) {
     this.process = process;
-    // The JVM's clock, read just after the spawn: the kernel's start instant has only clock-tick
-    // precision, too coarse to order the jobs of consecutive step levels.
-    this.startTime = Instant.now();
+    this.startTime = startTime;
     this.log = log;
     this.timer = timer;
     this.exitGrace = exitGrace;
@@ -161,7 +159,7 @@ public final class RunningProcess {
   /** {@code sinceNanos}: a reading of /proc begun after this instant is good enough. */
   private boolean anyLeft(long sinceNanos) {
     return process.isAlive()
-        || !ProcessTrees.groupMembersSince(pid(), sinceNanos).isEmpty()
+        || ProcessTrees.groupExists(pid()) && !ProcessTrees.groupMembersSince(pid(), sinceNanos).isEmpty()
         || seen.stream().anyMatch(ProcessTrees::isLive);
   }
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a checked launch becomes an OS process: in a session and process group of its own, stdin
@@ -41,6 +42,11 @@ interface Spawner extends AutoCloseable {
 
   /** posix_spawn where the C library has every call it needs, the wrappers elsewhere. */
   static Spawner create() throws IOException {
-    return PosixSpawner.available() ? PosixSpawner.start() : WrapperSpawner.start();
+    if (PosixSpawner.available()) {
+      return PosixSpawner.start();
+    }
+    LoggerFactory.getLogger(Spawner.class).warn("this C library lacks posix_spawn_file_actions_addclosefrom_np"
+        + " or addchdir_np (glibc >= 2.34 has both): processes start through setsid and setpriv, more slowly");
+    return WrapperSpawner.start();
   }
 }
