@@ -120,7 +120,8 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(50, 2).withDeleteEventsOnSnapshot();
+    // ~5 events per run: the journal holds at most ~60 rows per chain, reached after ~12 runs
+    return RetentionCriteria.snapshotEvery(20, 2).withDeleteEventsOnSnapshot();
   }
 
   @Override
@@ -271,9 +272,8 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private void begin(ActiveRun run) {
     log.run(run.runId());
     runLog.runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), run.startTime(), run.epoch(),
-        run.node());
+        run.node(), run.dependenciesPassedAt());
     if (run.dependenciesPassed()) {
-      runLog.dependenciesPassed(run.runId(), chainId, run.dependenciesPassedAt());
       startLevel(run);
     } else {
       startDependencies(run);

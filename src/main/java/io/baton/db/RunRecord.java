@@ -12,9 +12,12 @@ public sealed interface RunRecord {
   Set<String> TRIGGER_TYPES = Set.of("SCHEDULE", "MANUAL", "MISFIRE");
   Set<String> KINDS = Set.of("JOB", "DEP");
 
-  /** A run began: chain_run row (RUNNING) and the chain's jobchain_lst_run row reset. */
+  /**
+   * A run began: chain_run row (RUNNING) and the chain's jobchain_lst_run row reset; {@code
+   * dependenciesPassedAt} is set when they passed at once (a chain without any), else null.
+   */
   record RunStarted(long runId, long chainId, String triggerType, Instant scheduledTime,
-      Instant startTime, String node, Long epoch) implements RunRecord {
+      Instant startTime, String node, Long epoch, Instant dependenciesPassedAt) implements RunRecord {
     public RunStarted {
       require(TRIGGER_TYPES.contains(triggerType), "trigger type", triggerType);
       Objects.requireNonNull(startTime, "startTime");

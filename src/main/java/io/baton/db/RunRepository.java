@@ -28,7 +28,7 @@ public final class RunRepository {
   public void runStarted(long runId, long chainId, String triggerType, Instant scheduledTime,
       Instant startTime, String node, Long epoch) {
     apply(List.of(
-        new RunStarted(runId, chainId, triggerType, scheduledTime, startTime, node, epoch)));
+        new RunStarted(runId, chainId, triggerType, scheduledTime, startTime, node, epoch, null)));
   }
 
   public void dependenciesPassed(long runId, long chainId, Instant at) {

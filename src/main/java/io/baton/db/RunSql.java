@@ -18,10 +18,11 @@ final class RunSql {
   /** A re-applied RunStarted refreshes the start facts but never reopens an ended run. */
   private static final String UPSERT_CHAIN_RUN =
       "INSERT INTO chain_run (run_id, chain_id, trigger_type, scheduled_time, start_time,"
-          + " status, node, epoch) VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?)"
+          + " status, node, epoch, dep_pass_ts) VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?)"
           + " ON DUPLICATE KEY UPDATE chain_id = VALUES(chain_id),"
           + " trigger_type = VALUES(trigger_type), scheduled_time = VALUES(scheduled_time),"
-          + " start_time = VALUES(start_time), node = VALUES(node), epoch = VALUES(epoch)";
+          + " start_time = VALUES(start_time), node = VALUES(node), epoch = VALUES(epoch),"
+          + " dep_pass_ts = COALESCE(VALUES(dep_pass_ts), dep_pass_ts)";
 
   /**
    * jobchain_lst_run holds the chain's latest run only. These guards keep an older run's late
@@ -39,7 +40,7 @@ final class RunSql {
 
   private static final String LAST_RUN_STARTED =
       "UPDATE jobchain_lst_run SET last_run_start = ?, last_run_end = NULL,"
-          + " status = 'RUNNING...', pid = NULL, dep_pass_ts = NULL WHERE jobchain_id = ?"
+          + " status = 'RUNNING...', pid = NULL, dep_pass_ts = ? WHERE jobchain_id = ?"
           + LATEST_OPEN;
 
   private static final String UPSERT_JOB_RUN =
@@ -59,6 +60,7 @@ final class RunSql {
         Jdbc.setUtc(ps, 5, r.startTime());
         ps.setString(6, r.node());
         Jdbc.setNullableLong(ps, 7, r.epoch());
+        Jdbc.setUtc(ps, 8, r.dependenciesPassedAt());
         ps.addBatch();
       }
       ps.executeBatch();
@@ -76,10 +78,11 @@ final class RunSql {
   private static void lastRunStarted(Connection c, RunStarted r) throws SQLException {
     try (PreparedStatement up = c.prepareStatement(LAST_RUN_STARTED)) {
       Jdbc.setTimestamp(up, 1, r.startTime());
-      up.setLong(2, r.chainId());
+      Jdbc.setTimestamp(up, 2, r.dependenciesPassedAt());
       up.setLong(3, r.chainId());
-      up.setLong(4, r.runId());
+      up.setLong(4, r.chainId());
       up.setLong(5, r.runId());
+      up.setLong(6, r.runId());
       if (up.executeUpdate() > 0) {
         return;
       }
@@ -96,9 +99,10 @@ final class RunSql {
     }
     try (PreparedStatement ins = c.prepareStatement(
         "INSERT INTO jobchain_lst_run (jobchain_id, last_run_start, last_run_end, pid, status,"
-            + " dep_pass_ts) VALUES (?, ?, NULL, NULL, 'RUNNING...', NULL)")) {
+            + " dep_pass_ts) VALUES (?, ?, NULL, NULL, 'RUNNING...', ?)")) {
       ins.setLong(1, r.chainId());
       Jdbc.setTimestamp(ins, 2, r.startTime());
+      Jdbc.setTimestamp(ins, 3, r.dependenciesPassedAt());
       ins.executeUpdate();
     }
   }

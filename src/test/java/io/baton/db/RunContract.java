@@ -57,6 +57,13 @@ abstract class RunContract {
   }
 
   @Test
+  void aRunWithoutDependenciesIsRecordedPassedAsItStarts() {
+    runs.apply(List.of(new RunStarted(6, chain, "SCHEDULE", T0, T0, "n", 1L, T0)));
+    assertEquals(T0, chainRun(6).depPass);
+    assertEquals(T0.truncatedTo(ChronoUnit.SECONDS), lastRun(chain).depPass); // original TIMESTAMP: whole seconds
+  }
+
+  @Test
   void aWholeRunIsRecordedInBothModels() {
     runs.runStarted(7, chain, "SCHEDULE", T0.minusMillis(500), T0, "node-a", 3L);
     runs.processStarted(7, chain, "DEP", 11, null, 1, T0.plusSeconds(1), 901, "/l/d1", "node-a",
@@ -139,7 +146,7 @@ abstract class RunContract {
   @Test
   void replayingAFinishedRunDoesNotReopenIt() {
     List<RunRecord> all = List.of(
-        new RunStarted(3, chain, "SCHEDULE", T0, T0, "n", 1L),
+        new RunStarted(3, chain, "SCHEDULE", T0, T0, "n", 1L, null),
         new DependenciesPassed(3, chain, T0.plusSeconds(1)),
         new ProcessStarted(3, chain, "JOB", 5, 1, 1, T0.plusSeconds(2), 77, "/l", "n", 1L),
         new ProcessFinished(3, "JOB", 5, 1, T0.plusSeconds(3), 3, "FAILED"),
