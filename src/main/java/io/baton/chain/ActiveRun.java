@@ -24,8 +24,8 @@ public record ActiveRun(
     List<Instant> skippedFires) {
 
   /** The latest start of one job in this run; {@code status} is null while it runs. */
-  public record JobAttempt(
-      long jobId, int stepLevel, int attempt, long pid, Instant startTime, String logPath, JobStatus status) {}
+  public record JobAttempt(long jobId, int stepLevel, int attempt, long pid, Instant startTime, String logPath,
+      JobStatus status, String node, Long epoch) {}
 
   static ActiveRun started(ChainEvent.RunStarted e) {
     return new ActiveRun(e.runId(), e.trigger(), e.scheduledTime(), e.startTime(), e.definition(),

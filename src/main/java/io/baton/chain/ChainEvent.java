@@ -39,10 +39,13 @@ public sealed interface ChainEvent extends JsonSerializable {
   /** Every dependency passed (at once when the chain has none): the steps may run. */
   record DependenciesPassed(long runId, Instant at) implements ChainEvent {}
 
-  /** A job process was started; pid and start time let a restarted node find survivors. */
+  /**
+   * A job process was started; pid and start time let a restarted node find survivors. {@code
+   * node} and {@code epoch} say who started it (null in events written before they were kept).
+   */
   record JobStarted(
-      long runId, long jobId, int stepLevel, int attempt, long pid, Instant startTime, String logPath)
-      implements ChainEvent {}
+      long runId, long jobId, int stepLevel, int attempt, long pid, Instant startTime, String logPath,
+      String node, Long epoch) implements ChainEvent {}
 
   /** A job process ended (or could not start) with this status. */
   record JobFinished(

@@ -43,7 +43,8 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun) i
       return new ChainState(lastFire, withActive(a -> a.withDependenciesPassed(e.at())), lastRun);
     } else if (event instanceof JobStarted e) {
       return new ChainState(lastFire, withActive(a -> a.withAttempt(new JobAttempt(
-          e.jobId(), e.stepLevel(), e.attempt(), e.pid(), e.startTime(), e.logPath(), null))), lastRun);
+          e.jobId(), e.stepLevel(), e.attempt(), e.pid(), e.startTime(), e.logPath(), null, e.node(), e.epoch()))),
+          lastRun);
     } else if (event instanceof JobFinished e) {
       return new ChainState(lastFire, withActive(a -> finish(a, e)), lastRun);
     } else if (event instanceof RunWithdrawn e) {
@@ -61,9 +62,9 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun) i
     int level = run.definition().jobs().stream()
         .filter(j -> j.id() == e.jobId()).mapToInt(j -> j.stepLevel()).findFirst().orElse(0);
     JobAttempt ended = started == null
-        ? new JobAttempt(e.jobId(), level, e.attempt(), 0, e.endTime(), null, e.status())
+        ? new JobAttempt(e.jobId(), level, e.attempt(), 0, e.endTime(), null, e.status(), null, null)
         : new JobAttempt(e.jobId(), started.stepLevel(), started.attempt(), started.pid(),
-            started.startTime(), started.logPath(), e.status());
+            started.startTime(), started.logPath(), e.status(), started.node(), started.epoch());
     return run.withAttempt(ended);
   }
 

@@ -10,14 +10,15 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * When a chain fires next. The next fire is computed after the later of the chain's last handled
- * fire and the moment it became fireable, so switching a chain ON never replays old fires. No
- * timer waits more than 60 s: a wall-clock jump is noticed within a minute, not lost or doubled.
+ * fire and the moment it became fireable, so switching a chain ON never replays old fires. Timers
+ * run on the monotonic clock: when the wall clock is set, the node tells every chain ({@link
+ * #waitAgain()}), and no timer waits more than an hour in any case.
  * The timer wakes an idle chain {@link #LEAD} before the fire, so the run can be journaled ahead
  * and its first process started at the fire instant itself, not one durable commit later.
  */
 final class FireTimer {
   static final Duration LEAD = Duration.ofSeconds(1);
-  private static final Duration MAX_WAIT = Duration.ofSeconds(60);
+  private static final Duration MAX_WAIT = Duration.ofHours(1);
   private static final String KEY = "fire";
 
   private final TimerScheduler<JobchainActor.Command> timers;
@@ -90,6 +91,13 @@ final class FireTimer {
       return Optional.empty();
     }
     return Optional.of(nextFire);
+  }
+
+  /** The wall clock was set: measure the wait for the armed fire again. */
+  void waitAgain() {
+    if (nextFire != null) {
+      waitUntil(nextFire.minus(LEAD));
+    }
   }
 
   /** The fire is due but this node may not act now (lease being renewed): look again shortly. */

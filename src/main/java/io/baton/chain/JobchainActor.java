@@ -53,6 +53,9 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
 
   public record Drained(long chainId) {}
 
+  /** The wall clock was set: the wait for the next fire is measured again. */
+  public record ClockMoved() implements Command {}
+
   public record DependencyChecked(long runId, long dependencyId, Verdict verdict, Integer exitCode, String detail)
       implements Command {}
 
@@ -162,6 +165,10 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
         .onCommand(Define.class, this::define)
         .onCommand(Remove.class, this::remove)
         .onCommand(Drain.class, this::drain)
+        .onCommand(ClockMoved.class, m -> {
+          fireTimer.waitAgain();
+          return Effect().none();
+        })
         .onAnyCommand(command -> Effect().none()); // late news of a run that already ended
     return builder.build();
   }
@@ -380,7 +387,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       return Effect().none();
     }
     return Effect().persist(new JobStarted(m.runId(), m.jobId(), m.stepLevel(), m.attempt(), m.pid(),
-        m.startTime(), m.logPath())).thenRun(after -> runLog.processStarted(m.runId(), chainId, ProcessKind.JOB,
+        m.startTime(), m.logPath(), node.settings().nodeName(), node.guard().epoch())).thenRun(after -> runLog.processStarted(m.runId(), chainId, ProcessKind.JOB,
         m.jobId(), m.stepLevel(), m.attempt(), m.startTime(), m.pid(), m.logPath()));
   }
 

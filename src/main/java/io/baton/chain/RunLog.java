@@ -59,12 +59,17 @@ public final class RunLog {
     runFinished(run.runId(), chainId, run.endTime(), run.status());
   }
 
-  /** After a restart: the jobs of the resumed run that the journal knows of. */
+  /**
+   * After a restart: the jobs of the resumed run that the journal knows of, credited to the node
+   * that started them (the run's node for events that do not say).
+   */
   void rewriteJobs(long chainId, ActiveRun run) {
     for (ActiveRun.JobAttempt job : run.attempts()) {
       if (job.startTime() != null && job.logPath() != null) {
-        processStarted(run.runId(), chainId, ProcessKind.JOB, job.jobId(), job.stepLevel(), job.attempt(),
-            job.startTime(), job.pid(), job.logPath());
+        boolean known = job.node() != null;
+        String by = known ? job.node() : run.node() != null ? run.node() : node;
+        write(new RunRecord.ProcessStarted(run.runId(), chainId, ProcessKind.JOB.name(), job.jobId(), job.stepLevel(),
+            job.attempt(), job.startTime(), job.pid(), job.logPath(), by, known ? job.epoch() : run.epoch()));
       }
     }
   }

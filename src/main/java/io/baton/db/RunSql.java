@@ -43,12 +43,12 @@ final class RunSql {
           + " status = 'RUNNING...', pid = NULL, dep_pass_ts = ? WHERE jobchain_id = ?"
           + LATEST_OPEN;
 
+  /** A re-applied start (a node resuming the run) keeps the node and epoch that started the process. */
   private static final String UPSERT_JOB_RUN =
       "INSERT INTO job_run (run_id, chain_id, kind, ref_id, step_lvl, attempt, start_time,"
           + " status, pid, log_path, node, epoch) VALUES (?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?)"
           + " ON DUPLICATE KEY UPDATE chain_id = VALUES(chain_id), step_lvl = VALUES(step_lvl),"
-          + " start_time = VALUES(start_time), pid = VALUES(pid), log_path = VALUES(log_path),"
-          + " node = VALUES(node), epoch = VALUES(epoch)";
+          + " start_time = VALUES(start_time), pid = VALUES(pid), log_path = VALUES(log_path)";
 
   static void runsStarted(Connection c, List<RunStarted> records) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(UPSERT_CHAIN_RUN)) {

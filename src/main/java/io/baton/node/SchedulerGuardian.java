@@ -42,7 +42,10 @@ public final class SchedulerGuardian {
 
   private record Flushed(ActorRef<Done> replyTo) implements Command {}
 
+  private record CheckClock() implements Command {}
+
   private static final Duration RESPAWN_DELAY = Duration.ofSeconds(5);
+  private static final Duration CLOCK_CHECK = Duration.ofSeconds(1);
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -56,6 +59,7 @@ public final class SchedulerGuardian {
   private boolean leading;
   private ActorRef<Done> stopReplyTo;
   private final Set<Long> draining = new HashSet<>();
+  private final ClockWatch clockWatch;
 
   public static Behavior<Command> create(NodeServices services) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new SchedulerGuardian(ctx, t, services).behavior()));
@@ -79,6 +83,8 @@ public final class SchedulerGuardian {
     context.spawn(JournalWarmUp.create(), "journal-warm-up").tell("stop");
     context.spawn(HistoryPruner.create(services.history(), services.settings().historyRetention(), services.clock(),
         services.blocking()), "history-pruner");
+    this.clockWatch = new ClockWatch(services.clock(), System::nanoTime);
+    timers.startTimerWithFixedDelay(new CheckClock(), CLOCK_CHECK);
   }
 
   private Behavior<Command> behavior() {
@@ -90,11 +96,23 @@ public final class SchedulerGuardian {
         .onMessage(Stop.class, this::onStop)
         .onMessage(ChainDrained.class, this::onChainDrained)
         .onMessage(GraceOver.class, this::onGraceOver)
+        .onMessage(CheckClock.class, m -> onCheckClock())
         .onMessage(Flushed.class, m -> {
           m.replyTo().tell(Done.getInstance());
           return Behaviors.same();
         })
         .build();
+  }
+
+  /** Chains wait on monotonic timers: after the wall clock was set, each measures its wait again. */
+  private Behavior<Command> onCheckClock() {
+    Duration jump = clockWatch.jump();
+    if (!jump.isZero()) {
+      context.getLog().warn("the wall clock moved by {} s; {} chain(s) recompute the wait for their next fire",
+          jump.toMillis() / 1000.0, chains.size());
+      chains.values().forEach(chain -> chain.tell(new JobchainActor.ClockMoved()));
+    }
+    return Behaviors.same();
   }
 
   private Behavior<Command> onLeadership(LeadershipSaid m) {

@@ -134,9 +134,18 @@ class FailoverIT {
         .get(0).get("lease_until")).toInstant();
   }
 
-  private Instant firstStartBy(String node, Instant after) throws Exception {
-    return ((LocalDateTime) db.rows("SELECT MIN(start_time) t FROM chain_run WHERE node = ? AND start_time > ?",
-        node, LocalDateTime.ofInstant(after, ZoneOffset.UTC)).get(0).get("t")).toInstant(ZoneOffset.UTC);
+  /**
+   * The first process the node started: a run the dead leader had journaled ahead of its fire is
+   * resumed by the new one (and keeps its first node in chain_run), so job_run tells who acted.
+   */
+  private Instant firstStartBy(String node, Instant after) {
+    Object[] first = {null};
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      first[0] = db.rows("SELECT MIN(start_time) t FROM job_run WHERE node = ? AND start_time > ?",
+          node, LocalDateTime.ofInstant(after, ZoneOffset.UTC)).get(0).get("t");
+      return first[0] != null;
+    });
+    return ((LocalDateTime) first[0]).toInstant(ZoneOffset.UTC);
   }
 
   private List<Long> pidsOf(String node) throws Exception {
