@@ -79,7 +79,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private static final String DEPENDENCY_WINDOW = "dependency-window";
   private static final String BEGIN = "begin";
   /** A run journaled ahead begins this much before its instant; its first processes wait for the instant itself. */
-  private static final Duration BEGIN_EARLY = Duration.ofMillis(20);
+  private static final Duration BEGIN_EARLY = Duration.ofMillis(50); // a few 10 ms scheduler ticks
 
   private final ChainContext node;
   private final ActorContext<Command> context;
