@@ -220,7 +220,9 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       fireTimer.retrySoon(); // fenced: a fire is taken late, never by a node that may have lost the lease
       return Effect().none();
     }
-    return fireTimer.dueWithin(FireTimer.LEAD).map(fire -> startRun(state, Trigger.SCHEDULE, fire)).orElseGet(Effect()::none);
+    return fireTimer.dueWithin(FireTimer.LEAD)
+        .map(fire -> startRun(state, Trigger.SCHEDULE, fire))
+        .orElseGet(Effect()::none);
   }
 
   private Effect<ChainEvent, ChainState> fireWhileRunning(ChainState state, Tick tick) {
@@ -387,8 +389,9 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       return Effect().none();
     }
     return Effect().persist(new JobStarted(m.runId(), m.jobId(), m.stepLevel(), m.attempt(), m.pid(),
-        m.startTime(), m.logPath(), node.settings().nodeName(), node.guard().epoch())).thenRun(after -> runLog.processStarted(m.runId(), chainId, ProcessKind.JOB,
-        m.jobId(), m.stepLevel(), m.attempt(), m.startTime(), m.pid(), m.logPath()));
+        m.startTime(), m.logPath(), node.settings().nodeName(), node.guard().epoch()))
+        .thenRun(after -> runLog.processStarted(m.runId(), chainId, ProcessKind.JOB,
+            m.jobId(), m.stepLevel(), m.attempt(), m.startTime(), m.pid(), m.logPath()));
   }
 
   private Effect<ChainEvent, ChainState> onJobExited(ChainState state, JobExited m) {
