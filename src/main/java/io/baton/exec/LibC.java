@@ -26,10 +26,20 @@ interface LibC extends Library {
   /** Opaque glibc structures are allocated with room to spare (80, 336 and 128 bytes on x86-64). */
   int OPAQUE_SIZE = 512;
 
-  LibC INSTANCE = Native.load("c", LibC.class);
+  /** The C library, or null where JNA cannot load (its native part is unpacked into a temporary folder first). */
+  static LibC get() {
+    return Loaded.C;
+  }
+
+  static boolean loadable() {
+    return Loaded.C != null;
+  }
 
   /** Whether this libc has every call used here (closefrom needs glibc 2.34). */
   static boolean complete() {
+    if (!loadable()) {
+      return false;
+    }
     try {
       NativeLibrary c = NativeLibrary.getInstance("c");
       c.getFunction("posix_spawn_file_actions_addchdir_np");
@@ -38,6 +48,23 @@ interface LibC extends Library {
       return true;
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
       return false;
+    }
+  }
+
+  /** Loaded once, on first use: JNA's failure to load is a LinkageError of one kind or another. */
+  final class Loaded {
+    static final LibC C = load();
+
+    private Loaded() {}
+
+    private static LibC load() {
+      try {
+        return Native.load("c", LibC.class);
+      } catch (LinkageError e) {
+        org.slf4j.LoggerFactory.getLogger(LibC.class).warn("JNA cannot load the C library ({}): processes start"
+            + " through setsid and setpriv and groups are signalled with kill(1)", e.toString());
+        return null;
+      }
     }
   }
 

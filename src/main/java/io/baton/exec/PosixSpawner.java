@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * the JVM dies.
  */
 final class PosixSpawner implements Spawner {
-  private static final LibC C = LibC.INSTANCE;
+  private static final LibC C = LibC.get();
   private static final int SIGTERM = 15;
   private static final int SIGKILL = 9;
 
@@ -37,10 +37,6 @@ final class PosixSpawner implements Spawner {
 
   private PosixSpawner(ProcessReaper reaper) {
     this.reaper = reaper;
-  }
-
-  static boolean available() {
-    return LibC.complete();
   }
 
   static PosixSpawner start() throws IOException {

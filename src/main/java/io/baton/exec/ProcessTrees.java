@@ -58,12 +58,39 @@ public final class ProcessTrees {
   /** Sends {@code signal} (TERM or KILL) to group {@code pgid}; false if nobody got it. */
   static boolean signalGroup(long pgid, String signal) {
     checkGroupId(pgid);
-    return LibC.INSTANCE.kill((int) -pgid, signal.equals("KILL") ? 9 : 15) == 0;
+    if (LibC.loadable()) {
+      return LibC.get().kill((int) -pgid, signal.equals("KILL") ? 9 : 15) == 0;
+    }
+    return killCommand(pgid, signal);
   }
 
-  /** Whether group {@code pgid} has any member, zombies included: one system call, no /proc reading. */
+  /**
+   * Whether group {@code pgid} has any member, zombies included: one system call, no /proc
+   * reading (true when that call is not available: the caller then reads /proc).
+   */
   static boolean groupExists(long pgid) {
-    return LibC.INSTANCE.kill((int) -pgid, 0) == 0 || Native.getLastError() == LibC.EPERM;
+    return !LibC.loadable() || LibC.get().kill((int) -pgid, 0) == 0 || Native.getLastError() == LibC.EPERM;
+  }
+
+  private static boolean killCommand(long pgid, String signal) {
+    String kill = Files.isExecutable(Path.of("/bin/kill")) ? "/bin/kill" : "/usr/bin/kill";
+    try {
+      Process p = new ProcessBuilder(kill, "-s", signal, "--", "-" + pgid)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return false;
+      }
+      return p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Signalling group 1 or 0, or our own, would hit unrelated processes or this JVM. */

@@ -42,11 +42,13 @@ interface Spawner extends AutoCloseable {
 
   /** posix_spawn where the C library has every call it needs, the wrappers elsewhere. */
   static Spawner create() throws IOException {
-    if (PosixSpawner.available()) {
+    if (LibC.complete()) { // checked before PosixSpawner is loaded: it needs the C library at once
       return PosixSpawner.start();
     }
-    LoggerFactory.getLogger(Spawner.class).warn("this C library lacks posix_spawn_file_actions_addclosefrom_np"
-        + " or addchdir_np (glibc >= 2.34 has both): processes start through setsid and setpriv, more slowly");
+    if (LibC.loadable()) {
+      LoggerFactory.getLogger(Spawner.class).warn("this C library lacks posix_spawn_file_actions_addclosefrom_np"
+          + " or addchdir_np (glibc >= 2.34 has both): processes start through setsid and setpriv, more slowly");
+    }
     return WrapperSpawner.start();
   }
 }
