@@ -251,7 +251,11 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     if (definition.dependencies().isEmpty()) {
       events.add(new DependenciesPassed(runId, start));
     }
-    log.info("chain {}: run {} starts ({} of {})", chainId, runId, trigger, scheduled);
+    if (start.isAfter(now)) {
+      log.info("chain {}: run {} journaled, starts at its fire {} ({})", chainId, runId, scheduled, trigger);
+    } else {
+      log.info("chain {}: run {} starts ({} of {})", chainId, runId, trigger, scheduled);
+    }
     lastFireBefore = previous.lastFire();
     return Effect().persist(events).thenRun(state -> {
       arm(state);
