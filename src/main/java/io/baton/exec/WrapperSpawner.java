@@ -14,8 +14,8 @@ import java.util.concurrent.Executors;
 
 /**
  * Starts each process from the JVM as {@code setsid setpriv --pdeathsig KILL -- argv}: three
- * executables per job. Used where the helper of {@link ForkingSpawner} cannot run; the {@link
- * ProcessReaper} kills the groups if the JVM dies.
+ * executables per job. Used where {@link PosixSpawner} cannot run (glibc before 2.34, or JNA
+ * not loadable); the {@link ProcessReaper} kills the groups if the JVM dies.
  */
 final class WrapperSpawner implements Spawner {
   static final String SETSID = "/usr/bin/setsid";
