@@ -26,6 +26,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -179,7 +180,17 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     boolean first = currentDefinition == null;
     currentDefinition = d.definition();
     boolean changed = fireTimer.use(d.schedule());
-    if (fireTimer.schedule() == null || removed || drainedReplyTo != null) {
+    boolean mustNotFire = fireTimer.schedule() == null || removed || drainedReplyTo != null;
+    if (!first && (changed || mustNotFire) && notBegun(state)) {
+      // switched OFF, held, or rescheduled before the instant of a run journaled ahead: that fire never came
+      return withdraw(state, "its chain changed").thenRun(after -> {
+        if (!mustNotFire) {
+          fireTimer.startFrom(node.clock().instant());
+          fireTimer.arm(after.lastFire());
+        }
+      });
+    }
+    if (mustNotFire) {
       fireTimer.disarm();
       return Effect().none();
     }
@@ -465,6 +476,9 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private Effect<ChainEvent, ChainState> remove(ChainState state, Remove r) {
     removed = true;
     fireTimer.disarm();
+    if (notBegun(state)) {
+      return withdraw(state, "its chain was deleted").thenStop();
+    }
     if (!state.running()) {
       return Effect().stop();
     }
@@ -474,14 +488,8 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private Effect<ChainEvent, ChainState> drain(ChainState state, Drain d) {
     drainedReplyTo = d.replyTo();
     fireTimer.disarm();
-    boolean notBegun = state.running() && waitingToBegin == state.active().runId();
-    timers.cancel(BEGIN);
-    waitingToBegin = 0;
-    if (notBegun) {
-      log.info("chain {}: run {} had not begun; withdrawn, its fire is left to the next start", chainId,
-          state.active().runId());
-      return Effect().persist(new RunWithdrawn(state.active().runId(), lastFireBefore))
-          .thenRun(after -> d.replyTo().tell(new Drained(chainId)));
+    if (notBegun(state)) { // its fire is left to the next start's misfire rule
+      return withdraw(state, "the node is stopping").thenRun(after -> d.replyTo().tell(new Drained(chainId)));
     }
     if (!state.running()) {
       d.replyTo().tell(new Drained(chainId));
@@ -493,6 +501,18 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     }
     replyIfDrained(run);
     return Effect().none();
+  }
+
+  private boolean notBegun(ChainState state) {
+    return state.running() && waitingToBegin == state.active().runId();
+  }
+
+  /** A run journaled ahead whose instant has not come is taken back: as if its fire had not been taken. */
+  private EffectBuilder<ChainEvent, ChainState> withdraw(ChainState state, String why) {
+    timers.cancel(BEGIN);
+    waitingToBegin = 0;
+    log.info("chain {}: run {} had not begun and is withdrawn: {}", chainId, state.active().runId(), why);
+    return Effect().persist(new RunWithdrawn(state.active().runId(), lastFireBefore));
   }
 
   private Effect<ChainEvent, ChainState> interrupt(ChainState state, Interrupt i) {

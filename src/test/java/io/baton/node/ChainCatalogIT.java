@@ -38,7 +38,9 @@ class ChainCatalogIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> !node.messages("chain " + broken + " ").isEmpty());
     // several polls later there is still one message, and no run
     node.awaitRuns(healthy, runs -> runs.size() >= 3);
-    List<Map<String, Object>> held = node.messages("chain " + broken + " ");
+    // (a poll between the chain's insert and its job's may also have found it without jobs)
+    List<Map<String, Object>> held = node.messages("chain " + broken + " ").stream()
+        .filter(m -> !m.get("msg").toString().contains("no jobs")).toList();
     assertEquals(1, held.size(), held.toString());
     assertTrue(held.get(0).get("msg").toString().contains("every now and then"));
     assertEquals(null, held.get(0).get("run_id"));

@@ -77,8 +77,8 @@ class LeadershipIT {
     long mainChain = db.chain("main only", 1, "@every 1s", 0);
     db.job(mainChain, "ok.sh", 1, "30");
     long bkpChain = db.chain("bkp only", 1, "@every 1s", 0);
-    db.job(bkpChain, "ok.sh", 1, "30");
     db.update("UPDATE jobchain_table SET main_flag = 0, BKP_flag = 1 WHERE id = ?", bkpChain);
+    db.job(bkpChain, "ok.sh", 1, "30"); // only now can it run: it was never a main chain with jobs
     db.awaitRuns(mainChain, runs -> runs.size() >= 3);
 
     main.kill();
