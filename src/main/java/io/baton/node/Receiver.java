@@ -2,6 +2,7 @@ package io.baton.node;
 
 import io.baton.db.RunRecord;
 import io.baton.db.RunRepository;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,8 +17,17 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * Writes run outcomes to the database in arrival order: whatever accumulated while the previous
- * batch was written goes in the next one (one transaction). A dead database keeps everything
- * queued and retried with backoff; the loss and the return are each logged once.
+ * batch was written goes in the next one (one transaction). Every record is a fact of a run that
+ * happened, so none is given up on a database error: a lost connection, a connection moving to the
+ * backup host, a read-only server, a lock wait or a statement timeout keep everything queued and
+ * retried with backoff (the outage is logged once when it starts and once when it ends). A deposed
+ * node writes what it still holds too: the records are idempotent, and the new leader's own writes
+ * of the same runs agree with them.
+ *
+ * <p>Only a record that the database rejects for its content (SQLSTATE class 22, data, or 23,
+ * integrity) can never succeed; it is found by writing one record at a time, tried {@value
+ * #REJECTED_ATTEMPTS} times, then logged in full as an error and set aside, so one bad value
+ * cannot hold back every later outcome.
  */
 public final class Receiver {
 
@@ -37,26 +47,26 @@ public final class Receiver {
   private static final int MAX_BATCH = 500;
   private static final Duration FIRST_RETRY = Duration.ofMillis(500);
   private static final Duration LAST_RETRY = Duration.ofSeconds(5);
+  static final int REJECTED_ATTEMPTS = 5;
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final RunRepository repository;
   private final Executor blocking;
-  private final LeaseGuard guard;
   private final ArrayDeque<RunRecord> pending = new ArrayDeque<>();
   private final List<ActorRef<Flushed>> flushWaiters = new ArrayList<>();
   private boolean writing;
-  private boolean one; // after a non-connection error: write one record at a time to find the bad one
+  private boolean one; // after a rejection: write one record at a time to find the bad one
+  private int rejections; // of the record at the head of the queue, written alone
   private Duration retryIn = FIRST_RETRY;
   private DatabaseOutage outage;
 
-  public static Behavior<Command> create(RunRepository repository, LeaseGuard guard, Executor blocking) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new Receiver(ctx, t, repository, guard, blocking).behavior()));
+  public static Behavior<Command> create(RunRepository repository, Executor blocking) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new Receiver(ctx, t, repository, blocking).behavior()));
   }
 
   private Receiver(ActorContext<Command> context, TimerScheduler<Command> timers, RunRepository repository,
-      LeaseGuard guard, Executor blocking) {
-    this.guard = guard;
+      Executor blocking) {
     this.context = context;
     this.timers = timers;
     this.repository = repository;
@@ -88,15 +98,6 @@ public final class Receiver {
     if (writing || pending.isEmpty() || timers.isTimerActive(Retry.class)) {
       return;
     }
-    if (guard.state() == LeaseGuard.State.STANDBY && pending.stream().anyMatch(r -> !(r instanceof RunRecord.Message))) {
-      // deposed: the new leader owns these runs and rewrites them from their events
-      context.getLog().warn("deposed: {} record(s) not written; the new leader records these runs", pending.size());
-      pending.removeIf(r -> !(r instanceof RunRecord.Message));
-    }
-    if (guard.state() == LeaseGuard.State.FENCED) {
-      timers.startSingleTimer(new Retry(), FIRST_RETRY); // lease unconfirmed: write once it is renewed
-      return;
-    }
     List<RunRecord> batch = new ArrayList<>();
     for (RunRecord r : pending) {
       if (batch.size() == (one ? 1 : MAX_BATCH)) {
@@ -117,22 +118,50 @@ public final class Receiver {
       }
       outage.ended();
       one = false;
+      rejections = 0;
       retryIn = FIRST_RETRY;
       answerFlushWaiters();
       writeNext();
-    } else if (DatabaseOutage.isConnectionProblem(done.error())) {
+    } else if (!rejectsContent(done.error())) {
       outage.started(done.error(), pending.size());
-      timers.startSingleTimer(new Retry(), retryIn);
-      retryIn = retryIn.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retryIn.multipliedBy(2);
+      retryLater();
     } else if (done.size() > 1) {
       one = true; // a record the database rejects: find it by writing one at a time
       writeNext();
+    } else if (++rejections < REJECTED_ATTEMPTS) {
+      context.getLog().warn("the database rejects a record ({}); trying it again: {}",
+          DatabaseOutage.rootMessage(done.error()), pending.peek());
+      retryLater();
     } else {
-      context.getLog().error("dropping a record the database rejects: {} ({})", pending.poll(),
-          DatabaseOutage.rootMessage(done.error()));
+      context.getLog().error("the database rejected a record {} times ({}); it is set aside, not written: {}",
+          rejections, DatabaseOutage.rootMessage(done.error()), pending.poll());
+      rejections = 0;
       writeNext();
     }
     return Behaviors.same();
+  }
+
+  private void retryLater() {
+    timers.startSingleTimer(new Retry(), retryIn);
+    retryIn = retryIn.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retryIn.multipliedBy(2);
+  }
+
+  /**
+   * True only for errors about the record's own values (SQLSTATE 22xxx, 23xxx), which no retry
+   * cures. Everything else (lost or moving connections, read-only server 1290, lock wait 1205,
+   * statement timeouts, deadlocks) passes with time.
+   */
+  static boolean rejectsContent(Throwable error) {
+    if (DatabaseOutage.isConnectionProblem(error)) {
+      return false;
+    }
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        return state.startsWith("22") || state.startsWith("23");
+      }
+    }
+    return false;
   }
 
   private void answerFlushWaiters() {

@@ -69,7 +69,7 @@ public final class SchedulerGuardian {
     this.context = context;
     this.timers = timers;
     this.services = services;
-    this.receiver = context.spawn(Receiver.create(services.runs(), services.guard(), services.blocking()), "receiver");
+    this.receiver = context.spawn(Receiver.create(services.runs(), services.blocking()), "receiver");
     context.spawn(Heartbeat.create(services.status(), services.settings().nodeName(), services.gauges(),
         services.launcher(), services.settings().heartbeatInterval(), services.server(), services.blocking()),
         "heartbeat");
