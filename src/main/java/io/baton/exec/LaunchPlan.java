@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The checked form of a {@link ProcessRequest}: what to execute, where, with which extra variables.
@@ -17,15 +16,6 @@ import java.util.regex.Pattern;
  * anything else.
  */
 record LaunchPlan(List<String> argv, Path workDir, Map<String, String> environment) {
-
-  /**
-   * Interpreter flags must be plain option clusters ({@code -u}, {@code -eux}): an option taking a
-   * value could name code or files to run. {@code c} (command string in sh, bash and python) and
-   * {@code m} (python module) would run code that is not the script, so they are refused anywhere.
-   */
-  private static final Pattern SAFE_FLAG = Pattern.compile("[-+][A-Za-z0-9]+");
-
-  private static final String FORBIDDEN_FLAG_LETTERS = "cm";
 
   static LaunchPlan of(ProcessRequest request, Path scriptDir, List<String> interpreters)
       throws LaunchRefusedException {
@@ -44,8 +34,11 @@ record LaunchPlan(List<String> argv, Path workDir, Map<String, String> environme
             + ") is not executable and no interpreter (env) is set; nothing was run");
       }
     } else {
-      checkInterpreter(label, request.env(), envWords, interpreters);
+      InterpreterFlags flags = checkInterpreter(label, request.env(), envWords, interpreters);
       argv.addAll(envWords);
+      if (flags.endsOptions()) {
+        argv.add("--"); // the script and its arguments are never read as interpreter options
+      }
     }
     // The real path is what was checked, so it is what runs (a later symlink swap changes nothing).
     argv.add(script.toString());
@@ -93,7 +86,8 @@ record LaunchPlan(List<String> argv, Path workDir, Map<String, String> environme
     return real;
   }
 
-  private static void checkInterpreter(
+  /** Refuses an interpreter outside the allowlist, or a flag its kind does not allow. */
+  private static InterpreterFlags checkInterpreter(
       String label, String env, List<String> words, List<String> allowed)
       throws LaunchRefusedException {
     String interpreter = words.get(0);
@@ -101,10 +95,11 @@ record LaunchPlan(List<String> argv, Path workDir, Map<String, String> environme
       throw new LaunchRefusedException(label + ": interpreter '" + interpreter
           + "' is not allowed (allowed: " + String.join(", ", allowed) + "); nothing was run");
     }
+    InterpreterFlags flags = InterpreterFlags.of(interpreter);
     for (String flag : words.subList(1, words.size())) {
-      if (!SAFE_FLAG.matcher(flag).matches() || containsAny(flag, FORBIDDEN_FLAG_LETTERS)) {
-        throw new LaunchRefusedException(label + ": interpreter flag '" + flag + "' in env '" + env
-            + "' is not allowed (only option letters without values; not -c or -m)"
+      if (!flags.allows(flag)) {
+        throw new LaunchRefusedException(label + ": env '" + env + "' has flag '" + flag
+            + "', which " + interpreter + " does not allow (allowed: " + flags.allowed() + ")"
             + "; nothing was run");
       }
     }
@@ -112,10 +107,7 @@ record LaunchPlan(List<String> argv, Path workDir, Map<String, String> environme
       throw new LaunchRefusedException(
           label + ": interpreter '" + interpreter + "' is not installed here; nothing was run");
     }
-  }
-
-  private static boolean containsAny(String flag, String letters) {
-    return flag.substring(1).chars().anyMatch(ch -> letters.indexOf(ch) >= 0);
+    return flags;
   }
 
   /** Variables added to the node's environment; the script learns what it is running for. */
