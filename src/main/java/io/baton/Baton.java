@@ -70,6 +70,11 @@ public final class Baton implements Runnable {
         System.err.println("baton: cannot start: " + e.getMessage());
         return START_FAILED;
       }
+      // SIGTERM (service managers) and SIGINT (Ctrl-C) stop the node gracefully and the process
+      // exits 0 once the stop completed: the JVM's default would report 143 or 130, a failure.
+      for (String name : new String[] {"TERM", "INT"}) {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> node.stopInBackground());
+      }
       return node.awaitTermination();
     }
   }

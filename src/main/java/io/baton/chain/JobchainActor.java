@@ -66,6 +66,9 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   public record JobExited(long runId, long jobId, int attempt, Integer exitCode, JobStatus status, String detail)
       implements Command {}
 
+  /** A dependency or step actor of a run stopped; if it had not reported, it failed. */
+  public record WorkerStopped(long runId, ProcessKind kind, long refId, ActorRef<?> worker) implements Command {}
+
   record Tick() implements Command {}
 
   private record Resume() implements Command {}
@@ -161,6 +164,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
         .onCommand(JobLaunched.class, this::onJobLaunched)
         .onCommand(JobExited.class, this::onJobExited)
         .onCommand(Finish.class, this::onFinish)
+        .onCommand(WorkerStopped.class, this::onWorkerStopped)
         .onCommand(Interrupt.class, this::interrupt);
     builder.forAnyState()
         .onCommand(Define.class, this::define)
@@ -349,6 +353,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     if (m.runId() != run.runId() || run.dependenciesPassed()) {
       return Effect().none();
     }
+    workers.dependencyReported(m.dependencyId());
     Instant now = node.clock().instant();
     switch (m.verdict()) {
       case PASSED -> {
@@ -397,6 +402,23 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       return;
     }
     workers.startLevel(run, level);
+  }
+
+  /**
+   * A worker failed (an exception in its actor) before it reported: its job is recorded FAILED, or
+   * for a dependency check the run ends DEP_ERROR, with a message; the run never stays RUNNING.
+   */
+  private Effect<ChainEvent, ChainState> onWorkerStopped(ChainState state, WorkerStopped m) {
+    if (m.runId() != state.active().runId() || !workers.failedUnreported(m.kind(), m.refId(), m.worker())) {
+      return Effect().none();
+    }
+    String detail = (m.kind() == ProcessKind.JOB ? "job " : "dependency ") + m.refId() + " of chain " + chainId
+        + ": its actor failed before the outcome was known (the node's log has the cause); its process was stopped";
+    if (m.kind() == ProcessKind.DEP) {
+      return finish(state.active(), RunStatus.DEP_ERROR, messages.workerFailed(state.active(), detail, RunStatus.DEP_ERROR));
+    }
+    int attempt = state.active().attemptOf(m.refId()).map(ActiveRun.JobAttempt::attempt).orElse(1);
+    return onJobExited(state, new JobExited(m.runId(), m.refId(), attempt, null, JobStatus.FAILED, detail));
   }
 
   private Effect<ChainEvent, ChainState> onJobLaunched(ChainState state, JobLaunched m) {

@@ -22,6 +22,10 @@ final class Messages {
         + (m.exitCode() == null ? "" : " (exit code " + m.exitCode() + ")") + tail(m.detail());
   }
 
+  String workerFailed(ActiveRun run, String detail, RunStatus status) {
+    return head(run) + " " + detail + "; run ends " + status;
+  }
+
   String dependencyNotPassed(ActiveRun run, DependencyChecked m) {
     return head(run) + " dependency " + m.dependencyId() + " did not pass on its only check (dep_ot = 0);"
         + " run ends DEP_TIMEOUT (exit code 1)" + tail(m.detail());

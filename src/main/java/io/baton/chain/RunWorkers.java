@@ -3,6 +3,7 @@ package io.baton.chain;
 import io.baton.chain.ActiveRun.JobAttempt;
 import io.baton.chain.ChainDefinition.DependencyDefinition;
 import io.baton.chain.ChainDefinition.JobDefinition;
+import io.baton.exec.ProcessKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -12,7 +13,10 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
  * The child actors of the run in progress: its dependency checks, then the jobs of its current
- * step level. The chain actor decides; this class spawns, counts and stops.
+ * step level. The chain actor decides; this class spawns, counts and stops. Every child is
+ * watched: one that stops without having reported (it failed) is told to the chain as {@link
+ * JobchainActor.WorkerStopped}, so its job or its run ends with a message instead of staying
+ * RUNNING.
  */
 final class RunWorkers {
   private final ChainContext node;
@@ -20,6 +24,7 @@ final class RunWorkers {
   private final long chainId;
   private final LogIds log;
   private final Map<Long, ActorRef<StepActor.Command>> jobs = new HashMap<>();
+  private final Map<Long, ActorRef<DependencyActor.Command>> dependencies = new HashMap<>();
 
   RunWorkers(ChainContext node, ActorContext<JobchainActor.Command> context, long chainId, LogIds log) {
     this.node = node;
@@ -33,8 +38,11 @@ final class RunWorkers {
     double windowMinutes = run.definition().depTimeoutMinutes();
     for (DependencyDefinition dep : run.definition().dependencies()) {
       if (!run.passedDependencies().contains(dep.id())) {
-        context.spawn(DependencyActor.create(node, context.getSelf(), new DependencyActor.Assignment(
-            chainId, run.runId(), run.scheduledTime(), dep, windowMinutes > 0)), "dep-" + run.runId() + "-" + dep.id());
+        ActorRef<DependencyActor.Command> check = context.spawn(DependencyActor.create(node, context.getSelf(),
+            new DependencyActor.Assignment(chainId, run.runId(), run.scheduledTime(), dep, windowMinutes > 0)),
+            "dep-" + run.runId() + "-" + dep.id());
+        context.watchWith(check, new JobchainActor.WorkerStopped(run.runId(), ProcessKind.DEP, dep.id(), check));
+        dependencies.put(dep.id(), check);
       }
     }
     Instant closes = run.startTime().plusMillis(Math.round(windowMinutes * 60_000));
@@ -50,8 +58,10 @@ final class RunWorkers {
         continue;
       }
       int attempt = previous == null ? 1 : previous.attempt() + 1;
-      jobs.put(job.id(), context.spawn(StepActor.create(node, context.getSelf(), new StepActor.Assignment(
-          chainId, run.runId(), run.scheduledTime(), job, attempt, run.startTime())), "job-" + run.runId() + "-" + job.id() + "-" + attempt));
+      ActorRef<StepActor.Command> step = context.spawn(StepActor.create(node, context.getSelf(), new StepActor.Assignment(
+          chainId, run.runId(), run.scheduledTime(), job, attempt, run.startTime())), "job-" + run.runId() + "-" + job.id() + "-" + attempt);
+      context.watchWith(step, new JobchainActor.WorkerStopped(run.runId(), ProcessKind.JOB, job.id(), step));
+      jobs.put(job.id(), step);
     }
     log.info("chain {}: run {} step level {} started ({} jobs)", chainId, run.runId(), level, jobs.size());
   }
@@ -60,6 +70,21 @@ final class RunWorkers {
   boolean jobEnded(long jobId) {
     jobs.remove(jobId);
     return jobs.isEmpty();
+  }
+
+  /** A dependency check gave its verdict (its actor stops after it). */
+  void dependencyReported(long dependencyId) {
+    dependencies.remove(dependencyId);
+  }
+
+  /** True when {@code worker} stopped while its job or check had not reported: it failed. */
+  boolean failedUnreported(ProcessKind kind, long refId, ActorRef<?> worker) {
+    Map<Long, ? extends ActorRef<?>> live = kind == ProcessKind.JOB ? jobs : dependencies;
+    if (!worker.equals(live.get(refId))) {
+      return false;
+    }
+    live.remove(refId);
+    return true;
   }
 
   boolean noJobRunning() {
@@ -75,14 +100,12 @@ final class RunWorkers {
   void stopAll() {
     context.getChildren().forEach(context::stop);
     jobs.clear();
+    dependencies.clear();
   }
 
   /** Dependency checks are simply asked again at the next start; jobs are let finish. */
   void stopDependencyChecks() {
-    context.getChildren().forEach(child -> {
-      if (child.path().name().startsWith("dep-")) {
-        context.stop(child);
-      }
-    });
+    dependencies.values().forEach(context::stop);
+    dependencies.clear();
   }
 }

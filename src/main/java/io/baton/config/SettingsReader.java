@@ -34,7 +34,7 @@ final class SettingsReader {
           positive(c, "lease.ttl"),
           new ExecSettings(
               c.getStringList("exec.interpreters"),
-              positive(c, "exec.default-timeout"),
+              atMostLongest(c, "exec.default-timeout"),
               positive(c, "exec.kill-grace"),
               c.getBytes("exec.log-cap")),
           oneOf(c, "recovery", Recovery.class),
@@ -71,6 +71,16 @@ final class SettingsReader {
     Duration d = c.getDuration(key);
     if (d.isNegative() || d.isZero()) {
       throw new ConfigurationException("configuration: baton." + key + " must be positive, got " + d);
+    }
+    return d;
+  }
+
+  /** A job timeout: the same bound as a row's (a timer cannot wait without limit). */
+  private static Duration atMostLongest(Config c, String key) {
+    Duration d = positive(c, key);
+    if (d.compareTo(io.baton.exec.Timeouts.LONGEST) > 0) {
+      throw new ConfigurationException("configuration: baton." + key + " is " + d.toDays()
+          + " days, more than the longest allowed (" + io.baton.exec.Timeouts.LONGEST.toDays() + " days)");
     }
     return d;
   }

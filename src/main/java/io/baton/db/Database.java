@@ -68,8 +68,10 @@ public final class Database implements AutoCloseable {
       createDataDir(dataDirForH2);
     }
     String effectiveUrl = isConnectorJ(url) ? withBatchRewrite(url.trim()) : url.trim();
-    String effectiveUser = user == null ? "" : user;
-    String effectivePassword = password == null ? "" : password;
+    // Credentials written into the url win over the configured ones (which default to root and
+    // an empty password), as they would for any other JDBC client given that url.
+    String effectiveUser = urlParameter(url, "user").orElse(user == null ? "" : user);
+    String effectivePassword = urlParameter(url, "password").orElse(password == null ? "" : password);
     // A plain driver connection first: its failure is reported as one line, whereas a failing
     // pool start logs a stack trace of its own before the cause can be explained.
     probe(effectiveUrl, effectiveUser, effectivePassword, dialect);
@@ -141,6 +143,11 @@ public final class Database implements AutoCloseable {
     pool.close();
   }
 
+  /** The url as it may be shown: no credentials, no parameters (which can carry a password). */
+  public String displayUrl() {
+    return display(url);
+  }
+
   @Override
   public String toString() {
     return "Database[" + display(url) + "]";
@@ -160,6 +167,21 @@ public final class Database implements AutoCloseable {
       }
     }
     return u.substring(0, cut);
+  }
+
+  /** A {@code name=value} parameter of the url's query string (MySQL) or ;-list (H2), decoded. */
+  static java.util.Optional<String> urlParameter(String url, String name) {
+    int start = url.indexOf('?') >= 0 ? url.indexOf('?') : url.indexOf(';');
+    if (start < 0) {
+      return java.util.Optional.empty();
+    }
+    for (String pair : url.substring(start + 1).split("[&;]")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).trim().equalsIgnoreCase(name)) {
+        return java.util.Optional.of(java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   private static boolean isConnectorJ(String url) {
@@ -187,9 +209,17 @@ public final class Database implements AutoCloseable {
     Properties p = new Properties();
     p.setProperty("user", user);
     p.setProperty("password", password);
+    String lower = url.toLowerCase(Locale.ROOT);
     // Without a connect timeout a black-holed host hangs the start-up instead of failing it.
-    if (dialect == Dialect.MYSQL && !url.toLowerCase(Locale.ROOT).contains("connecttimeout=")) {
+    if (dialect == Dialect.MYSQL && !lower.contains("connecttimeout=")) {
       p.setProperty("connectTimeout", "10000");
+    }
+    // Every session computes in UTC, whatever the server's zone: lease expiry, heartbeat ages and
+    // "now" are then plain arithmetic, which a DST change in the server's zone cannot shorten or
+    // lengthen. TIMESTAMP columns keep their instants (the driver and the session agree on UTC).
+    if (dialect == Dialect.MYSQL && !lower.contains("connectiontimezone=") && !lower.contains("servertimezone=")) {
+      p.setProperty("connectionTimeZone", "UTC");
+      p.setProperty("forceConnectionTimeZoneToSession", "true");
     }
     return p;
   }

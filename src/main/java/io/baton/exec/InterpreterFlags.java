@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 enum InterpreterFlags {
   /** python, python3, python3.11, ...: unbuffered, no .pyc, isolation and optimisation switches. */
   PYTHON("uBEsSIOq", "-u -B -E -s -S -I -O -OO -q", true),
-  /** sh, dash, bash: stop on errors and unset variables, trace commands, echo script lines. */
-  SHELL("euxv", "-e -u -x -v", true),
+  /** sh, dash, bash: stop on errors and on unset variables, trace commands. */
+  SHELL("eux", "-e -u -x", true),
   /** Any other interpreter an administrator allowed: its options are unknown, so none. */
   OTHER("", "none", false);
 

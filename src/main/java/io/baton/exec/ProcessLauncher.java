@@ -80,7 +80,7 @@ public final class ProcessLauncher implements AutoCloseable {
     Path scriptDir = request.kind() == ProcessKind.JOB ? jobsDir : dependentDir;
     LaunchPlan plan = LaunchPlan.of(request, scriptDir, exec.interpreters());
     LogFile logFile = new LogFile(LogFile.create(logsDir, request), exec.logCapBytes());
-    Map<String, String> environment = new HashMap<>(System.getenv());
+    Map<String, String> environment = jobEnvironment();
     environment.putAll(plan.environment());
 
     for (long wait; (wait = notBeforeNanos - System.nanoTime()) > 0; ) {
@@ -98,6 +98,22 @@ public final class ProcessLauncher implements AutoCloseable {
     live.add(running);
     running.watch();
     return running;
+  }
+
+  /**
+   * The node's environment without its own configuration variables: those can carry the database
+   * password, the API token or JVM options with either, and a job must not read them.
+   */
+  static Map<String, String> jobEnvironment() {
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    environment.keySet().removeIf(ProcessLauncher::isNodeSecret);
+    return environment;
+  }
+
+  static boolean isNodeSecret(String variable) {
+    return variable.startsWith("BATON_DB_") || variable.startsWith("BATON_BKP_DB_")
+        || variable.equals("BATON_HTTP_TOKEN") || variable.equals("JAVA_OPTS") || variable.equals("JDK_JAVA_OPTIONS")
+        || variable.equals("JAVA_TOOL_OPTIONS");
   }
 
   /** Processes started and not yet exited (with their groups cleaned up). */

@@ -14,6 +14,13 @@ import java.util.regex.Pattern;
 public final class Timeouts {
   private Timeouts() {}
 
+  /**
+   * The longest duration a row may ask for (a job's or a dependency's ottime, a chain's dep_ot).
+   * Timers cannot wait without bound (Pekko's stop at about 248 days), and a larger value is a
+   * typing error rather than a job anyone expects to run for a month: the chain is held instead.
+   */
+  public static final Duration LONGEST = Duration.ofDays(30);
+
   private static final Pattern SECONDS = Pattern.compile("\\d+");
   private static final Pattern UNITS =
       Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?", Pattern.CASE_INSENSITIVE);
@@ -42,8 +49,21 @@ public final class Timeouts {
     if (d.isNegative()) {
       throw new IllegalArgumentException("timeout '" + ottime + "' is negative");
     }
+    requireWithinLongest(d, "timeout '" + ottime + "'");
     // A zero timeout would stop every run at once; it can only mean "no specific value".
     return d.isZero() ? nodeDefault : d;
+  }
+
+  /** Refuses a duration above {@link #LONGEST}, naming what asked for it. */
+  public static void requireWithinLongest(Duration d, String what) {
+    if (d.compareTo(LONGEST) > 0) {
+      throw new IllegalArgumentException(what + " is " + describe(d) + ", more than the longest allowed ("
+          + LONGEST.toDays() + " days)");
+    }
+  }
+
+  private static String describe(Duration d) {
+    return d.toDays() >= 2 ? d.toDays() + " days" : d.toSeconds() + " s";
   }
 
   private static Duration read(String text) {

@@ -47,6 +47,11 @@ public final class ChainValidator {
       problems.add("total_stpes is " + chain.totalSteps() + " but its jobs have " + levels
           + " distinct step_lvl value(s)");
     }
+    if (Double.isNaN(chain.depTimeoutMinutes()) || chain.depTimeoutMinutes() * 60_000 > Timeouts.LONGEST.toMillis()) {
+      problems.add("dep_ot " + java.math.BigDecimal.valueOf(chain.depTimeoutMinutes()).stripTrailingZeros().toPlainString()
+          + " (minutes) is more than the longest allowed ("
+          + Timeouts.LONGEST.toMinutes() + " minutes, " + Timeouts.LONGEST.toDays() + " days)");
+    }
     for (JobDefinition job : chain.jobs()) {
       if (job.command() == null || job.command().isBlank()) {
         problems.add("job " + job.id() + " has an empty command");
@@ -54,7 +59,7 @@ public final class ChainValidator {
       try {
         Timeouts.parse(job.ottime(), Duration.ofHours(1));
       } catch (IllegalArgumentException e) {
-        problems.add("job " + job.id() + ": ottime '" + job.ottime() + "' does not parse (" + e.getMessage() + ")");
+        problems.add("job " + job.id() + ": ottime '" + job.ottime() + "' cannot be used (" + e.getMessage() + ")");
       }
     }
     for (DependencyDefinition dep : chain.dependencies()) {
@@ -64,8 +69,18 @@ public final class ChainValidator {
       if (dep.ottimeSeconds() < 0) {
         problems.add("dependency " + dep.id() + " has a negative ottime (" + dep.ottimeSeconds() + ")");
       }
+      withinLongest(problems, Duration.ofSeconds(dep.ottimeSeconds()),
+          "dependency " + dep.id() + ": ottime " + dep.ottimeSeconds() + " (seconds)");
     }
     return problems.isEmpty() ? new Verdict(schedule, List.of()) : new Verdict(null, List.copyOf(problems));
+  }
+
+  private static void withinLongest(List<String> problems, Duration d, String what) {
+    try {
+      Timeouts.requireWithinLongest(d, what);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
   }
 
   /** The operator's message for a held chain. */

@@ -87,7 +87,7 @@ public final class Node {
     });
     system.getWhenTerminated().thenRun(db::close);
     log.info("node {} started (site {}, database {}, home {})", settings.nodeName(),
-        settings.site().name().toLowerCase(), db.embedded() ? "embedded " + db.url() : db.url(), settings.home());
+        settings.site().name().toLowerCase(), db.embedded() ? "embedded " + db.displayUrl() : db.displayUrl(), settings.home());
     return new Node(system);
   }
 
@@ -99,6 +99,11 @@ public final class Node {
     } catch (Exception e) {
       return 1;
     }
+  }
+
+  /** Begins the graceful stop (no new fires, jobs get the shutdown grace); {@link #awaitTermination} waits for it. */
+  public void stopInBackground() {
+    CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.jvmExitReason());
   }
 
   /** Stops the node as SIGTERM would and waits for it. */

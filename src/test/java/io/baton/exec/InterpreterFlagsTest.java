@@ -40,16 +40,16 @@ class InterpreterFlagsTest {
       "-c", "-uc", "-ec", "-xc", "-c 'touch /tmp/x'", "-m", "-um", "-m http.server",
       "-o", "-eo", "-o errexit", "+O", "+O extglob", "+e", "-i", "-ei", "-l", "-D",
       "--", "-", "--rcfile", "--rcfile evil.sh", "--init-file", "--login", "--norc", "--posix",
-      "--help", "--version", "--check-hash-based-pycs always", "-e-", "-u=1", "''", "-é");
+      "-v", "-ev", "--help", "--version", "--check-hash-based-pycs always", "-e-", "-u=1", "''", "-é");
 
   /** Allowed for shells (no value, nothing else run), refused for Python. */
-  static final List<String> SHELL_ONLY = List.of("-e", "-x", "-v", "-eux", "-ux");
+  static final List<String> SHELL_ONLY = List.of("-e", "-x", "-eux", "-ux");
 
   /** Allowed for Python, refused for shells (bash -O reads an option name, sh -s reads stdin). */
   static final List<String> PYTHON_ONLY = List.of("-O", "-OO", "-s", "-S", "-B", "-E", "-I", "-q", "-uB");
 
   static final String PYTHON_ALLOWED = "-u -B -E -s -S -I -O -OO -q";
-  static final String SHELL_ALLOWED = "-e -u -x -v";
+  static final String SHELL_ALLOWED = "-e -u -x";
 
   @TempDir Path tmp;
   ExecFixture fx;
@@ -191,7 +191,7 @@ class InterpreterFlagsTest {
       }
     }
     for (String shell : List.of("/bin/sh", "/bin/bash")) {
-      for (String flags : List.of("", "-e", "-u", "-x", "-v", "-eux", "-e -u -x -v")) {
+      for (String flags : List.of("", "-e", "-u", "-x", "-eux", "-e -u -x")) {
         cases.add(Arguments.of(shell, flags));
       }
     }
@@ -213,7 +213,7 @@ class InterpreterFlagsTest {
         + " -- - -X " + evil;
     RunningProcess p = fx.launcher.start(job(env, command));
     assertEquals(0, p.onExit().get(10, TimeUnit.SECONDS), Files.readString(p.logPath()));
-    // Shells' -x and -v write trace lines to the same log; only the script's lines start with '['.
+    // Shells' -x writes trace lines to the same log; only the script's lines start with '['.
     List<String> printed =
         Files.readAllLines(p.logPath()).stream().filter(l -> l.startsWith("[")).toList();
     assertEquals(List.of("[" + evil + "]", "[-c]", "[touch " + marker + "]", "[-m]",

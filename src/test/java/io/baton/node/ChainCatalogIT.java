@@ -62,12 +62,40 @@ class ChainCatalogIT {
     // the chains are inserted row by row, so a chain may be held for more than one reason on the way
     await().atMost(Duration.ofSeconds(10)).until(() ->
         held(halfMade, "total_stpes is 2 but its jobs have 1 distinct step_lvl")
-            && held(noJobs, "it has no jobs") && held(badOttime, "ottime 'soon' does not parse")
+            && held(noJobs, "it has no jobs") && held(badOttime, "ottime 'soon' cannot be used (timeout 'soon' is not a duration")
             && held(emptyCommand, "has an empty command"));
     // a second level arriving completes the chain: it is released
     node.job(halfMade, "ok.sh", 2, "30");
     assertEquals("SUCCESS", node.firstFinishedRun(halfMade).get("status"));
     assertTrue(node.runs(noJobs).isEmpty() && node.runs(badOttime).isEmpty() && node.runs(emptyCommand).isEmpty());
+  }
+
+  @Test
+  void aDurationAboveItsBoundHoldsTheChainAndFixingTheRowReleasesIt() throws Exception {
+    long depWindow = node.chain("dep_ot of two years", 1, "@every 1s", 999999);
+    node.job(depWindow, "ok.sh", 1, "30");
+    long seconds = node.chain("ottime in seconds", 1, "@every 1s", 0);
+    long secondsJob = node.job(seconds, "ok.sh", 1, "99999999");
+    long iso = node.chain("ottime of a year", 1, "@every 1s", 0);
+    long isoJob = node.job(iso, "ok.sh", 1, "P365D");
+    long check = node.chain("check ottime past the timer limit", 1, "@every 1s", 0);
+    long dependency = node.dependency(check, "pass.sh", 21474837);
+    node.job(check, "ok.sh", 1, "30");
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        held(depWindow, "dep_ot 999999 (minutes) is more than the longest allowed (43200 minutes, 30 days)")
+            && held(seconds, "ottime '99999999' cannot be used (timeout '99999999' is 1157 days")
+            && held(iso, "ottime 'P365D' cannot be used (timeout 'P365D' is 365 days")
+            && held(check, "dependency " + dependency + ": ottime 21474837 (seconds) is 248 days"));
+    assertTrue(node.runs(depWindow).isEmpty() && node.runs(seconds).isEmpty() && node.runs(iso).isEmpty()
+        && node.runs(check).isEmpty(), "nothing ran");
+
+    node.update("UPDATE jobchain_table SET dep_ot = 5 WHERE id = ?", depWindow);
+    node.update("UPDATE jobtable SET ottime = '30' WHERE id = ?", secondsJob);
+    node.update("UPDATE jobtable SET ottime = 'P1D' WHERE id = ?", isoJob);
+    node.update("UPDATE deptable SET ottime = 60 WHERE id = ?", dependency);
+    for (long chain : List.of(depWindow, seconds, iso, check)) {
+      assertEquals("SUCCESS", node.firstFinishedRun(chain).get("status"), "chain " + chain + " released");
+    }
   }
 
   @Test

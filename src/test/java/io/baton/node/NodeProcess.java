@@ -22,6 +22,12 @@ final class NodeProcess {
 
   /** Starts {@code java -jar target/baton.jar start} with the test node's settings as -D options. */
   static NodeProcess start(TestNode node, Map<String, Object> extra, String name) throws IOException {
+    return start(node, extra, Map.of(), name);
+  }
+
+  /** As above, with {@code environment} added to the node's environment variables. */
+  static NodeProcess start(TestNode node, Map<String, Object> extra, Map<String, String> environment, String name)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
     node.overrides().forEach((k, v) -> command.add("-D" + k + "=" + v));
@@ -31,6 +37,7 @@ final class NodeProcess {
     ProcessBuilder pb = new ProcessBuilder(command).directory(node.home.toFile())
         .redirectErrorStream(true).redirectOutput(output.toFile());
     pb.environment().remove("BATON_DB_URL");
+    pb.environment().putAll(environment);
     NodeProcess started = new NodeProcess(pb.start(), output);
     await().atMost(Duration.ofSeconds(60)).until(() -> started.log().contains("started (site") || !started.alive());
     if (!started.alive()) {

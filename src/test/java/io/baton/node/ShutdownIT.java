@@ -76,4 +76,19 @@ class ShutdownIT {
       assertEquals("SUCCESS", runs.get(0).get("status"));
     }
   }
+
+  @Test
+  void sigtermEndsTheProcessWithExitCodeZeroOnceTheStopCompleted() throws Exception {
+    try (TestNode db = TestNode.onMariaDb(home)) {
+      long chain = db.chain("short job", 1, "@every 1s", 0);
+      db.job(chain, "sleep.sh 1", 1, "1h");
+      NodeProcess node = NodeProcess.start(db, Map.of("baton.shutdown-grace", "20s"), "node");
+      await().atMost(Duration.ofSeconds(20)).until(() ->
+          db.rows("SELECT pid FROM job_run WHERE chain_id = ? AND kind = 'JOB'", chain).size() >= 1);
+
+      assertEquals(0, node.terminate(), "a service manager reads any other code as a failure:\n" + node.log());
+      assertTrue(node.log().contains("stopped"), node.log());
+      assertTrue(db.runs(chain).stream().allMatch(TestNode::finished), "its run ended before the exit");
+    }
+  }
 }
