@@ -59,7 +59,11 @@ final class SettingsReader {
   }
 
   private static String nodeName(Config c) {
-    String name = nonBlank(c, "node-name");
+    String name = c.getString("node-name").trim();
+    if (name.isEmpty()) {
+      name = HostName.get(); // unique per host; a second node on one host needs a name of its own
+      name = name.length() > 45 ? name.substring(0, 45) : name;
+    }
     if (name.equals("baton-lease") || name.length() > 45) {
       throw new ConfigurationException("configuration: baton.node-name '" + name
           + "' cannot be used (at most 45 characters; 'baton-lease' is the name of the lease row)");

@@ -1,11 +1,13 @@
 package io.baton.node;
 
+import io.baton.config.HostName;
 import io.baton.db.StatusRepository;
 import io.baton.exec.ProcessLauncher;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -27,8 +29,9 @@ public final class Heartbeat {
    * {@code server}, when a backup connection is configured, tells which server connections reach
    * now: a move to the backup and back is logged once each.
    */
-  public static Behavior<Command> create(StatusRepository status, String nodeName, NodeGauges gauges,
+  public static Behavior<Command> create(StatusRepository status, String nodeName, RunIds runIds, NodeGauges gauges,
       ProcessLauncher launcher, Duration interval, Supplier<String> server, Executor blocking) {
+    String host = HostName.get();
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       DatabaseOutage outage = new DatabaseOutage(ctx.getLog(), "refreshing the heartbeat");
       String[] lastServer = {null};
@@ -39,7 +42,8 @@ public final class Heartbeat {
             int armed = gauges.armedChains();
             int running = launcher.running();
             ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> {
-              status.heartbeat(nodeName, armed, running, level, gauges.lastJobOutcome());
+              status.heartbeat(new StatusRepository.Beat(nodeName, host, runIds.nodeNumber(), runIds.reservedUpTo(),
+                  armed, running, level, gauges.lastJobOutcome()));
               return server == null ? null : server.get();
             }, blocking), Beaten::new);
             return Behaviors.same();
@@ -53,6 +57,10 @@ public final class Heartbeat {
                 }
                 lastServer[0] = m.server();
               }
+            } else if (m.error().getCause() instanceof StatusRepository.NameTakenException taken) {
+              // two processes must never act under one name: this one, silent too long, gives way
+              ctx.getLog().error("{}; this node stops", taken.getMessage());
+              CoordinatedShutdown.get(ctx.getSystem()).runAll(CoordinatedShutdown.unknownReason());
             } else {
               outage.started(m.error(), 0);
             }

@@ -1,6 +1,7 @@
 package io.baton.node;
 
 import io.baton.config.BatonSettings;
+import io.baton.config.HostName;
 import io.baton.db.CatalogRepository;
 import io.baton.db.Database;
 import io.baton.db.HistoryRepository;
@@ -55,12 +56,20 @@ public final class Node {
     StatusRepository status = new StatusRepository(db.dataSource());
     LeaseRepository leases = new LeaseRepository(db.dataSource());
     LeaseGuard guard = LeaseGuard.install();
-    long nodeNumber = status.register(settings.nodeName(), ProcessHandle.current().pid(), LogLevel.current());
+    StatusRepository.Registration registration;
+    try {
+      registration = status.claim(new StatusRepository.Claim(settings.nodeName(), HostName.get(),
+          ProcessHandle.current().pid(), LogLevel.current(), settings.leaseTtl()));
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    RunIds runIds = new RunIds(registration.nodeNumber(), clock, registration.runIdFloor());
     ProcessLauncher launcher = new ProcessLauncher(settings.exec(), settings.jobsDir(), settings.dependentDir(),
         settings.logsDir());
     ExecutorService blocking = Executors.newFixedThreadPool(8, daemon("baton-blocking"));
     NodeServices services = new NodeServices(settings, clock, new CatalogRepository(db.dataSource()),
-        new RunRepository(db.dataSource()), new HistoryRepository(db.dataSource()), status, leases, guard, launcher, new NodeGauges(), new RunIds(nodeNumber, clock),
+        new RunRepository(db.dataSource()), new HistoryRepository(db.dataSource()), status, leases, guard, launcher, new NodeGauges(), runIds,
         settings.bkpDb().configured() ? db::currentServer : null, blocking);
     ActorSystem<SchedulerGuardian.Command> system =
         ActorSystem.create(SchedulerGuardian.create(services), "baton", PekkoConfig.of(db, settings));

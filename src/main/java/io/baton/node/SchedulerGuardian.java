@@ -70,7 +70,7 @@ public final class SchedulerGuardian {
     this.timers = timers;
     this.services = services;
     this.receiver = context.spawn(Receiver.create(services.runs(), services.blocking()), "receiver");
-    context.spawn(Heartbeat.create(services.status(), services.settings().nodeName(), services.gauges(),
+    context.spawn(Heartbeat.create(services.status(), services.settings().nodeName(), services.runIds(), services.gauges(),
         services.launcher(), services.settings().heartbeatInterval(), services.server(), services.blocking()),
         "heartbeat");
     this.chainContext = new ChainContext(services.settings(), services.clock(), services.launcher(),

@@ -28,22 +28,44 @@ final class NodeProcess {
   /** As above, with {@code environment} added to the node's environment variables. */
   static NodeProcess start(TestNode node, Map<String, Object> extra, Map<String, String> environment, String name)
       throws IOException {
+    NodeProcess started = launch(node, extra, environment, name);
+    await().atMost(Duration.ofSeconds(60)).until(() -> started.log().contains("started (site") || !started.alive());
+    if (!started.alive()) {
+      throw new IllegalStateException("node did not start:\n" + started.log());
+    }
+    return started;
+  }
+
+  /** Starts the JVM and returns at once: the node may yet start or refuse to. */
+  static NodeProcess launch(TestNode node, Map<String, Object> extra, Map<String, String> environment, String name)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
-    node.overrides().forEach((k, v) -> command.add("-D" + k + "=" + v));
-    extra.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    node.overrides().forEach((k, v) -> {
+      if (!extra.containsKey(k)) {
+        command.add("-D" + k + "=" + v);
+      }
+    });
+    extra.forEach((k, v) -> {
+      if (v != null) { // null: leave the key to its default
+        command.add("-D" + k + "=" + v);
+      }
+    });
     command.addAll(List.of("-jar", Path.of("target", "baton.jar").toAbsolutePath().toString(), "start"));
     Path output = node.home.resolve(name + ".log");
     ProcessBuilder pb = new ProcessBuilder(command).directory(node.home.toFile())
         .redirectErrorStream(true).redirectOutput(output.toFile());
     pb.environment().remove("BATON_DB_URL");
     pb.environment().putAll(environment);
-    NodeProcess started = new NodeProcess(pb.start(), output);
-    await().atMost(Duration.ofSeconds(60)).until(() -> started.log().contains("started (site") || !started.alive());
-    if (!started.alive()) {
-      throw new IllegalStateException("node did not start:\n" + started.log());
+    return new NodeProcess(pb.start(), output);
+  }
+
+  /** The exit code, once the process ended (within a minute). */
+  int exitCode() throws InterruptedException {
+    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the node did not exit");
     }
-    return started;
+    return process.exitValue();
   }
 
   long pid() {
@@ -78,6 +100,14 @@ final class NodeProcess {
 
   private void signal(String name) throws Exception {
     new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+  }
+
+  String logQuietly() {
+    try {
+      return log();
+    } catch (IOException e) {
+      return e.toString();
+    }
   }
 
   String log() throws IOException {
