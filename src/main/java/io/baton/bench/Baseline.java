@@ -33,8 +33,8 @@ final class Baseline {
   static double launcherPerSecond(Path home, int total) throws Exception {
     ExecSettings exec = new ExecSettings(List.of("/bin/sh"), Duration.ofHours(1), Duration.ofSeconds(5), 1 << 20);
     AtomicLong runs = new AtomicLong();
-    try (ProcessLauncher launcher = new ProcessLauncher(exec, home.resolve("jobs"), home.resolve("dependent"),
-        Files.createTempDirectory("baton-bench-logs"))) {
+    try (ProcessLauncher launcher = new ProcessLauncher(exec, "bench-baseline", home.resolve("jobs"),
+        home.resolve("dependent"), Files.createTempDirectory("baton-bench-logs"))) {
       return perSecond(total, () -> launcher.start(new ProcessRequest(ProcessKind.JOB, 0, runs.incrementAndGet(), 1,
           1, 1, Instant.now(), "", "ok.sh")).onExit().get());
     }

@@ -8,7 +8,10 @@ import com.sun.jna.Pointer;
 import com.sun.jna.StringArray;
 import com.sun.jna.ptr.IntByReference;
 
-/** The few glibc calls behind {@link PosixSpawner}; constants are those of Linux (x86-64, arm64). */
+/**
+ * The few glibc calls behind {@link PosixSpawner} and {@link Orphans}; constants are those of Linux
+ * (x86-64, arm64).
+ */
 interface LibC extends Library {
   short POSIX_SPAWN_SETSIGDEF = 0x04;
   short POSIX_SPAWN_SETSIGMASK = 0x08;
@@ -23,6 +26,9 @@ interface LibC extends Library {
   int WNOWAIT = 0x01000000;
   int EPERM = 1;
   int EINTR = 4;
+  int ECHILD = 10;
+  /** prctl: orphaned descendants are re-parented to this process instead of init (Linux 3.4). */
+  int PR_SET_CHILD_SUBREAPER = 36;
   /** Opaque glibc structures are allocated with room to spare (80, 336 and 128 bytes on x86-64). */
   int OPAQUE_SIZE = 512;
 
@@ -108,6 +114,8 @@ interface LibC extends Library {
   int waitpid(int pid, IntByReference status, int options);
 
   int kill(int pid, int signal);
+
+  int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
   String strerror(int error);
 }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -23,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts job and dependency-check scripts as OS processes, each in its own session and process
- * group, with output going straight to a capped log file. Nothing started here outlives the node:
- * groups are cleaned up after every exit, {@link #close()} kills what is left, and if the JVM dies
- * abruptly the {@link Spawner} kills the rest.
+ * group, with output going straight to a capped log file. No process outlives its job: groups are
+ * cleaned up after every exit, along with the job's processes that left them ({@link Orphans}),
+ * {@link #close()} kills what is left, if the JVM dies abruptly the {@link Spawner} kills the
+ * groups, and the node's next start kills what still carries its mark ({@link JobMark}).
  */
 public final class ProcessLauncher implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(ProcessLauncher.class);
@@ -34,16 +34,29 @@ public final class ProcessLauncher implements AutoCloseable {
   private final Path jobsDir;
   private final Path dependentDir;
   private final Path logsDir;
-  private final Set<RunningProcess> live = ConcurrentHashMap.newKeySet();
+  private final String nodeName;
+  /** Processes started and not yet gone, by pid. */
+  private final Map<Long, RunningProcess> live = new ConcurrentHashMap<>();
+  /** Jobs whose process is being started, by count: its pid is not known yet. */
+  private final Map<JobMark.Key, Integer> starting = new ConcurrentHashMap<>();
+  private final Orphans orphans;
   private final ScheduledExecutorService timer;
   private final Spawner spawner;
   private volatile boolean closed;
+  private volatile boolean endedSinceTick;
 
-  public ProcessLauncher(ExecSettings exec, Path jobsDir, Path dependentDir, Path logsDir) {
+  /**
+   * Kills what a previous JVM of node {@code nodeName} left running, then makes this JVM adopt the
+   * orphans of its jobs (where it can).
+   */
+  public ProcessLauncher(ExecSettings exec, String nodeName, Path jobsDir, Path dependentDir, Path logsDir) {
     this.exec = exec;
+    this.nodeName = nodeName;
     this.jobsDir = jobsDir;
     this.dependentDir = dependentDir;
     this.logsDir = logsDir;
+    Orphans.killLeftovers(nodeName);
+    this.orphans = new Orphans(nodeName); // before the first process: only those started later are adopted
     try {
       this.spawner = Spawner.create();
     } catch (IOException e) {
@@ -82,6 +95,8 @@ public final class ProcessLauncher implements AutoCloseable {
     LogFile logFile = new LogFile(LogFile.create(logsDir, request), exec.logCapBytes());
     Map<String, String> environment = jobEnvironment();
     environment.putAll(plan.environment());
+    environment.putAll(JobMark.variables(nodeName, ProcessTrees.SELF));
+    JobMark.Key key = JobMark.Key.of(request);
 
     for (long wait; (wait = notBeforeNanos - System.nanoTime()) > 0; ) {
       LockSupport.parkNanos(wait);
@@ -89,15 +104,47 @@ public final class ProcessLauncher implements AutoCloseable {
     // The JVM's clock as the process is created (the kernel's start instant has only clock-tick
     // precision, too coarse to order the jobs of consecutive step levels).
     Instant startTime = Instant.now();
-    Spawner.Child child = spawner.spawn(plan.argv(), plan.workDir(), environment, logFile.path());
-    RunningProcess running = new RunningProcess(child, startTime, logFile, timer, exec.killGrace(),
-        () -> {
-          child.release();
-          live.removeIf(r -> r.pid() == child.pid()); // runs after live.add: see watch()
-        });
-    live.add(running);
-    running.watch();
-    return running;
+    starting.merge(key, 1, Integer::sum);
+    try {
+      Spawner.Child child = spawner.spawn(plan.argv(), plan.workDir(), environment, logFile.path());
+      RunningProcess running = new RunningProcess(child, key, startTime, logFile, timer, exec.killGrace(),
+          () -> escapedFrom(key, child.pid()),
+          gone -> {
+            child.release();
+            live.remove(child.pid(), gone); // runs after live.put: see watch()
+            endedSinceTick = true;
+            orphans.reap();
+          });
+      live.put(child.pid(), running);
+      running.watch();
+      return running;
+    } finally {
+      starting.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null); // after live.put: see mayBeFirstProcess
+    }
+  }
+
+  /**
+   * The processes of job {@code key} that the node adopted and that run now; {@code rootPid} is its
+   * first process, whose session tells its descendants that cleared their environment.
+   */
+  private List<ProcessHandle> escapedFrom(JobMark.Key key, long rootPid) {
+    List<ProcessHandle> found = new ArrayList<>();
+    for (Orphans.Found f : orphans.adoptedNow()) {
+      boolean ofThisJob = f.mark() != null ? f.mark().job().equals(key) : f.proc().sid() == rootPid;
+      if (ofThisJob && !mayBeFirstProcess(f)) {
+        orphans.adopted(f);
+        f.handle().ifPresent(found::add);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Whether {@code f} is (or may be) the first process of a job, which its spawner waits for: a job
+   * being started is asked first, as it is counted there until after its pid is in {@code live}.
+   */
+  private boolean mayBeFirstProcess(Orphans.Found f) {
+    return f.mark() != null && starting.containsKey(f.mark().job()) || live.containsKey(f.pid());
   }
 
   /**
@@ -121,22 +168,58 @@ public final class ProcessLauncher implements AutoCloseable {
     return live.size();
   }
 
-  /** The shared periodic check: log caps and descendants, with one read of /proc for all. */
+  /**
+   * The shared periodic check, with one read of /proc for all: log caps, descendants, processes of
+   * jobs that left their trees (killed if their job ended), and reaping what the node adopted.
+   * Also runs once after jobs ended, for processes that left them and that only this check finds.
+   */
   private void tick() {
-    if (live.isEmpty()) {
+    boolean ended = endedSinceTick;
+    endedSinceTick = false;
+    if (live.isEmpty() && !ended && !orphans.pending()) {
       return;
     }
     try {
       List<ProcessTrees.Proc> snapshot = ProcessTrees.snapshot();
-      for (RunningProcess r : live) {
+      for (RunningProcess r : live.values()) {
         r.tick(snapshot);
       }
+      for (Orphans.Found f : orphans.inSnapshot(snapshot, live::containsKey)) {
+        attribute(f);
+      }
+      orphans.reap();
+      orphans.reapForgotten(snapshot, live::containsKey);
     } catch (RuntimeException e) {
       logger.warn("periodic process check failed", e); // and keep the schedule alive
     }
   }
 
-  /** Kills every process group still running, waits briefly for it, then stops the spawner. */
+  /** A process outside its job's tree: its job gets it, or it is killed if that job ended. */
+  private void attribute(Orphans.Found f) {
+    if (mayBeFirstProcess(f)) {
+      return;
+    }
+    List<RunningProcess> jobs = live.values().stream()
+        .filter(r -> f.mark() != null ? r.key().equals(f.mark().job()) : r.pid() == f.proc().sid())
+        .toList();
+    if (f.mark() == null && jobs.isEmpty()) {
+      return; // nothing says it is a job's
+    }
+    orphans.adopted(f);
+    f.handle().ifPresent(h -> {
+      if (jobs.isEmpty()) {
+        logger.warn("killing process {} of {}: it outlived its job", f.pid(), f.mark().job());
+        h.destroyForcibly();
+      } else {
+        jobs.forEach(r -> r.adopt(h));
+      }
+    });
+  }
+
+  /**
+   * Kills every job still running, with all its processes, waits briefly for them, kills any other
+   * process still carrying this node's mark, then stops the spawner.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -144,7 +227,7 @@ public final class ProcessLauncher implements AutoCloseable {
     }
     closed = true;
     List<CompletableFuture<Integer>> exits = new ArrayList<>();
-    for (RunningProcess r : live) {
+    for (RunningProcess r : live.values()) {
       r.kill();
       exits.add(r.onExit());
     }
@@ -156,6 +239,7 @@ public final class ProcessLauncher implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     timer.shutdownNow();
+    orphans.killAll(live::containsKey); // whatever left its job unseen (no subreaper here, say)
     spawner.close();
   }
 }

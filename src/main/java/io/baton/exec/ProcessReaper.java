@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * started if the JVM goes away without cleaning up (SIGKILL, OOM killer, crash). It learns the
  * groups from its stdin; when the JVM dies the kernel closes that pipe, and end of input is the
  * signal to kill whatever is still registered. {@code PR_SET_PDEATHSIG} alone would only reach the
- * direct child, not the scripts' own children.
+ * direct child, not the scripts' own children. Processes that left their group are not reached
+ * here; the node's next start kills them ({@link Orphans#killLeftovers}).
  */
 final class ProcessReaper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProcessReaper.class);

@@ -24,8 +24,11 @@ import java.util.Optional;
 public final class ProcessTrees {
   private ProcessTrees() {}
 
-  /** One line of {@code /proc/<pid>/stat}, the fields needed here. */
-  record Proc(long pid, long ppid, long pgid, char state) {
+  /**
+   * One line of {@code /proc/<pid>/stat}, the fields needed here; {@code startTicks} is the start
+   * in clock ticks since boot, which tells a process from a later one that reused its pid.
+   */
+  record Proc(long pid, long ppid, long pgid, long sid, char state, long startTicks) {
     /** A zombie has exited and holds no resources; reaping it is its parent's (or init's) job. */
     boolean live() {
       return state != 'Z' && state != 'X';
@@ -33,6 +36,8 @@ public final class ProcessTrees {
   }
 
   private static final Path PROC = Path.of("/proc");
+  /** This JVM. */
+  static final long SELF = ProcessHandle.current().pid();
   private static final Duration START_TOLERANCE = Duration.ofSeconds(1);
 
   /**
@@ -190,10 +195,36 @@ public final class ProcessTrees {
       return Optional.empty();
     }
     String[] f = stat.substring(close + 2).split(" ");
-    if (f.length < 3) {
+    if (f.length < 20) {
       return Optional.empty();
     }
-    return Optional.of(
-        new Proc(pid, Long.parseLong(f[1]), Long.parseLong(f[2]), f[0].charAt(0)));
+    // f[n - 3] is field n of proc(5): 3 state, 4 ppid, 5 pgrp, 6 session, 22 starttime
+    return Optional.of(new Proc(pid, Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+        f[0].charAt(0), Long.parseLong(f[19])));
+  }
+
+  /**
+   * The children of this JVM's main thread. When a process of a job ends, the kernel re-parents its
+   * children to the nearest child subreaper, this JVM, and gives them to its first living thread:
+   * the thread the {@code java} launcher began on, which only waits for the JVM to end and starts no
+   * process itself. So this one small read lists the orphans adopted from jobs (and any process
+   * started from a thread that has since ended). Empty where the kernel does not offer the file
+   * (CONFIG_PROC_CHILDREN); the periodic scan of /proc finds them then.
+   */
+  static List<Long> mainThreadChildren() {
+    String children;
+    try {
+      children = Files.readString(PROC.resolve(Long.toString(SELF)).resolve("task").resolve(Long.toString(SELF))
+          .resolve("children"), StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      return List.of();
+    }
+    List<Long> pids = new ArrayList<>();
+    for (String pid : children.trim().split(" ")) {
+      if (!pid.isEmpty()) {
+        pids.add(Long.parseLong(pid));
+      }
+    }
+    return pids;
   }
 }

@@ -11,14 +11,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A started job or dependency-check process and its process group (pgid == pid: it was started
- * through {@code setsid}). All signalling and clean-up runs on the launcher's single timer thread,
- * so no two steps race and a group is never signalled after it was found gone (its id could then
- * belong to someone else).
+ * A started job or dependency-check process and everything it started: its process group (pgid ==
+ * pid: it was started through {@code setsid}), its descendants as last seen, and the processes
+ * that left both (double fork, {@code setsid}) and that the node adopted ({@link Orphans}). All
+ * signalling and clean-up runs on the launcher's single timer thread, so no two steps race and a
+ * group is never signalled after it was found gone (its id could then belong to someone else).
  */
 public final class RunningProcess {
   private static final Logger logger = LoggerFactory.getLogger(RunningProcess.class);
@@ -27,25 +30,31 @@ public final class RunningProcess {
   private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
   private final Spawner.Child process;
+  private final JobMark.Key key;
   private final Instant startTime;
   private final LogFile log;
   private final ScheduledExecutorService timer;
   private final Duration exitGrace;
-  private final Runnable whenGone;
+  /** This job's processes that the node adopted and that run now: one small read of /proc. */
+  private final Supplier<List<ProcessHandle>> escaped;
+  private final Consumer<RunningProcess> whenGone;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   /** Descendants seen so far: they are killed too even if they left the group (setsid). */
   private final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
   private boolean gone; // timer thread only
+  private String sent; // timer thread only: the last signal sent to the whole tree (TERM, KILL), or null
   private volatile long exitedAt; // System.nanoTime() when the root process was seen to exit
 
-  RunningProcess(Spawner.Child process, Instant startTime, LogFile log, ScheduledExecutorService timer, Duration exitGrace,
-      Runnable whenGone) {
+  RunningProcess(Spawner.Child process, JobMark.Key key, Instant startTime, LogFile log, ScheduledExecutorService timer,
+      Duration exitGrace, Supplier<List<ProcessHandle>> escaped, Consumer<RunningProcess> whenGone) {
     this.process = process;
+    this.key = key;
     this.startTime = startTime;
     this.log = log;
     this.timer = timer;
     this.exitGrace = exitGrace;
+    this.escaped = escaped;
     this.whenGone = whenGone;
   }
 
@@ -56,6 +65,11 @@ public final class RunningProcess {
 
   public long pid() {
     return process.pid();
+  }
+
+  /** The job execution this process is for; its escaped descendants carry it in their environment. */
+  JobMark.Key key() {
+    return key;
   }
 
   public Instant startTime() {
@@ -87,6 +101,7 @@ public final class RunningProcess {
       // Snapshot before signalling: once the root dies its children are re-parented and vanish
       // from its tree.
       seen.addAll(ProcessTrees.descendants(pid()));
+      seen.addAll(escaped.get());
       signal(false);
       timer.schedule(() -> {
         if (!gone && anyLeft()) {
@@ -102,6 +117,7 @@ public final class RunningProcess {
     timer.execute(() -> {
       if (!gone) {
         seen.addAll(ProcessTrees.descendants(pid()));
+        seen.addAll(escaped.get());
         signal(true);
       }
     });
@@ -109,6 +125,20 @@ public final class RunningProcess {
 
   public String outputTail(int maxChars) {
     return log.tail(maxChars);
+  }
+
+  /**
+   * A process of this job outside its tree, found by the launcher's periodic check: it is signalled
+   * along with the rest of the job, and at once if the job is being stopped.
+   */
+  void adopt(ProcessHandle h) {
+    if (gone) {
+      h.destroyForcibly(); // the job has just ended: nothing of it may stay
+      return;
+    }
+    if (seen.add(h) && sent != null) {
+      signal(h, sent.equals("KILL"));
+    }
   }
 
   /** Periodic work from the launcher's timer: note new descendants, apply the log cap. */
@@ -160,22 +190,39 @@ public final class RunningProcess {
   private boolean anyLeft(long sinceNanos) {
     return process.isAlive()
         || ProcessTrees.groupExists(pid()) && !ProcessTrees.groupMembersSince(pid(), sinceNanos).isEmpty()
-        || seen.stream().anyMatch(ProcessTrees::isLive);
+        || seen.stream().anyMatch(ProcessTrees::isLive)
+        || newlyEscaped();
+  }
+
+  /**
+   * Adopts the job's processes that the node was given since the last look (and that are then
+   * signalled as the rest were). Asked last: a process is re-parented before its parent is seen to
+   * have ended, so once the group and the known processes are gone this read lists all that is left.
+   */
+  private boolean newlyEscaped() {
+    List<ProcessHandle> found = escaped.get();
+    found.forEach(this::adopt);
+    return !found.isEmpty();
   }
 
   private void signal(boolean force) {
     if (gone) {
       return;
     }
-    ProcessTrees.signalGroup(pid(), force ? "KILL" : "TERM");
+    sent = force ? "KILL" : "TERM";
+    ProcessTrees.signalGroup(pid(), sent);
     // The root itself, in case it had not yet made its own group when the signal went out.
     process.signal(force);
     for (ProcessHandle h : seen) {
-      if (force) {
-        h.destroyForcibly();
-      } else {
-        h.destroy();
-      }
+      signal(h, force);
+    }
+  }
+
+  private static void signal(ProcessHandle h, boolean force) {
+    if (force) {
+      h.destroyForcibly();
+    } else {
+      h.destroy();
     }
   }
 
@@ -183,7 +230,7 @@ public final class RunningProcess {
     gone = true;
     try {
       capLog();
-      whenGone.run();
+      whenGone.accept(this);
     } finally {
       exit.complete(process.onExit().join());
     }

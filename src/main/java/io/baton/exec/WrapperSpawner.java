@@ -15,7 +15,10 @@ import java.util.concurrent.Executors;
 /**
  * Starts each process from the JVM as {@code setsid setpriv --pdeathsig KILL -- argv}: three
  * executables per job. Used where {@link PosixSpawner} cannot run (glibc before 2.34, or JNA
- * not loadable); the {@link ProcessReaper} kills the groups if the JVM dies.
+ * not loadable); the {@link ProcessReaper} kills the groups if the JVM dies. Where JNA does not
+ * load at all the node cannot be a child subreaper either: processes that leave a job's group go
+ * to init, and {@link Orphans} finds them by their environment at the launcher's periodic check,
+ * after the job was reported ended.
  */
 final class WrapperSpawner implements Spawner {
   static final String SETSID = "/usr/bin/setsid";

@@ -65,8 +65,8 @@ public final class Node {
       throw e;
     }
     RunIds runIds = new RunIds(registration.nodeNumber(), clock, registration.runIdFloor());
-    ProcessLauncher launcher = new ProcessLauncher(settings.exec(), settings.jobsDir(), settings.dependentDir(),
-        settings.logsDir());
+    ProcessLauncher launcher = new ProcessLauncher(settings.exec(), settings.nodeName(), settings.jobsDir(),
+        settings.dependentDir(), settings.logsDir());
     ExecutorService blocking = Executors.newFixedThreadPool(8, daemon("baton-blocking"));
     NodeServices services = new NodeServices(settings, clock, new CatalogRepository(db.dataSource()),
         new RunRepository(db.dataSource()), new HistoryRepository(db.dataSource()), status, leases, guard, launcher, new NodeGauges(), runIds,

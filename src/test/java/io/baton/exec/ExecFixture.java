@@ -12,6 +12,8 @@ import java.util.List;
 
 /** Script folders under a temporary root, a launcher over them, and request shortcuts. */
 final class ExecFixture implements AutoCloseable {
+  /** The node name the fixture's processes carry (BATON_NODE). */
+  static final String NODE = "exec-test";
   static final Instant SCHEDULED = Instant.parse("2024-05-01T10:15:30Z");
   static final List<String> INTERPRETERS =
       List.of("/usr/bin/python3", "/usr/bin/python", "/bin/sh", "/bin/bash");
@@ -37,7 +39,7 @@ final class ExecFixture implements AutoCloseable {
     }
     ExecSettings exec = new ExecSettings(
         INTERPRETERS, Duration.ofHours(1), Duration.ofSeconds(1), logCapBytes);
-    this.launcher = new ProcessLauncher(exec, jobs, dependent, logs);
+    this.launcher = new ProcessLauncher(exec, NODE, jobs, dependent, logs);
   }
 
   /** Writes an executable script. */

@@ -92,7 +92,8 @@ class ProcessLauncherTest {
     script(fx.jobs.resolve("etl/env.sh"), "env | grep '^BATON_' | sort\npwd -P\necho \"$PATH\"\n");
     RunningProcess p = fx.launcher.start(job("/bin/bash", "etl/env.sh"));
     String expected = String.join("\n",
-        "BATON_ATTEMPT=1", "BATON_CHAIN_ID=3", "BATON_JOB_ID=12", "BATON_RUN_ID=7",
+        "BATON_ATTEMPT=1", "BATON_CHAIN_ID=3", "BATON_JOB_ID=12", "BATON_NODE=exec-test",
+        "BATON_NODE_PID=" + ProcessHandle.current().pid(), "BATON_RUN_ID=7",
         "BATON_SCHEDULED_TIME=2024-05-01T10:15:30Z", "BATON_STEP=2",
         fx.jobs.resolve("etl").toString(), System.getenv("PATH"), "");
     assertEquals(expected, finish(p, 0));
@@ -103,7 +104,8 @@ class ProcessLauncherTest {
     script(fx.dependent.resolve("env.sh"), "env | grep '^BATON_' | sort\npwd -P\n");
     RunningProcess p = fx.launcher.start(dep("/bin/sh", "env.sh"));
     String expected = String.join("\n",
-        "BATON_ATTEMPT=2", "BATON_CHAIN_ID=3", "BATON_DEP_ID=5", "BATON_RUN_ID=7",
+        "BATON_ATTEMPT=2", "BATON_CHAIN_ID=3", "BATON_DEP_ID=5", "BATON_NODE=exec-test",
+        "BATON_NODE_PID=" + ProcessHandle.current().pid(), "BATON_RUN_ID=7",
         "BATON_SCHEDULED_TIME=2024-05-01T10:15:30Z", fx.dependent.toString(), "");
     assertEquals(expected, finish(p, 0));
   }

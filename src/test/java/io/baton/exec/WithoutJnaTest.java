@@ -38,4 +38,19 @@ class WithoutJnaTest {
       assertEquals(List.of(), ProcessTrees.groupMembers(tree.pid()));
     }
   }
+
+  @Test
+  void aProcessThatLeftItsJobIsKilledAtTheNextPeriodicCheck() throws Exception {
+    // Not a subreaper here: the escaped process goes to init, and only its environment tells it.
+    String escaping = OsProcesses.uniqueSleep();
+    try (ExecFixture fx = new ExecFixture(tmp)) {
+      script(fx.jobs.resolve("escape.sh"), "#!/bin/sh\n( setsid sleep " + escaping + " & )\nexit 0\n");
+      RunningProcess p = fx.launcher.start(job("", "escape.sh"));
+      assertEquals(0, p.onExit().get(10, TimeUnit.SECONDS));
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+          .until(() -> OsProcesses.running("sleep", escaping).isEmpty());
+    } finally {
+      OsProcesses.kill("sleep", escaping);
+    }
+  }
 }
