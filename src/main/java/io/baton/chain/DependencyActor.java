@@ -47,6 +47,8 @@ public final class DependencyActor {
   private final Assignment work;
   private final RunLog runLog;
   private int checks;
+  /** The check being started, until its Launched or LaunchFailed arrives. */
+  private CompletableFuture<RunningProcess> launching;
   private RunningProcess process;
   private boolean timedOut;
 
@@ -88,13 +90,14 @@ public final class DependencyActor {
     DependencyDefinition dep = work.dependency();
     ProcessRequest request = new ProcessRequest(ProcessKind.DEP, work.chainId(), work.runId(), dep.id(), null,
         checks, work.scheduledTime(), dep.env(), dep.command());
-    context.pipeToSelf(
-        CompletableFuture.supplyAsync(() -> StepActor.Launch.start(node, request), node.blocking()),
+    launching = CompletableFuture.supplyAsync(() -> StepActor.Launch.start(node, request), node.blocking());
+    context.pipeToSelf(launching,
         (started, error) -> started != null ? new Launched(started) : StepActor.Launch.failure(error, LaunchFailed::new));
     return Behaviors.same();
   }
 
   private Behavior<Command> onLaunchFailed(LaunchFailed m) {
+    launching = null;
     if (!node.guard().leading()) {
       checks--;
       timers.startSingleTimer(new Check(), StepActor.Launch.NOT_LEADING_RETRY);
@@ -104,6 +107,7 @@ public final class DependencyActor {
   }
 
   private Behavior<Command> onLaunched(Launched m) {
+    launching = null;
     process = m.process();
     timedOut = false;
     runLog.processStarted(work.runId(), work.chainId(), ProcessKind.DEP, work.dependency().id(), null, checks,
@@ -153,14 +157,25 @@ public final class DependencyActor {
   }
 
   private Behavior<Command> onPostStop() {
+    int check = checks;
     if (process != null) {
       // The run ended (timeout, error elsewhere, shutdown): no check outlives it.
-      RunningProcess orphan = process;
-      orphan.stop(node.settings().exec().killGrace());
-      int check = checks;
-      orphan.onExit().thenAccept(code -> runLog.processFinished(work.runId(), ProcessKind.DEP,
-          work.dependency().id(), check, node.clock().instant(), code, "CANCELLED"));
+      cancel(process, check);
+    } else if (launching != null) {
+      // Stopped while its check was being started: the process appears after the actor is gone,
+      // and its Launched message would find no one. Stopped (and recorded) as soon as it runs.
+      launching.thenAccept(started -> {
+        runLog.processStarted(work.runId(), work.chainId(), ProcessKind.DEP, work.dependency().id(), null, check,
+            started.startTime(), started.pid(), started.logPath().toString());
+        cancel(started, check);
+      });
     }
     return Behaviors.same();
+  }
+
+  private void cancel(RunningProcess check, int number) {
+    check.stop(node.settings().exec().killGrace());
+    check.onExit().thenAccept(code -> runLog.processFinished(work.runId(), ProcessKind.DEP,
+        work.dependency().id(), number, node.clock().instant(), code, "CANCELLED"));
   }
 }

@@ -43,6 +43,8 @@ public final class StepActor {
   private final TimerScheduler<Command> timers;
   private final ActorRef<JobchainActor.Command> chain;
   private final Assignment work;
+  /** The job's process being started, until its Launched or LaunchFailed arrives. */
+  private CompletableFuture<RunningProcess> launching;
   private RunningProcess process;
   private JobStatus stopReason;
 
@@ -85,13 +87,14 @@ public final class StepActor {
     JobDefinition job = work.job();
     ProcessRequest request = new ProcessRequest(ProcessKind.JOB, work.chainId(), work.runId(), job.id(),
         job.stepLevel(), work.attempt(), work.scheduledTime(), job.env(), job.command());
-    context.pipeToSelf(
-        CompletableFuture.supplyAsync(() -> Launch.start(node, request, work.notBefore()), node.blocking()),
+    launching = CompletableFuture.supplyAsync(() -> Launch.start(node, request, work.notBefore()), node.blocking());
+    context.pipeToSelf(launching,
         (started, error) -> started != null ? new Launched(started) : Launch.failure(error, LaunchFailed::new));
     return Behaviors.same();
   }
 
   private Behavior<Command> onLaunched(Launched m) {
+    launching = null;
     process = m.process();
     chain.tell(new JobchainActor.JobLaunched(work.runId(), work.job().id(), work.job().stepLevel(),
         work.attempt(), process.pid(), process.startTime(), process.logPath().toString()));
@@ -105,6 +108,7 @@ public final class StepActor {
   }
 
   private Behavior<Command> onLaunchFailed(LaunchFailed m) {
+    launching = null;
     if (!node.guard().leading()) {
       timers.startSingleTimer(new Start(), Launch.NOT_LEADING_RETRY);
       return Behaviors.same();
@@ -141,8 +145,13 @@ public final class StepActor {
   }
 
   private Behavior<Command> onPostStop() {
+    Duration grace = node.settings().exec().killGrace();
     if (process != null) {
-      process.stop(node.settings().exec().killGrace()); // never leave a process behind an actor
+      process.stop(grace); // never leave a process behind an actor
+    } else if (launching != null) {
+      // Stopped while the process was being started (or waited for its instant): it is stopped as
+      // soon as it exists, as its Launched message will find no one.
+      launching.thenAccept(started -> started.stop(grace));
     }
     return Behaviors.same();
   }
