@@ -21,15 +21,34 @@ public record ActiveRun(
     Set<Long> passedDependencies,
     Instant dependenciesPassedAt,
     List<JobAttempt> attempts,
-    List<Instant> skippedFires) {
+    List<Instant> skippedFires,
+    Instant previousFire) {
 
-  /** The latest start of one job in this run; {@code status} is null while it runs. */
+  /**
+   * The latest attempt of one job in this run; {@code status} is null while it runs, or while it is
+   * about to start ({@code logPath} null: its level was journaled, its process not yet).
+   */
   public record JobAttempt(long jobId, int stepLevel, int attempt, long pid, Instant startTime, String logPath,
-      JobStatus status, String node, Long epoch) {}
+      JobStatus status, String node, Long epoch) {
 
-  static ActiveRun started(ChainEvent.RunStarted e) {
+    /** Journaled as about to start, with no process recorded: it may or may not have started. */
+    public boolean launchUnconfirmed() {
+      return status == null && logPath == null;
+    }
+  }
+
+  /** {@code previousFire}: the chain's last handled fire before this run's, should the run be taken back. */
+  static ActiveRun started(ChainEvent.RunStarted e, Instant previousFire) {
     return new ActiveRun(e.runId(), e.trigger(), e.scheduledTime(), e.startTime(), e.definition(),
-        e.epoch(), e.node(), Set.of(), null, List.of(), List.of());
+        e.epoch(), e.node(), Set.of(), null, List.of(), List.of(), previousFire);
+  }
+
+  /**
+   * Whether the journal shows the run under way: a dependency passed after it started, or a job
+   * was started or ended. A run journaled ahead shows nothing of the kind until its node acts.
+   */
+  public boolean showsProgress() {
+    return !passedDependencies.isEmpty() || attempts.stream().anyMatch(a -> !a.launchUnconfirmed());
   }
 
   public boolean dependenciesPassed() {
@@ -45,6 +64,17 @@ public record ActiveRun(
       }
     }
     return levels.isEmpty() ? Optional.empty() : Optional.of(levels.first());
+  }
+
+  /**
+   * The level to start next, with each of its jobs that has not succeeded and the attempt it runs
+   * as (one above its last), as the event that journals it; empty when every level succeeded.
+   */
+  public Optional<ChainEvent.LevelStarted> nextLevel(Instant at, String byNode, Long epoch) {
+    return currentLevel().map(level -> new ChainEvent.LevelStarted(runId, level, jobsOfLevel(level).stream()
+        .filter(job -> attemptOf(job.id()).map(a -> a.status() != JobStatus.SUCCESS).orElse(true))
+        .map(job -> new ChainEvent.JobLaunch(job.id(), attemptOf(job.id()).map(a -> a.attempt() + 1).orElse(1)))
+        .toList(), at, byNode, epoch));
   }
 
   public List<JobDefinition> jobsOfLevel(int level) {
@@ -73,12 +103,12 @@ public record ActiveRun(
     Set<Long> passed = new HashSet<>(passedDependencies);
     passed.add(dependencyId);
     return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, Set.copyOf(passed),
-        dependenciesPassedAt, attempts, skippedFires);
+        dependenciesPassedAt, attempts, skippedFires, previousFire);
   }
 
   ActiveRun withDependenciesPassed(Instant at) {
     return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, passedDependencies,
-        at, attempts, skippedFires);
+        at, attempts, skippedFires, previousFire);
   }
 
   ActiveRun withAttempt(JobAttempt attempt) {
@@ -86,13 +116,13 @@ public record ActiveRun(
     next.removeIf(a -> a.jobId() == attempt.jobId());
     next.add(attempt);
     return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, passedDependencies,
-        dependenciesPassedAt, List.copyOf(next), skippedFires);
+        dependenciesPassedAt, List.copyOf(next), skippedFires, previousFire);
   }
 
   ActiveRun withSkipped(Instant fire) {
     List<Instant> next = new ArrayList<>(skippedFires);
     next.add(fire);
     return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, passedDependencies,
-        dependenciesPassedAt, attempts, List.copyOf(next));
+        dependenciesPassedAt, attempts, List.copyOf(next), previousFire);
   }
 }

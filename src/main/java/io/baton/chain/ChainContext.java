@@ -11,8 +11,9 @@ import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * What every chain actor of a node shares: settings, clock, process launcher, the writer, and the
- * lease guard that says whether this node may act as leader right now.
+ * What every chain actor of a node shares: settings, clock, process launcher, the writer, the
+ * lease guard that says whether this node may act as leader right now, and the runs recorded as
+ * begun when it was elected.
  */
 public record ChainContext(
     BatonSettings settings,
@@ -22,7 +23,8 @@ public record ChainContext(
     ActorRef<Receiver.Command> receiver,
     RunIds runIds,
     NodeGauges gauges,
-    LeaseGuard guard) {
+    LeaseGuard guard,
+    BegunRuns begunRuns) {
 
   public RunLog runLog() {
     return new RunLog(receiver, settings.nodeName(), guard);

@@ -15,7 +15,8 @@ import java.time.Instant;
   @JsonSubTypes.Type(value = ChainEvent.JobStarted.class, name = "JobStarted"),
   @JsonSubTypes.Type(value = ChainEvent.JobFinished.class, name = "JobFinished"),
   @JsonSubTypes.Type(value = ChainEvent.RunFinished.class, name = "RunFinished"),
-  @JsonSubTypes.Type(value = ChainEvent.RunWithdrawn.class, name = "RunWithdrawn")
+  @JsonSubTypes.Type(value = ChainEvent.RunWithdrawn.class, name = "RunWithdrawn"),
+  @JsonSubTypes.Type(value = ChainEvent.LevelStarted.class, name = "LevelStarted")
 })
 public sealed interface ChainEvent extends JsonSerializable {
 
@@ -38,6 +39,23 @@ public sealed interface ChainEvent extends JsonSerializable {
 
   /** Every dependency passed (at once when the chain has none): the steps may run. */
   record DependenciesPassed(long runId, Instant at) implements ChainEvent {}
+
+  /**
+   * The jobs of a step level are about to start, each with its attempt number: journaled before
+   * any of their processes, in the same write as what decided it (the run's start, the last
+   * dependency passing, the previous level's last job ending), so it costs no write of its own.
+   * A restarted node treats an attempt it finds here without a {@link JobStarted} as possibly
+   * started: the next execution gets a higher attempt, and job_run names this one.
+   */
+  record LevelStarted(long runId, int stepLevel, java.util.List<JobLaunch> jobs, Instant at, String node, Long epoch)
+      implements ChainEvent {
+    public LevelStarted {
+      jobs = java.util.List.copyOf(jobs);
+    }
+  }
+
+  /** One job of a {@link LevelStarted}: which, and its attempt number. */
+  record JobLaunch(long jobId, int attempt) {}
 
   /**
    * A job process was started; pid and start time let a restarted node find survivors. {@code

@@ -7,6 +7,7 @@ import io.baton.chain.ChainEvent.DependencyPassed;
 import io.baton.chain.ChainEvent.FireSkipped;
 import io.baton.chain.ChainEvent.JobFinished;
 import io.baton.chain.ChainEvent.JobStarted;
+import io.baton.chain.ChainEvent.LevelStarted;
 import io.baton.chain.ChainEvent.RunFinished;
 import io.baton.chain.ChainEvent.RunStarted;
 import io.baton.chain.ChainEvent.RunWithdrawn;
@@ -34,7 +35,7 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun) i
   public ChainState apply(ChainEvent event) {
     // Java 17 has no pattern switch; this chain of instanceof covers every ChainEvent.
     if (event instanceof RunStarted e) {
-      return new ChainState(later(e.scheduledTime()), ActiveRun.started(e), lastRun);
+      return new ChainState(later(e.scheduledTime()), ActiveRun.started(e, lastFire), lastRun);
     } else if (event instanceof FireSkipped e) {
       return new ChainState(later(e.scheduledTime()), withActive(a -> a.withSkipped(e.scheduledTime())), lastRun);
     } else if (event instanceof DependencyPassed e) {
@@ -45,6 +46,8 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun) i
       return new ChainState(lastFire, withActive(a -> a.withAttempt(new JobAttempt(
           e.jobId(), e.stepLevel(), e.attempt(), e.pid(), e.startTime(), e.logPath(), null, e.node(), e.epoch()))),
           lastRun);
+    } else if (event instanceof LevelStarted e) {
+      return new ChainState(lastFire, withActive(a -> launching(a, e)), lastRun);
     } else if (event instanceof JobFinished e) {
       return new ChainState(lastFire, withActive(a -> finish(a, e)), lastRun);
     } else if (event instanceof RunWithdrawn e) {
@@ -55,6 +58,16 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun) i
           active.epoch(), active.node()));
     }
     throw new IllegalArgumentException("unknown chain event " + event);
+  }
+
+  /** Each job of the level gets its new attempt, not started yet: no pid, no log, no status. */
+  private static ActiveRun launching(ActiveRun run, LevelStarted e) {
+    ActiveRun next = run;
+    for (ChainEvent.JobLaunch job : e.jobs()) {
+      next = next.withAttempt(new JobAttempt(job.jobId(), e.stepLevel(), job.attempt(), 0, e.at(), null, null,
+          e.node(), e.epoch()));
+    }
+    return next;
   }
 
   private static ActiveRun finish(ActiveRun run, JobFinished e) {

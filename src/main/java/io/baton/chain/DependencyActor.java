@@ -27,14 +27,18 @@ public final class DependencyActor {
 
   private record Launched(RunningProcess process) implements Command {}
 
-  private record LaunchFailed(String reason, boolean refused) implements Command {}
+  private record LaunchFailed(String reason, boolean refused, boolean notNow) implements Command {}
 
   private record Exited(int exitCode) implements Command {}
 
   private record TimedOut() implements Command {}
 
-  /** The run and dependency to poll; {@code repoll} is false when dep_ot is 0 (one check). */
-  public record Assignment(long chainId, long runId, Instant scheduledTime, DependencyDefinition dependency, boolean repoll) {}
+  /**
+   * The run and dependency to poll; {@code repoll} is false when dep_ot is 0 (one check); the first
+   * check starts no earlier than {@code notBefore} (the run's start instant).
+   */
+  public record Assignment(long chainId, long runId, Instant scheduledTime, DependencyDefinition dependency, boolean repoll,
+      Instant notBefore) {}
 
   public enum Verdict { PASSED, NOT_PASSED, ERROR, REFUSED }
 
@@ -90,7 +94,8 @@ public final class DependencyActor {
     DependencyDefinition dep = work.dependency();
     ProcessRequest request = new ProcessRequest(ProcessKind.DEP, work.chainId(), work.runId(), dep.id(), null,
         checks, work.scheduledTime(), dep.env(), dep.command());
-    launching = CompletableFuture.supplyAsync(() -> StepActor.Launch.start(node, request), node.blocking());
+    Instant notBefore = checks == 1 ? work.notBefore() : Instant.MIN;
+    launching = CompletableFuture.supplyAsync(() -> StepActor.Launch.start(node, request, notBefore), node.blocking());
     context.pipeToSelf(launching,
         (started, error) -> started != null ? new Launched(started) : StepActor.Launch.failure(error, LaunchFailed::new));
     return Behaviors.same();
@@ -98,7 +103,7 @@ public final class DependencyActor {
 
   private Behavior<Command> onLaunchFailed(LaunchFailed m) {
     launching = null;
-    if (!node.guard().leading()) {
+    if (m.notNow() || !node.guard().leading()) {
       checks--;
       timers.startSingleTimer(new Check(), StepActor.Launch.NOT_LEADING_RETRY);
       return Behaviors.same();
@@ -128,6 +133,13 @@ public final class DependencyActor {
 
   private Behavior<Command> onExited(Exited m) {
     timers.cancel(TimedOut.class);
+    if (process.killedForFence()) { // the node fenced itself: the check is asked again once it may act
+      runLog.processFinished(work.runId(), ProcessKind.DEP, work.dependency().id(), checks, node.clock().instant(),
+          m.exitCode(), "INTERRUPTED");
+      process = null;
+      timers.startSingleTimer(new Check(), StepActor.Launch.NOT_LEADING_RETRY);
+      return Behaviors.same();
+    }
     String status = timedOut ? "TIMEOUT" : m.exitCode() == 0 ? "PASSED" : m.exitCode() == 1 ? "NOT_PASSED" : "ERROR";
     runLog.processFinished(work.runId(), ProcessKind.DEP, work.dependency().id(), checks,
         node.clock().instant(), m.exitCode(), status);

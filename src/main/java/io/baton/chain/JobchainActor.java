@@ -71,7 +71,11 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
 
   record Tick() implements Command {}
 
-  private record Resume() implements Command {}
+  /** After a restart: the run that was active goes on (or ends, by the recovery rule). */
+  private record Resume(long runId) implements Command {}
+
+  /** After a run that never began was withdrawn at recovery: its fire is now a missed one. */
+  private record CatchUp() implements Command {}
 
   /** The fire instant of a run journaled ahead of it: start its work now. */
   private record Begin(long runId) implements Command {}
@@ -84,6 +88,8 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private static final String BEGIN = "begin";
   /** A run journaled ahead begins this much before its instant; its first processes wait for the instant itself. */
   private static final Duration BEGIN_EARLY = Duration.ofMillis(50); // a few 10 ms scheduler ticks
+  /** A fenced node asks again this often whether it may begin the run it journaled. */
+  private static final Duration BEGIN_RETRY = Duration.ofMillis(100);
 
   private final ChainContext node;
   private final ActorContext<Command> context;
@@ -99,6 +105,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private ActorRef<Drained> drainedReplyTo;
   private long waitingToBegin; // the run journaled ahead whose fire instant has not come yet, or 0
   private Instant lastFireBefore; // the chain's last fire before that run
+  private boolean resuming; // the run being begun again was active when its node stopped
 
   public static Behavior<Command> create(ChainContext node, ChainDefinition definition, Schedule schedule) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -139,7 +146,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
             runLog.rewrite(chainId, state.lastRun());
           }
           if (state.running()) {
-            context.getSelf().tell(new Resume());
+            context.getSelf().tell(new Resume(state.active().runId()));
           }
         })
         .build();
@@ -170,6 +177,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
         .onCommand(Define.class, this::define)
         .onCommand(Remove.class, this::remove)
         .onCommand(Drain.class, this::drain)
+        .onCommand(CatchUp.class, (state, m) -> fireTimer.schedule() == null ? Effect().none() : catchUp(state))
         .onCommand(ClockMoved.class, m -> {
           fireTimer.waitAgain();
           return Effect().none();
@@ -193,6 +201,9 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
           fireTimer.arm(after.lastFire());
         }
       });
+    }
+    if (first && state.running() && neverBegan(state.active())) {
+      return withdrawNeverBegun(state.active());
     }
     if (mustNotFire) {
       fireTimer.disarm();
@@ -224,6 +235,25 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       return Effect().none();
     }
     return state.running() ? skip(missed.latest()) : startRun(state, Trigger.MISFIRE, missed.latest());
+  }
+
+  /**
+   * A run its node journaled ahead of the fire and that shows no sign of having begun: no progress
+   * in the journal, no chain_run row (written as a run begins), no process of it left running here
+   * and no log file of it here (created as its processes start). Its node died or was paused before
+   * the instant, so it is not that node's run: the fire counts as missed.
+   */
+  private boolean neverBegan(ActiveRun run) {
+    return !run.showsProgress() && !node.begunRuns().contains(run.runId())
+        && !node.launcher().startedAnyOf(chainId, run.runId(), run.scheduledTime());
+  }
+
+  private Effect<ChainEvent, ChainState> withdrawNeverBegun(ActiveRun run) {
+    report(run.runId(), messages.neverBegan(run));
+    // its fire becomes a missed one, also when it was the chain's first
+    Instant before = run.previousFire() != null ? run.previousFire() : run.scheduledTime().minusNanos(1);
+    return Effect().persist(new RunWithdrawn(run.runId(), before))
+        .thenRun(after -> context.getSelf().tell(new CatchUp()));
   }
 
   private void arm(ChainState state) {
@@ -262,17 +292,22 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     Instant now = node.clock().instant();
     Instant start = scheduled.isAfter(now) ? scheduled : now;
     List<ChainEvent> events = new ArrayList<>();
-    events.add(new RunStarted(runId, trigger, scheduled, start, definition, node.epoch(), node.settings().nodeName()));
+    RunStarted started = new RunStarted(runId, trigger, scheduled, start, definition, node.epoch(),
+        node.settings().nodeName());
+    events.add(started);
     if (definition.dependencies().isEmpty()) {
       events.add(new DependenciesPassed(runId, start));
-    }
-    if (start.isAfter(now)) {
-      log.info("chain {}: run {} journaled, starts at its fire {} ({})", chainId, runId, scheduled, trigger);
-    } else {
-      log.info("chain {}: run {} starts ({} of {})", chainId, runId, trigger, scheduled);
+      // the first level's attempts are journaled with the run: nothing durable between fire and process
+      ActiveRun run = ActiveRun.started(started, previous.lastFire()).withDependenciesPassed(start);
+      run.nextLevel(start, node.settings().nodeName(), node.epoch()).ifPresent(events::add);
     }
     lastFireBefore = previous.lastFire();
     return Effect().persist(events).thenRun(state -> {
+      if (start.isAfter(now)) { // written once the run is durable
+        log.info("chain {}: run {} journaled, starts at its fire {} ({})", chainId, runId, scheduled, trigger);
+      } else {
+        log.info("chain {}: run {} starts ({} of {})", chainId, runId, trigger, scheduled);
+      }
       arm(state);
       beginAt(state.active());
     });
@@ -280,26 +315,40 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
 
   private void beginAt(ActiveRun run) {
     Duration wait = Duration.between(node.clock().instant(), run.startTime().minus(BEGIN_EARLY));
+    waitingToBegin = run.runId();
     if (wait.isNegative() || wait.isZero()) {
       begin(run);
     } else {
-      waitingToBegin = run.runId();
       timers.startSingleTimer(BEGIN, new Begin(run.runId()), wait);
     }
   }
 
   private Effect<ChainEvent, ChainState> onBegin(ChainState state, Begin b) {
     if (b.runId() == waitingToBegin && b.runId() == state.active().runId()) {
-      waitingToBegin = 0;
       begin(state.active());
     }
     return Effect().none();
   }
 
-  /** Side effects of a run that is (again) under way: record it and start what comes next. */
+  /**
+   * Side effects of a run that is (again) under way: record it and start what comes next. A node
+   * that may not lead right now (paused past its lease, cut off) begins nothing and asks again:
+   * either its lease is renewed and the run begins late, recorded at the instant it really began,
+   * or another node leads and this chain actor is stopped, the run left to it.
+   */
   private void begin(ActiveRun run) {
+    if (!node.guard().leading()) {
+      timers.startSingleTimer(BEGIN, new Begin(run.runId()), BEGIN_RETRY);
+      return;
+    }
+    waitingToBegin = 0;
+    node.begunRuns().add(run.runId());
     log.run(run.runId());
-    runLog.runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), run.startTime(), run.epoch(),
+    Instant now = node.clock().instant();
+    // a resumed run began at its start on its first node; a fresh one begins now, or at its instant
+    Instant began = resuming || !now.isAfter(run.startTime()) ? run.startTime() : now;
+    resuming = false;
+    runLog.runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), began, run.epoch(),
         run.node(), run.dependenciesPassedAt());
     if (run.dependenciesPassed()) {
       startLevel(run);
@@ -308,11 +357,18 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     }
   }
 
-  /** A run was active when the node stopped: kill its survivors, then re-run its step or end it. */
+  /**
+   * A run was active when the node stopped: kill its survivors, then re-run its step or end it.
+   * A job journaled as about to start with no process recorded may have started in the instant
+   * before the stop: it counts as an attempt (job_run names it), so the re-run's attempt is higher.
+   */
   private Effect<ChainEvent, ChainState> resume(ChainState state, Resume r) {
     ActiveRun run = state.active();
+    if (r.runId() != run.runId()) {
+      return Effect().none(); // withdrawn at recovery; this is a later run
+    }
     List<JobAttempt> interrupted = run.running();
-    Survivors.kill(interrupted, log.logger());
+    Survivors.kill(chainId, run.runId(), interrupted, log.logger());
     boolean fail = node.settings().recovery() == BatonSettings.Recovery.FAIL;
     report(run.runId(), messages.recovery(run, fail));
     runLog.rewriteJobs(chainId, run);
@@ -322,6 +378,12 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
         events.add(new JobFinished(run.runId(), job.jobId(), job.attempt(), null, JobStatus.INTERRUPTED, now)));
     if (fail) {
       events.add(new RunFinished(run.runId(), RunStatus.INTERRUPTED, now));
+    } else if (run.dependenciesPassed()) {
+      ChainState prospective = state;
+      for (ChainEvent e : events) {
+        prospective = prospective.apply(e);
+      }
+      prospective.active().nextLevel(now, node.settings().nodeName(), node.epoch()).ifPresent(events::add);
     }
     return Effect().persist(events).thenRun(after -> {
       interrupted.forEach(job -> runLog.processFinished(run.runId(), ProcessKind.JOB, job.jobId(), job.attempt(), now,
@@ -329,6 +391,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       if (fail) {
         ended(after, run, RunStatus.INTERRUPTED, now);
       } else {
+        resuming = true;
         beginAt(after.active());
       }
     });
@@ -358,10 +421,14 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     switch (m.verdict()) {
       case PASSED -> {
         List<ChainEvent> events = new ArrayList<>(List.of(new DependencyPassed(run.runId(), m.dependencyId(), now)));
-        boolean last = run.withDependencyPassed(m.dependencyId()).passedDependencies().size()
-            >= run.definition().dependencies().size();
+        ActiveRun passed = run.withDependencyPassed(m.dependencyId());
+        boolean last = passed.passedDependencies().size() >= run.definition().dependencies().size();
         if (last) {
           events.add(new DependenciesPassed(run.runId(), now));
+          if (drainedReplyTo == null) {
+            passed.withDependenciesPassed(now).nextLevel(now, node.settings().nodeName(), node.epoch())
+                .ifPresent(events::add);
+          }
         }
         return Effect().persist(events).thenRun(after -> {
           if (last) {
@@ -439,7 +506,14 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     Instant now = node.clock().instant();
     boolean levelOver = workers.jobEnded(m.jobId());
     node.gauges().jobOutcome(now);
-    return Effect().persist(new JobFinished(m.runId(), m.jobId(), m.attempt(), m.exitCode(), m.status(), now))
+    JobFinished finished = new JobFinished(m.runId(), m.jobId(), m.attempt(), m.exitCode(), m.status(), now);
+    List<ChainEvent> events = new ArrayList<>(List.of(finished));
+    ActiveRun next = state.apply(finished).active();
+    if (levelOver && next.failure().isEmpty() && drainedReplyTo == null) {
+      // the next level's attempts go in the same write as the end of this one
+      next.nextLevel(now, node.settings().nodeName(), node.epoch()).ifPresent(events::add);
+    }
+    return Effect().persist(events)
         .thenRun(after -> {
           runLog.processFinished(m.runId(), ProcessKind.JOB, m.jobId(), m.attempt(), now, m.exitCode(),
               m.status().name());
@@ -479,6 +553,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   }
 
   private void ended(ChainState after, ActiveRun run, RunStatus status, Instant end) {
+    node.begunRuns().remove(run.runId());
     runLog.runFinished(run.runId(), chainId, end, status);
     log.info("chain {}: run {} ended {}", chainId, run.runId(), status);
     log.run(null);

@@ -3,6 +3,7 @@ package io.baton.chain;
 import io.baton.chain.JobchainActor.DependencyChecked;
 import io.baton.chain.JobchainActor.JobExited;
 import java.time.Duration;
+import java.util.List;
 
 /** The schedulerMessage texts of one chain: each names chain, run, job or dependency, and status. */
 final class Messages {
@@ -55,11 +56,21 @@ final class Messages {
         : "the latest (" + missed.latest() + ") runs now as one catch-up run");
   }
 
+  String neverBegan(ActiveRun run) {
+    return head(run) + " RECOVERY: run " + run.runId() + " was journaled by node " + run.node() + " for its fire at "
+        + run.scheduledTime() + ", but that node stopped before the run began; the run is withdrawn and its fire"
+        + " counts as missed";
+  }
+
   String recovery(ActiveRun run, boolean fail) {
     String where = run.dependenciesPassed()
         ? "step level " + run.currentLevel().map(String::valueOf).orElse("(none left)")
         : "its dependency checks";
+    List<String> unconfirmed = run.running().stream().filter(ActiveRun.JobAttempt::launchUnconfirmed)
+        .map(a -> "job " + a.jobId() + " attempt " + a.attempt()).toList();
     return head(run) + " RECOVERY: run " + run.runId() + " was active when its node stopped (in " + where + "); "
+        + (unconfirmed.isEmpty() ? "" : String.join(", ", unconfirmed)
+            + " may have started just before and count as interrupted attempts; ")
         + (fail ? "it ends INTERRUPTED (baton.recovery = fail)" : "re-running " + where + " (baton.recovery = rerun-step)");
   }
 

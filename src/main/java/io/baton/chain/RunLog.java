@@ -61,11 +61,13 @@ public final class RunLog {
 
   /**
    * After a restart: the jobs of the resumed run that the journal knows of, credited to the node
-   * that started them (the run's node for events that do not say).
+   * that started them (the run's node for events that do not say). A job journaled as about to
+   * start with no process recorded is written too, without pid or log: it may have run.
    */
   void rewriteJobs(long chainId, ActiveRun run) {
     for (ActiveRun.JobAttempt job : run.attempts()) {
-      if (job.startTime() != null && job.logPath() != null) {
+      boolean unconfirmed = job.launchUnconfirmed();
+      if (job.startTime() != null && (job.logPath() != null || unconfirmed)) {
         boolean known = job.node() != null;
         String by = known ? job.node() : run.node() != null ? run.node() : node;
         write(new RunRecord.ProcessStarted(run.runId(), chainId, ProcessKind.JOB.name(), job.jobId(), job.stepLevel(),

@@ -39,7 +39,8 @@ final class RunWorkers {
     for (DependencyDefinition dep : run.definition().dependencies()) {
       if (!run.passedDependencies().contains(dep.id())) {
         ActorRef<DependencyActor.Command> check = context.spawn(DependencyActor.create(node, context.getSelf(),
-            new DependencyActor.Assignment(chainId, run.runId(), run.scheduledTime(), dep, windowMinutes > 0)),
+            new DependencyActor.Assignment(chainId, run.runId(), run.scheduledTime(), dep, windowMinutes > 0,
+                run.startTime())),
             "dep-" + run.runId() + "-" + dep.id());
         context.watchWith(check, new JobchainActor.WorkerStopped(run.runId(), ProcessKind.DEP, dep.id(), check));
         dependencies.put(dep.id(), check);
@@ -50,14 +51,14 @@ final class RunWorkers {
     return left.isNegative() ? Duration.ZERO : left;
   }
 
-  /** Starts every job of {@code level} that has not succeeded yet in this run. */
+  /** Starts every job of {@code level} journaled as about to start, with the attempt journaled. */
   void startLevel(ActiveRun run, int level) {
     for (JobDefinition job : run.jobsOfLevel(level)) {
-      JobAttempt previous = run.attemptOf(job.id()).orElse(null);
-      if (previous != null && previous.status() == JobStatus.SUCCESS) {
-        continue;
+      JobAttempt pending = run.attemptOf(job.id()).orElse(null);
+      if (pending == null || !pending.launchUnconfirmed()) {
+        continue; // succeeded already (a resumed level runs only the others)
       }
-      int attempt = previous == null ? 1 : previous.attempt() + 1;
+      int attempt = pending.attempt();
       ActorRef<StepActor.Command> step = context.spawn(StepActor.create(node, context.getSelf(), new StepActor.Assignment(
           chainId, run.runId(), run.scheduledTime(), job, attempt, run.startTime())), "job-" + run.runId() + "-" + job.id() + "-" + attempt);
       context.watchWith(step, new JobchainActor.WorkerStopped(run.runId(), ProcessKind.JOB, job.id(), step));

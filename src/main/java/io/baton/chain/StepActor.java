@@ -2,6 +2,7 @@ package io.baton.chain;
 
 import io.baton.chain.ChainDefinition.JobDefinition;
 import io.baton.exec.ProcessKind;
+import io.baton.exec.ProcessLauncher;
 import io.baton.exec.ProcessRequest;
 import io.baton.exec.RunningProcess;
 import io.baton.exec.Timeouts;
@@ -28,7 +29,8 @@ public final class StepActor {
 
   private record Launched(RunningProcess process) implements Command {}
 
-  private record LaunchFailed(String reason, boolean refused) implements Command {}
+  /** {@code notNow}: refused because this node may not start processes now; asked again later. */
+  private record LaunchFailed(String reason, boolean refused, boolean notNow) implements Command {}
 
   private record Exited(int exitCode) implements Command {}
 
@@ -109,7 +111,7 @@ public final class StepActor {
 
   private Behavior<Command> onLaunchFailed(LaunchFailed m) {
     launching = null;
-    if (!node.guard().leading()) {
+    if (m.notNow() || !node.guard().leading()) {
       timers.startSingleTimer(new Start(), Launch.NOT_LEADING_RETRY);
       return Behaviors.same();
     }
@@ -132,7 +134,9 @@ public final class StepActor {
   }
 
   private Behavior<Command> onExited(Exited m) {
-    JobStatus status = stopReason != null ? stopReason : m.exitCode() == 0 ? JobStatus.SUCCESS : JobStatus.FAILED;
+    // killed because the node fenced itself: the job did not fail, it was interrupted (and is re-run)
+    JobStatus status = stopReason != null ? stopReason : process.killedForFence() ? JobStatus.INTERRUPTED
+        : m.exitCode() == 0 ? JobStatus.SUCCESS : JobStatus.FAILED;
     String detail = status == JobStatus.SUCCESS ? "" : process.outputTail(3000);
     chain.tell(new JobchainActor.JobExited(work.runId(), work.job().id(), work.attempt(), m.exitCode(), status, detail));
     process = null;
@@ -177,24 +181,28 @@ public final class StepActor {
 
     static RunningProcess start(ChainContext node, ProcessRequest request, Instant notBefore) {
       if (!node.guard().leading()) {
-        throw new CompletionException(new IllegalStateException("this node is not leading now"));
+        throw new CompletionException(new ProcessLauncher.NotNowException("this node is not leading now"));
       }
       try {
         Instant now = node.clock().instant();
-        if (notBefore.isAfter(now)) {
-          return node.launcher().start(request, System.nanoTime() + Duration.between(now, notBefore).toNanos());
-        }
-        return node.launcher().start(request);
+        long notBeforeNanos = System.nanoTime() + (notBefore.isAfter(now) ? Duration.between(now, notBefore).toNanos() : 0);
+        // leadership is asked again after the wait for the instant, just before the process is created
+        return node.launcher().start(request, notBeforeNanos, node.guard()::leading);
       } catch (Exception e) {
         throw new CompletionException(e);
       }
     }
 
-    static <T> T failure(Throwable error, java.util.function.BiFunction<String, Boolean, T> make) {
+    /** How a failed start is told to the actor that asked for it. */
+    interface Failed<T> {
+      T of(String reason, boolean refused, boolean notNow);
+    }
+
+    static <T> T failure(Throwable error, Failed<T> make) {
       Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
       boolean refused = cause instanceof io.baton.exec.LaunchRefusedException;
       String reason = refused ? cause.getMessage() : "could not start the process: " + cause;
-      return make.apply(reason, refused);
+      return make.of(reason, refused, cause instanceof ProcessLauncher.NotNowException);
     }
   }
 }

@@ -9,12 +9,20 @@ import org.slf4j.Logger;
 final class Survivors {
   private Survivors() {}
 
-  static void kill(List<JobAttempt> jobs, Logger log) {
+  static void kill(long chainId, long runId, List<JobAttempt> jobs, Logger log) {
     for (JobAttempt job : jobs) {
       // pid and start time together: a recycled pid belongs to someone else and is left alone
       if (job.pid() > 0 && job.startTime() != null && ProcessTrees.isAlive(job.pid(), job.startTime())) {
         log.warn("job {}: process {} from before the restart still runs; killing its group", job.jobId(), job.pid());
         ProcessTrees.killGroup(job.pid());
+      }
+    }
+    if (!jobs.isEmpty()) {
+      // and whatever carries the run's mark on this host: processes whose start was never recorded,
+      // or that left their group
+      List<Long> killed = ProcessTrees.killJobsOfRun(runId, jobs.stream().map(JobAttempt::jobId).toList());
+      if (!killed.isEmpty()) {
+        log.warn("chain {} run {}: killed processes {} left by the run's previous node", chainId, runId, killed);
       }
     }
   }

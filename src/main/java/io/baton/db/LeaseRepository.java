@@ -14,22 +14,28 @@ import javax.sql.DataSource;
 public final class LeaseRepository {
   public static final String LEASE_ROW = "baton-lease";
 
-  /** The lease as this node sees it right after its attempt; {@code expiresIn} by the database's clock. */
-  public record Lease(String holder, String site, long epoch, Instant since, Duration expiresIn) {}
+  /**
+   * The lease as this node sees it right after its attempt; {@code expiresIn} by the database's clock;
+   * {@code othersAlive}: another node's heartbeat is younger than the ttl (a standby could take over).
+   */
+  public record Lease(String holder, String site, long epoch, Instant since, Duration expiresIn, boolean othersAlive) {}
 
   // SET is evaluated left to right on MySQL/MariaDB: epoch and since read the old holder and
   // expiry, so they come before the columns they test are overwritten.
   private static final String TAKE_OR_RENEW =
       "UPDATE realtime_status SET"
-          + " lease_epoch = CASE WHEN lease_holder = ? AND lease_until > CURRENT_TIMESTAMP(3)"
+          + " lease_epoch = CASE WHEN lease_holder = ? AND lease_epoch = ? AND lease_until > CURRENT_TIMESTAMP(3)"
           + "   THEN lease_epoch ELSE lease_epoch + 1 END,"
-          + " lease_since = CASE WHEN lease_holder = ? AND lease_until > CURRENT_TIMESTAMP(3)"
+          + " lease_since = CASE WHEN lease_holder = ? AND lease_epoch = ? AND lease_until > CURRENT_TIMESTAMP(3)"
           + "   THEN lease_since ELSE CURRENT_TIMESTAMP(3) END,"
           + " lease_holder = ?, lease_site = ?,"
           + " lease_until = TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(3))"
           + " WHERE name = '" + LEASE_ROW + "' AND ("
           // renew: still ours, same epoch, not expired
           + "   (lease_holder = ? AND lease_epoch = ? AND lease_until > CURRENT_TIMESTAMP(3))"
+          // a node that just started takes the lease its name held at once, under a new epoch: names
+          // are unique (StatusRepository.claim), so the process that held it is gone
+          + "   OR (lease_holder = ? AND ? = 1)"
           // take: free or expired; a bkp node waits one more ttl after a main holder's expiry
           + "   OR lease_holder IS NULL"
           + "   OR lease_until <= TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(3)))";
@@ -45,28 +51,48 @@ public final class LeaseRepository {
    * expired; returns the lease as it stands afterwards (held by someone else if neither worked).
    */
   public Lease takeOrRenew(String node, String site, long epoch, Duration ttl, boolean waitForMain) {
+    return takeOrRenew(node, site, epoch, ttl, waitForMain, false);
+  }
+
+  /**
+   * As above; {@code justStarted}: this process has not asked before, so a lease its name holds was
+   * held by an earlier process of this node (names are unique), now gone: a main node takes it at
+   * once, under a new epoch, instead of waiting out its own lease after a restart.
+   */
+  public Lease takeOrRenew(String node, String site, long epoch, Duration ttl, boolean waitForMain,
+      boolean justStarted) {
     return Jdbc.autoCommit(dataSource, "taking the leader lease", c -> {
       try (PreparedStatement ps = c.prepareStatement(TAKE_OR_RENEW)) {
-        ps.setString(1, node);
-        ps.setString(2, node);
-        ps.setString(3, node);
-        ps.setString(4, site);
-        ps.setLong(5, ttl.toNanos() / 1000);
-        ps.setString(6, node);
-        ps.setLong(7, epoch);
-        ps.setLong(8, waitForMain ? -ttl.toNanos() / 1000 : 0);
+        int i = 1;
+        ps.setString(i++, node);
+        ps.setLong(i++, epoch);
+        ps.setString(i++, node);
+        ps.setLong(i++, epoch);
+        ps.setString(i++, node);
+        ps.setString(i++, site);
+        ps.setLong(i++, ttl.toNanos() / 1000);
+        ps.setString(i++, node);
+        ps.setLong(i++, epoch);
+        ps.setString(i++, node);
+        ps.setInt(i++, justStarted && !waitForMain ? 1 : 0);
+        ps.setLong(i, waitForMain ? -ttl.toNanos() / 1000 : 0);
         ps.executeUpdate();
       }
       try (PreparedStatement ps = c.prepareStatement("SELECT lease_holder, lease_site, lease_epoch, lease_since,"
-          + " TIMESTAMPDIFF(MICROSECOND, CURRENT_TIMESTAMP(3), lease_until)"
-          + " FROM realtime_status WHERE name = '" + LEASE_ROW + "'");
-          ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new java.sql.SQLException("the lease row '" + LEASE_ROW + "' is missing from realtime_status");
+          + " TIMESTAMPDIFF(MICROSECOND, CURRENT_TIMESTAMP(3), lease_until),"
+          + " (SELECT COUNT(*) FROM realtime_status o WHERE o.name <> '" + LEASE_ROW + "' AND o.name <> ?"
+          + "   AND o.index_last_ping_time > TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(3)))"
+          + " FROM realtime_status WHERE name = '" + LEASE_ROW + "'")) {
+        ps.setString(1, node);
+        ps.setLong(2, -ttl.toNanos() / 1000);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new java.sql.SQLException("the lease row '" + LEASE_ROW + "' is missing from realtime_status");
+          }
+          java.sql.Timestamp since = rs.getTimestamp(4);
+          return new Lease(rs.getString(1), rs.getString(2), rs.getLong(3), since == null ? null : since.toInstant(),
+              Duration.ofNanos(rs.getLong(5) * 1000), rs.getLong(6) > 0);
         }
-        java.sql.Timestamp since = rs.getTimestamp(4);
-        return new Lease(rs.getString(1), rs.getString(2), rs.getLong(3), since == null ? null : since.toInstant(),
-            Duration.ofNanos(rs.getLong(5) * 1000));
       }
     });
   }

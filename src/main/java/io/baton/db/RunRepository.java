@@ -54,6 +54,20 @@ public final class RunRepository {
     apply(List.of(new Message(runId, msg)));
   }
 
+  /** The runs chain_run shows as begun and not ended. */
+  public java.util.Set<Long> openRuns() {
+    return Jdbc.autoCommit(dataSource, "reading the open runs", c -> {
+      java.util.Set<Long> open = new java.util.HashSet<>();
+      try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT run_id FROM chain_run WHERE end_time IS NULL");
+          java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          open.add(rs.getLong(1));
+        }
+      }
+      return open;
+    });
+  }
+
   /**
    * Writes the records in one transaction, in their order. Consecutive records of one kind go
    * to the server as one JDBC batch (one round trip with Connector/J's batch rewriting).

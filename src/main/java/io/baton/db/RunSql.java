@@ -15,14 +15,15 @@ import java.util.List;
 final class RunSql {
   private RunSql() {}
 
-  /** A re-applied RunStarted refreshes the start facts but never reopens an ended run. */
+  /**
+   * The first RunStarted of a run, written as it began, keeps its start facts (where and when it
+   * really began); a re-applied one (a resumed run, a rewrite after restart) adds only what was
+   * missing, and never reopens an ended run.
+   */
   private static final String UPSERT_CHAIN_RUN =
       "INSERT INTO chain_run (run_id, chain_id, trigger_type, scheduled_time, start_time,"
           + " status, node, epoch, dep_pass_ts) VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?)"
-          + " ON DUPLICATE KEY UPDATE chain_id = VALUES(chain_id),"
-          + " trigger_type = VALUES(trigger_type), scheduled_time = VALUES(scheduled_time),"
-          + " start_time = VALUES(start_time), node = VALUES(node), epoch = VALUES(epoch),"
-          + " dep_pass_ts = COALESCE(VALUES(dep_pass_ts), dep_pass_ts)";
+          + " ON DUPLICATE KEY UPDATE dep_pass_ts = COALESCE(dep_pass_ts, VALUES(dep_pass_ts))";
 
   /**
    * jobchain_lst_run holds the chain's latest run only. These guards keep an older run's late
@@ -48,7 +49,9 @@ final class RunSql {
       "INSERT INTO job_run (run_id, chain_id, kind, ref_id, step_lvl, attempt, start_time,"
           + " status, pid, log_path, node, epoch) VALUES (?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?)"
           + " ON DUPLICATE KEY UPDATE chain_id = VALUES(chain_id), step_lvl = VALUES(step_lvl),"
-          + " start_time = VALUES(start_time), pid = VALUES(pid), log_path = VALUES(log_path)";
+          // a start written without pid (not confirmed) never hides the one its node confirmed
+          + " start_time = CASE WHEN VALUES(pid) IS NULL THEN start_time ELSE VALUES(start_time) END,"
+          + " pid = COALESCE(VALUES(pid), pid), log_path = COALESCE(VALUES(log_path), log_path)";
 
   static void runsStarted(Connection c, List<RunStarted> records) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(UPSERT_CHAIN_RUN)) {
@@ -143,12 +146,12 @@ final class RunSql {
         Jdbc.setNullableInt(job, 5, r.stepLvl());
         job.setInt(6, r.attempt());
         Jdbc.setUtc(job, 7, r.start());
-        job.setLong(8, r.pid());
+        Jdbc.setNullableLong(job, 8, r.pid() > 0 ? r.pid() : null); // 0: a start that was not confirmed
         job.setString(9, r.logPath());
         job.setString(10, r.node());
         Jdbc.setNullableLong(job, 11, r.epoch());
         job.addBatch();
-        if ("JOB".equals(r.kind())) {
+        if ("JOB".equals(r.kind()) && r.pid() > 0) {
           pid.setLong(1, r.pid());
           pid.setLong(2, r.chainId());
           pid.setLong(3, r.chainId());

@@ -9,6 +9,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 
@@ -33,25 +34,44 @@ final class LogFile {
     return path;
   }
 
+  /** The folder of a run's logs, e.g. {@code <logs>/2024-05-01/chain-3}, created if missing. */
+  static Path folder(Path logsDir, long chainId, Instant scheduledTime) throws IOException {
+    return Files.createDirectories(folderOf(logsDir, chainId, scheduledTime));
+  }
+
+  private static Path folderOf(Path logsDir, long chainId, Instant scheduledTime) {
+    LocalDate day = LocalDate.ofInstant(scheduledTime, ZoneId.systemDefault());
+    return logsDir.toAbsolutePath().resolve(day.toString()).resolve("chain-" + chainId);
+  }
+
   /**
-   * Creates an empty, new file named after the request, e.g. {@code
-   * <logs>/2024-05-01/chain-3/run-17-job-12-a1.log}; a suffix keeps an earlier file with the same
-   * name (a run resumed after a node crash) intact.
+   * Creates an empty, new file in {@code folder} named after the request, e.g. {@code
+   * run-17-job-12-a1.log}; a suffix keeps an earlier file with the same name (a run resumed after
+   * a node crash) intact. It is created only once the process is sure to be started, so its
+   * presence tells a restarted node that the run had begun here.
    */
-  static Path create(Path logsDir, ProcessRequest r) throws IOException {
-    LocalDate day = LocalDate.ofInstant(r.scheduledTime(), ZoneId.systemDefault());
-    Path dir = logsDir.toAbsolutePath().resolve(day.toString()).resolve("chain-" + r.chainId());
-    Files.createDirectories(dir);
+  static Path create(Path folder, ProcessRequest r) throws IOException {
     String base = "run-" + r.runId()
         + (r.kind() == ProcessKind.JOB ? "-job-" + r.refId() + "-a" : "-dep-" + r.refId() + "-c")
         + r.attempt();
     for (int n = 1; ; n++) {
-      Path file = dir.resolve(base + (n == 1 ? "" : "-" + n) + ".log");
+      Path file = folder.resolve(base + (n == 1 ? "" : "-" + n) + ".log");
       try {
         return Files.createFile(file);
       } catch (FileAlreadyExistsException e) {
         // try the next suffix
       }
+    }
+  }
+
+  /** True when a process of the run was started on this host: a log file of the run exists. */
+  static boolean anyOfRun(Path logsDir, long chainId, long runId, Instant scheduledTime) {
+    Path folder = folderOf(logsDir, chainId, scheduledTime);
+    String prefix = "run-" + runId + "-";
+    try (var files = Files.list(folder)) {
+      return files.anyMatch(f -> f.getFileName().toString().startsWith(prefix));
+    } catch (IOException e) {
+      return false; // no folder: nothing of the chain ran here that day
     }
   }
 

@@ -229,7 +229,8 @@ final class Orphans {
    * A process whose node JVM still runs, or whose recorded pid now belongs to a younger process, is
    * told apart by start times.
    */
-  static void killLeftovers(String node) {
+  static java.util.Set<Long> killLeftovers(String node) {
+    java.util.Set<Long> runs = new java.util.HashSet<>();
     List<Proc> snapshot = ProcessTrees.snapshot();
     Map<Long, Proc> byPid = new HashMap<>();
     snapshot.forEach(p -> byPid.put(p.pid(), p));
@@ -251,6 +252,7 @@ final class Orphans {
         String command = commandLine(p.pid());
         if (h.destroyForcibly()) {
           killed.add(h);
+          runs.add(mark.job().runId());
           log.warn("killed process {} ({}) of {}, left by node {} whose JVM (pid {}) is gone", p.pid(), command,
               mark.job(), node, mark.nodePid());
         }
@@ -260,6 +262,7 @@ final class Orphans {
     while (killed.stream().anyMatch(ProcessTrees::isLive) && System.nanoTime() - deadline < 0) {
       LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
     }
+    return runs;
   }
 
   private static String commandLine(long pid) {

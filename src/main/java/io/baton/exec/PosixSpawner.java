@@ -92,6 +92,11 @@ final class PosixSpawner implements Spawner {
   }
 
   @Override
+  public void deadline(long epochMillis) {
+    reaper.deadline(epochMillis);
+  }
+
+  @Override
   public void close() {
     waiters.shutdownNow();
     reaper.close();

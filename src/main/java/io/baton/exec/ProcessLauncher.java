@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,7 @@ public final class ProcessLauncher implements AutoCloseable {
   private final Spawner spawner;
   private volatile boolean closed;
   private volatile boolean endedSinceTick;
+  private final java.util.Set<Long> leftoverRuns;
 
   /**
    * Kills what a previous JVM of node {@code nodeName} left running, then makes this JVM adopt the
@@ -55,7 +57,7 @@ public final class ProcessLauncher implements AutoCloseable {
     this.jobsDir = jobsDir;
     this.dependentDir = dependentDir;
     this.logsDir = logsDir;
-    Orphans.killLeftovers(nodeName);
+    this.leftoverRuns = Orphans.killLeftovers(nodeName);
     this.orphans = new Orphans(nodeName); // before the first process: only those started later are adopted
     try {
       this.spawner = Spawner.create();
@@ -68,6 +70,22 @@ public final class ProcessLauncher implements AutoCloseable {
       return t;
     });
     timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /**
+   * True when a process of the run was started on this host (by this node or an earlier one): its
+   * log files are created only as processes are.
+   */
+  public boolean startedAnyOf(long chainId, long runId, Instant scheduledTime) {
+    return LogFile.anyOfRun(logsDir, chainId, runId, scheduledTime);
+  }
+
+  /**
+   * The runs whose processes a previous JVM of this node left running (killed at start-up): those
+   * runs had begun, whatever their journal shows.
+   */
+  public java.util.Set<Long> leftoverRuns() {
+    return leftoverRuns;
   }
 
   /**
@@ -87,12 +105,22 @@ public final class ProcessLauncher implements AutoCloseable {
    * an instant starts at that instant.
    */
   public RunningProcess start(ProcessRequest request, long notBeforeNanos) throws LaunchRefusedException, IOException {
+    return start(request, notBeforeNanos, () -> true);
+  }
+
+  /**
+   * As {@link #start(ProcessRequest, long)}; {@code mayStart} is asked last, after the wait for the
+   * instant and just before the process is created: false refuses the start (nothing runs) with
+   * {@link NotNowException}. A node that lost its lease during the wait starts nothing.
+   */
+  public RunningProcess start(ProcessRequest request, long notBeforeNanos, BooleanSupplier mayStart)
+      throws LaunchRefusedException, IOException {
     if (closed) {
       throw new IllegalStateException("process launcher is closed");
     }
     Path scriptDir = request.kind() == ProcessKind.JOB ? jobsDir : dependentDir;
     LaunchPlan plan = LaunchPlan.of(request, scriptDir, exec.interpreters());
-    LogFile logFile = new LogFile(LogFile.create(logsDir, request), exec.logCapBytes());
+    Path logFolder = LogFile.folder(logsDir, request.chainId(), request.scheduledTime());
     Map<String, String> environment = jobEnvironment();
     environment.putAll(plan.environment());
     environment.putAll(JobMark.variables(nodeName, ProcessTrees.SELF));
@@ -101,6 +129,10 @@ public final class ProcessLauncher implements AutoCloseable {
     for (long wait; (wait = notBeforeNanos - System.nanoTime()) > 0; ) {
       LockSupport.parkNanos(wait);
     }
+    if (!mayStart.getAsBoolean()) {
+      throw new NotNowException("not started: this node may not start processes now (its lease is not confirmed)");
+    }
+    LogFile logFile = new LogFile(LogFile.create(logFolder, request), exec.logCapBytes());
     // The JVM's clock as the process is created (the kernel's start instant has only clock-tick
     // precision, too coarse to order the jobs of consecutive step levels).
     Instant startTime = Instant.now();
@@ -161,6 +193,36 @@ public final class ProcessLauncher implements AutoCloseable {
     return variable.startsWith("BATON_DB_") || variable.startsWith("BATON_BKP_DB_")
         || variable.equals("BATON_HTTP_TOKEN") || variable.equals("JAVA_OPTS") || variable.equals("JDK_JAVA_OPTIONS")
         || variable.equals("JAVA_TOOL_OPTIONS");
+  }
+
+  /** A start refused at the last moment because the node may not act now; it may be asked again later. */
+  public static final class NotNowException extends IllegalStateException {
+    public NotNowException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The lease of a leader that has seen a standby may be another node's after {@code deadline}:
+   * should this JVM be frozen then, the companion process kills every job's group. Null: no
+   * deadline (the node is alone, or stands by).
+   */
+  public void fenceAt(Instant deadline) {
+    spawner.deadline(deadline == null ? 0 : deadline.toEpochMilli());
+  }
+
+  /**
+   * The node fenced itself with a live standby about: every process tree is killed at once with
+   * SIGKILL (no grace: the standby may start the same jobs in moments); their jobs end interrupted.
+   * Returns how many were running.
+   */
+  public int killAllNow() {
+    int n = 0;
+    for (RunningProcess r : live.values()) {
+      r.killForFence();
+      n++;
+    }
+    return n;
   }
 
   /** Processes started and not yet exited (with their groups cleaned up). */

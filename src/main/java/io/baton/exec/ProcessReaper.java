@@ -48,7 +48,9 @@ final class ProcessReaper implements AutoCloseable {
     if (Files.isExecutable(Path.of(WrapperSpawner.SETSID))) {
       argv.add(WrapperSpawner.SETSID);
     }
-    argv.addAll(List.of("/bin/sh", "-c", script, "baton-reaper"));
+    // bash can wait for input with a timeout, which a frozen node's deadline needs; sh cannot
+    String shell = Files.isExecutable(Path.of("/bin/bash")) ? "/bin/bash" : "/bin/sh";
+    argv.addAll(List.of(shell, "-c", script, "baton-reaper"));
     Process p = new ProcessBuilder(argv)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -73,6 +75,14 @@ final class ProcessReaper implements AutoCloseable {
   /** The group {@code pgid} is fully gone; its id may be reused by someone else from now on. */
   void unregister(long pgid) {
     send("-" + pgid);
+  }
+
+  /**
+   * After {@code epochMillis} (wall clock) with no newer deadline, every registered group is killed:
+   * the node froze past the point where its lease may be another node's. 0: no deadline.
+   */
+  void deadline(long epochMillis) {
+    send("d" + Math.max(0, epochMillis));
   }
 
   private synchronized void send(String line) {

@@ -112,6 +112,17 @@ public final class RunningProcess {
   }
 
   /** Sends SIGKILL to everything at once; used when the launcher closes. */
+  /** Killed now because its node fenced itself ({@link ProcessLauncher#killAllNow}). */
+  void killForFence() {
+    killedForFence = true;
+    kill();
+  }
+
+  /** True when it ended because its node fenced itself: its job was interrupted, not failed. */
+  public boolean killedForFence() {
+    return killedForFence;
+  }
+
   void kill() {
     stopping.set(true);
     timer.execute(() -> {
@@ -122,6 +133,8 @@ public final class RunningProcess {
       }
     });
   }
+
+  private volatile boolean killedForFence;
 
   public String outputTail(int maxChars) {
     return log.tail(maxChars);

@@ -18,6 +18,9 @@ interface Spawner extends AutoCloseable {
   /** Starts {@code argv} with exactly {@code environment}; returns once the process exists. */
   Child spawn(List<String> argv, Path workDir, Map<String, String> environment, Path log) throws IOException;
 
+  /** See {@link ProcessReaper#deadline}: the groups are killed at that instant unless a newer one comes. */
+  void deadline(long epochMillis);
+
   /** Kills every group not yet released and stops the spawner. */
   @Override
   void close();

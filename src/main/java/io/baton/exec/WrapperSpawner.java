@@ -84,6 +84,11 @@ final class WrapperSpawner implements Spawner {
   }
 
   @Override
+  public void deadline(long epochMillis) {
+    reaper.deadline(epochMillis);
+  }
+
+  @Override
   public void close() {
     spawner.shutdownNow();
     reaper.close();

@@ -4,6 +4,7 @@ import io.baton.config.BatonSettings;
 import io.baton.config.BatonSettings.Site;
 import io.baton.db.LeaseRepository;
 import io.baton.db.LeaseRepository.Lease;
+import io.baton.exec.ProcessLauncher;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -52,19 +53,24 @@ public final class Leadership {
   private final Duration renewEvery;
   private boolean asking;
   private boolean fencedLogged;
+  private boolean answered; // the database has answered this process once
+  private final ProcessLauncher launcher;
+  private boolean standbySeen; // at the last renewal, another node was alive and could take over
+  private boolean killedForFence;
 
   public static Behavior<Command> create(LeaseRepository leases, BatonSettings settings, LeaseGuard guard,
-      ActorRef<Change> guardian, Executor blocking) {
+      ActorRef<Change> guardian, ProcessLauncher launcher, Executor blocking) {
     Duration every = settings.leaseTtl().dividedBy(5);
     Duration tick = every.compareTo(Duration.ofMillis(250)) < 0 ? every : Duration.ofMillis(250);
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new Tick(), Duration.ZERO, tick);
-      return new Leadership(ctx, timers, leases, settings, guard, guardian, blocking).behavior();
+      return new Leadership(ctx, timers, leases, settings, guard, guardian, launcher, blocking).behavior();
     }));
   }
 
   private Leadership(ActorContext<Command> context, TimerScheduler<Command> timers, LeaseRepository leases, BatonSettings settings, LeaseGuard guard,
-      ActorRef<Change> guardian, Executor blocking) {
+      ActorRef<Change> guardian, ProcessLauncher launcher, Executor blocking) {
+    this.launcher = launcher;
     this.context = context;
     this.timers = timers;
     this.leases = leases;
@@ -89,6 +95,13 @@ public final class Leadership {
       context.getLog().warn("leadership: lease not renewed in time (epoch {}): no fires and no process starts"
           + " until it is renewed or another node takes it", epoch);
     }
+    if (guard.state() == LeaseGuard.State.FENCED && standbySeen && !killedForFence) {
+      // a standby may start these jobs as soon as the lease expires: never two copies of a job
+      killedForFence = true;
+      int killed = launcher.killAllNow();
+      context.getLog().warn("leadership: fenced while another node is alive: {} process tree(s) killed with SIGKILL;"
+          + " their jobs are interrupted and re-run by whichever node leads next", killed);
+    }
     if (asking || (epoch >= 0 && System.nanoTime() - lastRenewalSent < renewEvery.toNanos())) {
       return Behaviors.same(); // the leader renews every ttl/5; standbys ask at every tick
     }
@@ -97,11 +110,13 @@ public final class Leadership {
     String site = siteName();
     boolean bkp = settings.site() == Site.BKP;
     long mine = epoch;
+    boolean firstAsk = !answered;
     context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
       long sent = System.nanoTime();
       // a bkp leader lets the lease lapse once a main node is back, instead of renewing it
       boolean mainAlive = bkp && leases.mainNodeAlive(node, settings.leaseTtl());
-      Lease lease = mainAlive && mine >= 0 ? null : leases.takeOrRenew(node, site, mine, settings.leaseTtl(), bkp);
+      Lease lease = mainAlive && mine >= 0 ? null
+          : leases.takeOrRenew(node, site, mine, settings.leaseTtl(), bkp, firstAsk);
       return new Answer(lease, sent, null);
     }, blocking), (answer, error) -> answer != null ? answer : new Answer(null, 0, error));
     return Behaviors.same();
@@ -114,6 +129,7 @@ public final class Leadership {
       return Behaviors.same();
     }
     outage.ended();
+    answered = true;
     Lease lease = a.lease();
     if (lease != null && settings.nodeName().equals(lease.holder())) {
       held(lease, a.sentNanos());
@@ -127,6 +143,8 @@ public final class Leadership {
       long was = epoch;
       epoch = -1;
       guard.depose();
+      standbySeen = false;
+      launcher.fenceAt(null);
       context.getLog().warn("leadership: deposed (epoch {}); {} — standing by", was,
           lease == null ? "handing over to a main node" : "node " + lease.holder() + " leads under epoch " + lease.epoch());
       guardian.tell(new Deposed(was, lease == null ? null : lease.holder()));
@@ -139,6 +157,11 @@ public final class Leadership {
     guard.renewed(sentNanos, settings.leaseTtl(), SAFETY_MARGIN, lease.epoch());
     lastRenewalSent = sentNanos;
     fencedLogged = false;
+    killedForFence = false;
+    standbySeen = lease.othersAlive();
+    // a node that was alone keeps its processes through an outage; with a standby about, the
+    // companion process kills them should this JVM freeze past the fence
+    launcher.fenceAt(standbySeen ? guard.validUntil() : null);
     if (lease.epoch() == epoch) {
       return; // renewed
     }

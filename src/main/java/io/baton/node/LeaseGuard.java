@@ -14,11 +14,16 @@ public final class LeaseGuard {
 
   public enum State { LEADING, FENCED, STANDBY }
 
-  private static volatile LeaseGuard current = new LeaseGuard();
+  private static volatile LeaseGuard current = new LeaseGuard(null);
 
   private volatile long validUntilNanos = Long.MIN_VALUE;
   private volatile boolean deposed = true;
   private volatile long epoch = -1;
+  private final String nodeName;
+
+  private LeaseGuard(String nodeName) {
+    this.nodeName = nodeName;
+  }
 
   public static LeaseGuard current() {
     return current;
@@ -26,8 +31,18 @@ public final class LeaseGuard {
 
   /** A fresh guard for a node that is starting (tests start several nodes one after another). */
   static LeaseGuard install() {
-    current = new LeaseGuard();
+    return install(null);
+  }
+
+  /** As {@link #install()}, for the node of that name: its journal writes are fenced by its lease. */
+  static LeaseGuard install(String nodeName) {
+    current = new LeaseGuard(nodeName);
     return current;
+  }
+
+  /** The node whose lease fences the journal's writes; null where none does (tests of single actors). */
+  public String nodeName() {
+    return nodeName;
   }
 
   /** A renewal sent at {@code sentNanos} succeeded. */
@@ -35,6 +50,11 @@ public final class LeaseGuard {
     validUntilNanos = sentNanos + ttl.minus(margin).toNanos();
     epoch = leaseEpoch;
     deposed = false;
+  }
+
+  /** The wall-clock instant this node stops acting as leader unless it renews first. */
+  java.time.Instant validUntil() {
+    return java.time.Instant.now().plusNanos(validUntilNanos - System.nanoTime());
   }
 
   /** The epoch this node leads (or last led) under; -1 before its first election. */

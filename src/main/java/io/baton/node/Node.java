@@ -55,7 +55,7 @@ public final class Node {
     Database db = Database.open(settings); // embedded: also offers the demo chains, once
     StatusRepository status = new StatusRepository(db.dataSource());
     LeaseRepository leases = new LeaseRepository(db.dataSource());
-    LeaseGuard guard = LeaseGuard.install();
+    LeaseGuard guard = LeaseGuard.install(settings.nodeName());
     StatusRepository.Registration registration;
     try {
       registration = status.claim(new StatusRepository.Claim(settings.nodeName(), HostName.get(),

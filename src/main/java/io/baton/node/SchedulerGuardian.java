@@ -1,5 +1,6 @@
 package io.baton.node;
 
+import io.baton.chain.BegunRuns;
 import io.baton.chain.ChainContext;
 import io.baton.chain.JobchainActor;
 import io.baton.node.Catalog.ChainDefined;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -44,6 +46,11 @@ public final class SchedulerGuardian {
 
   private record CheckClock() implements Command {}
 
+  private record ReadBegunRuns() implements Command {}
+
+  /** The runs chain_run shows begun and open, read after an election; null if the read failed. */
+  private record BegunRunsRead(long incarnation, java.util.Set<Long> runIds, Throwable error) implements Command {}
+
   private static final Duration RESPAWN_DELAY = Duration.ofSeconds(5);
   private static final Duration CLOCK_CHECK = Duration.ofSeconds(1);
 
@@ -57,9 +64,11 @@ public final class SchedulerGuardian {
   private int incarnation;
   private final ActorRef<Catalog.Command> catalog;
   private boolean leading;
+  private boolean chainsStarted; // leading, and the begun runs read: chain actors may run
   private ActorRef<Done> stopReplyTo;
   private final Set<Long> draining = new HashSet<>();
   private final ClockWatch clockWatch;
+  private final BegunRuns begunRuns = new BegunRuns();
 
   public static Behavior<Command> create(NodeServices services) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new SchedulerGuardian(ctx, t, services).behavior()));
@@ -74,12 +83,13 @@ public final class SchedulerGuardian {
         services.launcher(), services.settings().heartbeatInterval(), services.server(), services.blocking()),
         "heartbeat");
     this.chainContext = new ChainContext(services.settings(), services.clock(), services.launcher(),
-        services.blocking(), receiver, services.runIds(), services.gauges(), services.guard());
+        services.blocking(), receiver, services.runIds(), services.gauges(), services.guard(), begunRuns);
     // the catalog runs on standbys too, so a node that is elected has its chains at hand
     this.catalog = context.spawn(Catalog.create(services.settings(), services.catalog(), services.guard(),
         context.messageAdapter(Catalog.Change.class, CatalogSaid::new), receiver, services.blocking()), "catalog");
     context.spawn(Leadership.create(services.leases(), services.settings(), services.guard(),
-        context.messageAdapter(Leadership.Change.class, LeadershipSaid::new), services.blocking()), "leadership");
+        context.messageAdapter(Leadership.Change.class, LeadershipSaid::new), services.launcher(), services.blocking()),
+        "leadership");
     context.spawn(JournalWarmUp.create(), "journal-warm-up").tell("stop");
     context.spawn(HistoryPruner.create(services.history(), services.settings().historyRetention(), services.clock(),
         services.blocking()), "history-pruner");
@@ -97,6 +107,13 @@ public final class SchedulerGuardian {
         .onMessage(ChainDrained.class, this::onChainDrained)
         .onMessage(GraceOver.class, this::onGraceOver)
         .onMessage(CheckClock.class, m -> onCheckClock())
+        .onMessage(BegunRunsRead.class, this::onBegunRunsRead)
+        .onMessage(ReadBegunRuns.class, m -> {
+          if (leading && !chainsStarted) {
+            readBegunRuns();
+          }
+          return Behaviors.same();
+        })
         .onMessage(Flushed.class, m -> {
           m.replyTo().tell(Done.getInstance());
           return Behaviors.same();
@@ -122,15 +139,43 @@ public final class SchedulerGuardian {
     if (m.change() instanceof Leadership.Elected && !leading) {
       leading = true;
       incarnation++;
-      definitions.values().forEach(this::spawn); // the catalog kept them while standing by
+      readBegunRuns(); // the chains are started once it is known which runs began
     } else if (m.change() instanceof Leadership.Deposed) {
       // A deposed leader stops its chain actors (and their processes): the new leader resumes
       // their runs from the journal.
       leading = false;
+      chainsStarted = false;
       chains.values().forEach(context::stop);
       chains.clear();
       services.gauges().clear();
     }
+    return Behaviors.same();
+  }
+
+  /**
+   * Before its chains start, an elected node learns which open runs chain_run shows as begun:
+   * a run journaled ahead that is not among them never began, and its chain withdraws it.
+   */
+  private void readBegunRuns() {
+    long current = incarnation;
+    context.pipeToSelf(CompletableFuture.supplyAsync(() -> services.runs().openRuns(), services.blocking()),
+        (runIds, error) -> new BegunRunsRead(current, runIds, error));
+  }
+
+  private Behavior<Command> onBegunRunsRead(BegunRunsRead m) {
+    if (m.incarnation() != incarnation || !leading || chainsStarted || stopReplyTo != null) {
+      return Behaviors.same();
+    }
+    if (m.error() != null) {
+      context.getLog().warn("reading the open runs failed ({}); trying again", DatabaseOutage.rootMessage(m.error()));
+      timers.startSingleTimer(new ReadBegunRuns(), Duration.ofSeconds(1));
+      return Behaviors.same();
+    }
+    Set<Long> begun = new HashSet<>(m.runIds());
+    begun.addAll(services.launcher().leftoverRuns()); // processes of theirs were still running here
+    begunRuns.replace(begun);
+    chainsStarted = true;
+    definitions.values().forEach(this::spawn); // the catalog kept them while standing by
     return Behaviors.same();
   }
 
@@ -144,7 +189,7 @@ public final class SchedulerGuardian {
       ActorRef<JobchainActor.Command> chain = chains.get(id);
       if (chain != null) {
         chain.tell(new JobchainActor.Define(defined.definition(), defined.schedule()));
-      } else if (leading) {
+      } else if (leading && chainsStarted) {
         spawn(defined);
       }
     } else if (m.change() instanceof ChainRemoved removed) {
@@ -170,7 +215,7 @@ public final class SchedulerGuardian {
     if (draining.remove(m.chainId())) {
       replyIfStopped();
     }
-    if (definitions.containsKey(m.chainId()) && leading && stopReplyTo == null) {
+    if (definitions.containsKey(m.chainId()) && chainsStarted && stopReplyTo == null) {
       context.getLog().error("chain {}: its actor failed (see above); starting it again in {} s",
           m.chainId(), RESPAWN_DELAY.toSeconds());
       timers.startSingleTimer("respawn-" + m.chainId(), new Respawn(m.chainId()), RESPAWN_DELAY);
@@ -180,7 +225,7 @@ public final class SchedulerGuardian {
 
   private Behavior<Command> onRespawn(Respawn m) {
     ChainDefined defined = definitions.get(m.chainId());
-    if (defined != null && leading && !chains.containsKey(m.chainId()) && stopReplyTo == null) {
+    if (defined != null && chainsStarted && !chains.containsKey(m.chainId()) && stopReplyTo == null) {
       spawn(defined);
     }
     return Behaviors.same();

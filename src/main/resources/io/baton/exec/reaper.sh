@@ -1,19 +1,48 @@
 : baton-reaper
 # Companion of a Baton node: kills the process groups the node started once the node is gone.
-# stdin carries "+<pgid>" (a group was started) and "-<pgid>" (it is fully gone). End of input
-# means the JVM closed the pipe or died, even by SIGKILL: every group still registered gets SIGKILL.
+# stdin carries "+<pgid>" (a group was started), "-<pgid>" (it is fully gone) and "d<ms>": a
+# deadline in wall-clock milliseconds, sent by a leader that has seen a standby, after which its
+# lease may be another node's; if no newer deadline comes before it (the JVM is frozen), every
+# group is killed ("d0": no deadline). End of input means the JVM closed the pipe or died, even by
+# SIGKILL: every group still registered gets SIGKILL.
 # Terminal signals meant for the node must not take this process down first.
 trap '' INT HUP
 groups=' '
-while IFS= read -r line; do
-  id=${line#?}
-  case $id in ''|*[!0-9]*) continue ;; esac
-  case $line in
+deadline=0
+kill_all() {
+  for id in $groups; do
+    kill -s KILL -- "-$id" 2>/dev/null
+  done
+}
+handle() {
+  id=${1#?}
+  case $id in ''|*[!0-9]*) return ;; esac
+  case $1 in
     +*) groups="$groups$id " ;;
     -*) case $groups in *" $id "*) groups="${groups%% $id *} ${groups#* $id }" ;; esac ;;
+    d*) deadline=$id ;;
   esac
-done
-for id in $groups; do
-  kill -s KILL -- "-$id" 2>/dev/null
-done
+}
+if [ -n "${BASH_VERSION:-}" ]; then
+  # bash: wait for input at most a quarter second, so a deadline is noticed while the JVM is silent
+  while :; do
+    if IFS= read -r -t 0.25 line; then
+      handle "$line"
+    elif [ $? -le 128 ]; then
+      break # end of input
+    fi
+    if [ "$deadline" != 0 ]; then
+      now=${EPOCHREALTIME/[.,]/}
+      if [ "${now%???}" -gt "$deadline" ]; then
+        kill_all
+        deadline=0
+      fi
+    fi
+  done
+else
+  while IFS= read -r line; do
+    handle "$line"
+  done
+fi
+kill_all
 exit 0

@@ -88,7 +88,7 @@ class LaunchInFlightTest {
         settings.logsDir());
     receiver = kit.createTestProbe();
     node = new ChainContext(settings, Clock.systemUTC(), launcher, blocking, receiver.ref(),
-        new RunIds(1, Clock.systemUTC()), new NodeGauges(), TestGuards.leading());
+        new RunIds(1, Clock.systemUTC(), 0), new NodeGauges(), TestGuards.leading(), new io.baton.chain.BegunRuns());
   }
 
   @AfterEach
@@ -107,7 +107,7 @@ class LaunchInFlightTest {
     TestProbe<JobchainActor.Command> chain = kit.createTestProbe();
     ActorRef<DependencyActor.Command> check = kit.spawn(DependencyActor.create(node, chain.ref(),
         new DependencyActor.Assignment(3, 7, Instant.now(), new DependencyDefinition(5, null, "wait.sh " + sleep, 60, ""),
-            true)));
+            true, Instant.now())));
     await().atMost(Duration.ofSeconds(5)).until(() -> blocking.size() == 1);
 
     kit.stop(check);

@@ -3,14 +3,12 @@ package io.baton.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,7 +83,14 @@ class LeaseTimeZoneIT {
   }
 
   /** The node's own connections, with the server's clock set to {@code epochSecond} (MariaDB's SET timestamp). */
-  private record ClockSetDataSource(DataSource target, long epochSecond) implements DataSource {
+  private static final class ClockSetDataSource extends ForwardingDataSource {
+    private final long epochSecond;
+
+    ClockSetDataSource(DataSource target, long epochSecond) {
+      super(target);
+      this.epochSecond = epochSecond;
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
       Connection c = target.getConnection();
@@ -93,46 +98,6 @@ class LeaseTimeZoneIT {
         st.execute("SET timestamp = " + epochSecond);
       }
       return c;
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-      return getConnection();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-      return target.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-      target.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-      target.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-      return target.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() {
-      return Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      return target.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-      return target.isWrapperFor(iface);
     }
   }
 }

@@ -59,12 +59,12 @@ class FailedWorkerTest {
     script("dependent", "pass.sh");
     BatonSettings settings = BatonSettings.from(ConfigFactory.parseMap(Map.of("baton.home", home.toString()))
         .withFallback(ConfigLoader.load(null, Map.of())));
-    launcher = new ProcessLauncher(settings.exec(), settings.jobsDir(), settings.dependentDir(), settings.logsDir());
+    launcher = new ProcessLauncher(settings.exec(), settings.nodeName(), settings.jobsDir(), settings.dependentDir(), settings.logsDir());
     LeaseGuard guard = LeaseGuard.install();
     guard.renewed(System.nanoTime(), Duration.ofDays(1), Duration.ZERO, 1);
     receiver = testKit.createTestProbe();
     context = new ChainContext(settings, Clock.systemUTC(), launcher, blocking, receiver.getRef(),
-        new RunIds(1, Clock.systemUTC(), 0), new NodeGauges(), guard);
+        new RunIds(1, Clock.systemUTC(), 0), new NodeGauges(), guard, new io.baton.chain.BegunRuns());
   }
 
   @AfterEach

@@ -31,6 +31,8 @@ class FailoverIT {
   @TempDir Path home;
   TestNode db;
   final Map<String, NodeProcess> nodes = new HashMap<>();
+  /** When each node was dead: from its kill (confirmed) to its next launch. */
+  final List<Object[]> deadTimes = new ArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -73,6 +75,7 @@ class FailoverIT {
       String leader = awaitLeaderFiring(null);
       List<Long> pids = pidsOf(leader);
       nodes.get(leader).kill();
+      Instant killedAt = Instant.now();
       // read after the kill: a dead leader renews no more, and no standby can take an unexpired lease
       Instant lastRenewal = leaseUntil().minus(TTL);
 
@@ -82,6 +85,7 @@ class FailoverIT {
       takeovers.add(Duration.between(lastRenewal, firstFire));
       System.out.println("kill " + kill + ": " + leader + " renewed last at " + lastRenewal + "; " + next
           + " fired first at " + firstFire);
+      deadTimes.add(new Object[] {leader, killedAt, Instant.now()});
       nodes.put(leader, start(leader, kill)); // back as a standby
       awaitHeartbeats(leader, 2); // a settled standby, as in a real cluster, before the next kill
     }
@@ -97,6 +101,16 @@ class FailoverIT {
     assertEquals(0, db.rows("SELECT run_id FROM chain_run WHERE epoch IS NULL").size());
     assertEquals(0, db.rows("SELECT run_id FROM job_run WHERE epoch IS NULL").size());
     assertTrue(db.rows("SELECT DISTINCT epoch FROM chain_run").size() >= 10, "ten takeovers, ten epochs or more");
+    // the ledger names only nodes that were running when the run or process began (SPEC 6)
+    for (Object[] dead : deadTimes) {
+      LocalDateTime from = LocalDateTime.ofInstant((Instant) dead[1], ZoneOffset.UTC);
+      LocalDateTime to = LocalDateTime.ofInstant((Instant) dead[2], ZoneOffset.UTC);
+      for (String table : List.of("chain_run", "job_run")) {
+        assertEquals(List.of(), db.rows("SELECT run_id, start_time FROM " + table
+            + " WHERE node = ? AND start_time >= ? AND start_time <= ?", dead[0], from, to),
+            table + " names " + dead[0] + " while it was dead (" + from + " to " + to + ")");
+      }
+    }
   }
 
   // ---- helpers -----------------------------------------------------------------------------------

@@ -21,22 +21,17 @@ class LeadershipIT {
   static final Duration TTL = Duration.ofSeconds(4);
   @TempDir Path home;
   TestNode db;
-  final List<NodeProcess> nodes = new ArrayList<>();
+  TestCluster cluster;
 
   @BeforeEach
   void setUp() throws Exception {
     db = TestNode.onMariaDb(home).with("baton.lease.ttl", TTL.toMillis() + "ms");
+    cluster = new TestCluster(db);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    for (NodeProcess n : nodes) {
-      if (n.alive()) {
-        n.resume();
-        n.kill();
-      }
-    }
-    db.close();
+    cluster.close();
   }
 
   @Test
@@ -99,8 +94,7 @@ class LeadershipIT {
   void aLeaderCutOffFromTheDatabaseStopsFiringBeforeItsLeaseExpiresAndAStandbyTakesOver() throws Exception {
     try (TcpProxy proxy = new TcpProxy(3306)) {
       String viaProxy = db.url.replace("127.0.0.1:3306", "127.0.0.1:" + proxy.port());
-      NodeProcess a = NodeProcess.start(db, Map.of("baton.node-name", "node-a", "baton.db.main.url", viaProxy), "node-a");
-      nodes.add(a);
+      NodeProcess a = cluster.start("node-a", Map.of("baton.db.main.url", viaProxy));
       awaitLeader("node-a");
       start("node-b", "main");
       List<Long> chains = new ArrayList<>();
@@ -130,15 +124,11 @@ class LeadershipIT {
   }
 
   private NodeProcess start(String name, String site) throws Exception {
-    NodeProcess n = NodeProcess.start(db, Map.of("baton.node-name", name, "baton.site", site), name + "-" + nodes.size());
-    nodes.add(n);
-    return n;
+    return cluster.start(name, Map.of("baton.site", site));
   }
 
   private void awaitLeader(String name) {
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> name.equals(db.rows(
-        "SELECT lease_holder FROM realtime_status WHERE name = 'baton-lease' AND lease_until > CURRENT_TIMESTAMP(3)")
-        .stream().findFirst().map(r -> r.get("lease_holder")).orElse(null)));
+    cluster.awaitLeader(name);
   }
 
   private void awaitRunsBy(String node) {

@@ -102,6 +102,29 @@ final class NodeProcess {
     new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
   }
 
+  /** A run the node journaled ahead of its fire: its id and fire instant. */
+  record Journaled(long runId, java.time.Instant fire) {}
+
+  private static final java.util.regex.Pattern JOURNALED = java.util.regex.Pattern.compile(
+      "chain (\\d+): run (\\d+) journaled, starts at its fire (\\S+) \\(SCHEDULE\\)");
+
+  /** Waits for the node to log a run of {@code chain} journaled (durably) at least 400 ms before its fire. */
+  Journaled awaitJournaledAhead(long chain) {
+    Journaled[] found = {null};
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> {
+      java.util.regex.Matcher m = JOURNALED.matcher(log());
+      while (m.find()) {
+        java.time.Instant fire = java.time.Instant.parse(m.group(3));
+        if (Long.parseLong(m.group(1)) == chain && Duration.between(java.time.Instant.now(), fire).toMillis() > 400) {
+          found[0] = new Journaled(Long.parseLong(m.group(2)), fire);
+          return true;
+        }
+      }
+      return false;
+    });
+    return found[0];
+  }
+
   String logQuietly() {
     try {
       return log();
