@@ -600,8 +600,9 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     return Effect().none();
   }
 
+  /** A run journaled ahead whose instant has not come (a resumed run began long ago, elsewhere). */
   private boolean notBegun(ChainState state) {
-    return state.running() && waitingToBegin == state.active().runId();
+    return state.running() && waitingToBegin == state.active().runId() && !resuming;
   }
 
   /** A run journaled ahead whose instant has not come is taken back: as if its fire had not been taken. */
