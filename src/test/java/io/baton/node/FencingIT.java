@@ -92,7 +92,8 @@ class FencingIT {
 
   @Test
   void eventsOfALeaderWhoseLeaseWasTakenAreRefusedByTheDatabase() throws Exception {
-    NodeProcess a = cluster.start("node-a");
+    // a long lease: node-a renews (and so learns it was deposed) only every 6 s, and meanwhile goes on deciding
+    NodeProcess a = cluster.start("node-a", Map.of("baton.lease.ttl", "30s"));
     cluster.awaitLeader("node-a");
     List<Long> chains = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
