@@ -37,6 +37,19 @@ public final class OsProcesses {
     return found;
   }
 
+  /**
+   * Whether {@code pid} runs, as ps shows it: a process that ended but was not reaped (a zombie,
+   * e.g. one whose node was killed and that was handed to a test JVM) does not.
+   */
+  public static boolean isRunning(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException | RuntimeException gone) {
+      return false;
+    }
+  }
+
   /** An argument no other process has: a sleep of about three years or more, distinct per call. */
   public static String uniqueSleep() {
     return Long.toString(100_000_000L + Math.floorMod(System.nanoTime(), 900_000_000L));

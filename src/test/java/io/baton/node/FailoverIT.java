@@ -193,6 +193,6 @@ class FailoverIT {
   }
 
   private static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    return io.baton.exec.OsProcesses.isRunning(pid);
   }
 }

@@ -139,13 +139,7 @@ class FencingIT {
         .get(0).get("lease_until")).toInstant();
   }
 
-  /** Running, as ps shows it: a killed process whose frozen parent has not reaped it is dead. */
   private static boolean alive(long pid) {
-    try {
-      String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-    } catch (java.io.IOException e) {
-      return false;
-    }
+    return io.baton.exec.OsProcesses.isRunning(pid);
   }
 }

@@ -26,7 +26,7 @@ class ShutdownIT {
 
       node.stop();
 
-      assertTrue(ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), "the job process is gone");
+      assertTrue(!io.baton.exec.OsProcesses.isRunning(pid), "the job process is gone");
       List<Map<String, Object>> runs = node.runs(chain);
       assertEquals(1, runs.size(), "no fire after the stop began");
       assertEquals("INTERRUPTED", runs.get(0).get("status"));
