@@ -80,12 +80,16 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   /** The fire instant of a run journaled ahead of it: start its work now. */
   private record Begin(long runId) implements Command {}
 
+  /** The instant a run begun ahead really begins: record it (its first processes start now). */
+  private record Began(long runId) implements Command {}
+
   private record DependencyWindowClosed(long runId) implements Command {}
 
   private record Finish(long runId, RunStatus status) implements Command {}
 
   private static final String DEPENDENCY_WINDOW = "dependency-window";
   private static final String BEGIN = "begin";
+  private static final String BEGAN = "began";
   /** A run journaled ahead begins this much before its instant; its first processes wait for the instant itself. */
   private static final Duration BEGIN_EARLY = Duration.ofMillis(50); // a few 10 ms scheduler ticks
   /** A fenced node asks again this often whether it may begin the run it journaled. */
@@ -106,6 +110,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private long waitingToBegin; // the run journaled ahead whose fire instant has not come yet, or 0
   private Instant lastFireBefore; // the chain's last fire before that run
   private boolean resuming; // the run being begun again was active when its node stopped
+  private long recordedRun; // the run whose chain_run row this actor has sent to be written
 
   public static Behavior<Command> create(ChainContext node, ChainDefinition definition, Schedule schedule) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -166,6 +171,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
         .onCommand(Tick.class, this::fireWhileRunning)
         .onCommand(Resume.class, this::resume)
         .onCommand(Begin.class, this::onBegin)
+        .onCommand(Began.class, this::onBegan)
         .onCommand(DependencyChecked.class, this::onDependencyChecked)
         .onCommand(DependencyWindowClosed.class, this::onDependencyWindowClosed)
         .onCommand(JobLaunched.class, this::onJobLaunched)
@@ -198,7 +204,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       return withdraw(state, "its chain changed").thenRun(after -> {
         if (!mustNotFire) {
           fireTimer.startFrom(node.clock().instant());
-          fireTimer.arm(after.lastFire());
+          arm(after);
         }
       });
     }
@@ -214,7 +220,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     }
     if (changed || !fireTimer.armed()) {
       fireTimer.startFrom(node.clock().instant());
-      fireTimer.arm(state.lastFire());
+      arm(state);
     }
     return Effect().none();
   }
@@ -223,7 +229,13 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private Effect<ChainEvent, ChainState> catchUp(ChainState state) {
     Instant now = node.clock().instant();
     fireTimer.startFrom(now);
-    Misfires missed = Misfires.between(fireTimer.schedule(), state.lastFire(), now);
+    Misfires missed;
+    try {
+      missed = Misfires.between(fireTimer.schedule(), state.lastFire(), now);
+    } catch (RuntimeException e) { // a schedule whose fires cannot be computed: held by arm()
+      arm(state);
+      return Effect().none();
+    }
     if (missed.count() == 0) {
       arm(state);
       return Effect().none();
@@ -256,8 +268,20 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
         .thenRun(after -> context.getSelf().tell(new CatchUp()));
   }
 
+  /**
+   * Waits for the next fire. A schedule whose next fire cannot be computed (the Catalog holds those
+   * it can tell at once; some only fail months ahead) stops the chain firing, with one message, and
+   * touches nothing else: a run in progress goes on.
+   */
   private void arm(ChainState state) {
-    fireTimer.arm(state.lastFire());
+    try {
+      fireTimer.arm(state.lastFire());
+    } catch (RuntimeException e) {
+      fireTimer.disarm();
+      report(null, "chain " + chainId + " is held and will not fire until its timestr changes: timestr '"
+          + fireTimer.schedule().text() + "': " + e.getMessage());
+      fireTimer.use(null);
+    }
   }
 
   private Effect<ChainEvent, ChainState> fireWhenIdle(ChainState state, Tick tick) {
@@ -342,19 +366,43 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       return;
     }
     waitingToBegin = 0;
-    node.begunRuns().add(run.runId());
     log.run(run.runId());
     Instant now = node.clock().instant();
-    // a resumed run began at its start on its first node; a fresh one begins now, or at its instant
-    Instant began = resuming || !now.isAfter(run.startTime()) ? run.startTime() : now;
+    if (resuming) { // it began at its start on its first node
+      recordBegun(run, run.startTime());
+    } else if (run.startTime().isAfter(now)) {
+      // recorded at the instant itself, as its first processes start: a node that dies in the last
+      // milliseconds before the fire has begun nothing, and its successor runs the fire as a misfire
+      timers.startSingleTimer(BEGAN, new Began(run.runId()), Duration.between(now, run.startTime()));
+    } else {
+      recordBegun(run, now);
+    }
     resuming = false;
-    runLog.runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), began, run.epoch(),
-        run.node(), run.dependenciesPassedAt());
     if (run.dependenciesPassed()) {
       startLevel(run);
     } else {
       startDependencies(run);
     }
+  }
+
+  private Effect<ChainEvent, ChainState> onBegan(ChainState state, Began b) {
+    if (b.runId() != state.active().runId() || recordedRun == b.runId()) {
+      return Effect().none();
+    }
+    if (!node.guard().leading()) {
+      timers.startSingleTimer(BEGAN, b, BEGIN_RETRY); // its processes wait for the lease as well
+      return Effect().none();
+    }
+    Instant now = node.clock().instant();
+    recordBegun(state.active(), now.isAfter(state.active().startTime().plusMillis(50)) ? now : state.active().startTime());
+    return Effect().none();
+  }
+
+  private void recordBegun(ActiveRun run, Instant began) {
+    recordedRun = run.runId();
+    node.begunRuns().add(run.runId());
+    runLog.runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), began, run.epoch(),
+        run.node(), run.dependenciesPassedAt());
   }
 
   /**
@@ -491,6 +539,10 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private Effect<ChainEvent, ChainState> onJobLaunched(ChainState state, JobLaunched m) {
     if (m.runId() != state.active().runId()) {
       return Effect().none();
+    }
+    if (recordedRun != m.runId()) { // its first process started before the instant's timer came: the run first
+      recordBegun(state.active(), m.startTime().isAfter(state.active().startTime().plusMillis(50))
+          ? m.startTime() : state.active().startTime());
     }
     return Effect().persist(new JobStarted(m.runId(), m.jobId(), m.stepLevel(), m.attempt(), m.pid(),
         m.startTime(), m.logPath(), node.settings().nodeName(), node.guard().epoch()))

@@ -115,7 +115,8 @@ public final class StepActor {
       timers.startSingleTimer(new Start(), Launch.NOT_LEADING_RETRY);
       return Behaviors.same();
     }
-    String detail = "job " + work.job().id() + " of chain " + work.chainId() + ": " + m.reason();
+    // a refusal names the job already
+    String detail = m.refused() ? m.reason() : "job " + work.job().id() + " of chain " + work.chainId() + ": " + m.reason();
     chain.tell(new JobchainActor.JobExited(work.runId(), work.job().id(), work.attempt(), null,
         m.refused() ? JobStatus.REFUSED : JobStatus.FAILED, detail));
     return Behaviors.stopped();

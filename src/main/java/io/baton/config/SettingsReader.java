@@ -64,7 +64,7 @@ final class SettingsReader {
       name = HostName.get(); // unique per host; a second node on one host needs a name of its own
       name = name.length() > 45 ? name.substring(0, 45) : name;
     }
-    if (name.equals("baton-lease") || name.length() > 45) {
+    if (name.equalsIgnoreCase("baton-lease") || name.length() > 45) { // names compare without case in MySQL
       throw new ConfigurationException("configuration: baton.node-name '" + name
           + "' cannot be used (at most 45 characters; 'baton-lease' is the name of the lease row)");
     }

@@ -87,21 +87,51 @@ public final class CatalogRepository {
   }
 
   /**
-   * All chains with their jobs and dependencies, in three queries inside one transaction (one
-   * consistent view on InnoDB). A row that cannot be mapped is logged and left out; a chain
-   * whose own row cannot be mapped is left out with its jobs and dependencies.
+   * The chains as read, and for each chain the rows of it that could not be read (a value out of
+   * range for its column, say): such a chain must not run half-made, so it is held with them.
    */
+  public record Snapshot(List<ChainDefinition> chains, Map<Long, List<String>> unreadableRows) {}
+
+  /** As {@link #load()}, the chains only. */
   public List<ChainDefinition> loadAll() {
+    return load().chains();
+  }
+
+  /**
+   * All chains with their jobs and dependencies, in three queries inside one transaction (one
+   * consistent view on InnoDB). A row that cannot be mapped is named in the snapshot against its
+   * chain (and logged); one whose chain cannot even be told is logged and left out.
+   */
+  public Snapshot load() {
     return Jdbc.inTransaction(dataSource, "loading the catalog", c -> {
       Map<Long, ChainRow> chains = chains(c);
       jobs(c, chains);
       dependencies(c, chains);
       List<ChainDefinition> out = new ArrayList<>(chains.size());
+      Map<Long, List<String>> unreadable = new LinkedHashMap<>();
       for (ChainRow row : chains.values()) {
         out.add(row.definition());
+        if (!row.unreadable.isEmpty()) {
+          unreadable.put(row.id, List.copyOf(row.unreadable));
+        }
       }
-      return out;
+      return new Snapshot(out, unreadable);
     });
+  }
+
+  /** The row cannot be read: named against its chain when the chain can be told, else only logged. */
+  private static void unreadable(Map<Long, ChainRow> chains, String table, ResultSet rs, String chainColumn,
+      Exception e) throws SQLException {
+    String what = table + " row id=" + rs.getString("id") + " cannot be read (" + e.getMessage() + ")";
+    log.warn("{}", what);
+    try {
+      ChainRow chain = chains.get(Long.parseLong(rs.getString(chainColumn).strip()));
+      if (chain != null) {
+        chain.unreadable.add(what);
+      }
+    } catch (RuntimeException unknownChain) {
+      // its chain id itself is out of range: no chain can run it
+    }
   }
 
   private static Map<Long, ChainRow> chains(Connection c) throws SQLException {
@@ -119,7 +149,16 @@ public final class CatalogRepository {
               rs.getInt("main_flag") == 1, rs.getInt("BKP_flag") == 1);
           chains.put(row.id, row);
         } catch (SQLException | RuntimeException e) {
-          log.warn("jobchain_table row id={} skipped: {}", rs.getString("id"), e.getMessage());
+          String what = "jobchain_table row id=" + rs.getString("id") + " cannot be read (" + e.getMessage() + ")";
+          log.warn("{}", what);
+          try { // held under its id with the problem, if the id itself is readable
+            ChainRow row = new ChainRow(Long.parseLong(rs.getString("id").strip()), rs.getString("job_desc"), 0,
+                rs.getString("timestr"), 0, false, false, false);
+            row.unreadable.add(what);
+            chains.put(row.id, row);
+          } catch (RuntimeException unknownId) {
+            // no id to hold it under
+          }
         }
       }
     }
@@ -140,7 +179,7 @@ public final class CatalogRepository {
                 rs.getString("job_desc")));
           }
         } catch (SQLException | RuntimeException e) {
-          log.warn("jobtable row id={} skipped: {}", rs.getString("id"), e.getMessage());
+          unreadable(chains, "jobtable", rs, "job_chain_id", e);
         }
       }
     }
@@ -159,7 +198,7 @@ public final class CatalogRepository {
                 rs.getString("command"), rs.getInt("ottime"), rs.getString("desc")));
           }
         } catch (SQLException | RuntimeException e) {
-          log.warn("deptable row id={} skipped: {}", rs.getString("id"), e.getMessage());
+          unreadable(chains, "deptable", rs, "jobchainid", e);
         }
       }
     }
@@ -173,11 +212,11 @@ public final class CatalogRepository {
   /** A jobchain_table row while its jobs and dependencies are being collected. */
   private record ChainRow(long id, String description, int totalSteps, String timestr,
       double depOt, boolean switchOn, boolean mainFlag, boolean bkpFlag,
-      List<JobDefinition> jobs, List<DependencyDefinition> dependencies) {
+      List<JobDefinition> jobs, List<DependencyDefinition> dependencies, List<String> unreadable) {
     ChainRow(long id, String description, int totalSteps, String timestr, double depOt,
         boolean switchOn, boolean mainFlag, boolean bkpFlag) {
       this(id, description, totalSteps, timestr, depOt, switchOn, mainFlag, bkpFlag,
-          new ArrayList<>(), new ArrayList<>());
+          new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     }
 
     ChainDefinition definition() {

@@ -63,6 +63,15 @@ public final class Database implements AutoCloseable {
    * {@code dataDirForH2} is created first when the url is an H2 one (ignored otherwise).
    */
   public static Database open(String url, String user, String password, Path dataDirForH2) {
+    try {
+      return openUnmasked(url, user, password, dataDirForH2);
+    } catch (DatabaseException e) {
+      String safe = masked(e.getMessage(), url, password);
+      throw safe.equals(e.getMessage()) ? e : new DatabaseException(safe);
+    }
+  }
+
+  private static Database openUnmasked(String url, String user, String password, Path dataDirForH2) {
     Dialect dialect = Dialect.of(url);
     if (dialect == Dialect.H2 && dataDirForH2 != null) {
       createDataDir(dataDirForH2);
@@ -158,7 +167,7 @@ public final class Database implements AutoCloseable {
     if (url == null) {
       return "<none>";
     }
-    String u = url.trim().replaceFirst("//[^/@]*@", "//");
+    String u = url.trim();
     int cut = u.length();
     for (char c : new char[] {'?', ';'}) {
       int i = u.indexOf(c);
@@ -166,7 +175,39 @@ public final class Database implements AutoCloseable {
         cut = i;
       }
     }
-    return u.substring(0, cut);
+    return u.substring(0, cut)
+        .replaceAll("(//|,)[^/,@()]*@", "$1") // user:password@ before every host of a multi-host url
+        .replaceAll("(?i)((?:password|pwd)\\s*=\\s*)[^)(,&;]*", "$1****"); // address=(...)(password=...)
+  }
+
+  /**
+   * {@code text} with every password Baton knows of for {@code url} (the configured one, those
+   * written in the url) replaced by ****: a driver's message may quote a piece of the url.
+   */
+  static String masked(String text, String url, String password) {
+    if (text == null) {
+      return null;
+    }
+    java.util.List<String> secrets = new java.util.ArrayList<>();
+    if (password != null) {
+      secrets.add(password);
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)(?:password|pwd)\\s*=\\s*([^)(,&;]+)").matcher(url);
+    while (m.find()) {
+      secrets.add(m.group(1));
+      secrets.add(java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    java.util.regex.Matcher userInfo = java.util.regex.Pattern.compile("(?://|,)[^/,@():]*:([^/,@()]*)@").matcher(url);
+    while (userInfo.find()) {
+      secrets.add(userInfo.group(1));
+    }
+    String out = text;
+    for (String secret : secrets) {
+      if (secret.length() >= 3) { // an empty or one-letter password would mask half the message
+        out = out.replace(secret, "****");
+      }
+    }
+    return out;
   }
 
   /** A {@code name=value} parameter of the url's query string (MySQL) or ;-list (H2), decoded. */

@@ -16,9 +16,12 @@ public final class LeaseRepository {
 
   /**
    * The lease as this node sees it right after its attempt; {@code expiresIn} by the database's clock;
-   * {@code othersAlive}: another node's heartbeat is younger than the ttl (a standby could take over).
+   * {@code othersAlive}: another node's heartbeat is younger than the ttl (a standby could take over);
+   * {@code won}: this very attempt took or renewed it (a lease held under this node's name that the
+   * attempt did not win is another process's: one that started under the name while this one was frozen).
    */
-  public record Lease(String holder, String site, long epoch, Instant since, Duration expiresIn, boolean othersAlive) {}
+  public record Lease(String holder, String site, long epoch, Instant since, Duration expiresIn, boolean othersAlive,
+      boolean won) {}
 
   // SET is evaluated left to right on MySQL/MariaDB: epoch and since read the old holder and
   // expiry, so they come before the columns they test are overwritten.
@@ -62,6 +65,7 @@ public final class LeaseRepository {
   public Lease takeOrRenew(String node, String site, long epoch, Duration ttl, boolean waitForMain,
       boolean justStarted) {
     return Jdbc.autoCommit(dataSource, "taking the leader lease", c -> {
+      boolean won;
       try (PreparedStatement ps = c.prepareStatement(TAKE_OR_RENEW)) {
         int i = 1;
         ps.setString(i++, node);
@@ -76,7 +80,7 @@ public final class LeaseRepository {
         ps.setString(i++, node);
         ps.setInt(i++, justStarted && !waitForMain ? 1 : 0);
         ps.setLong(i, waitForMain ? -ttl.toNanos() / 1000 : 0);
-        ps.executeUpdate();
+        won = ps.executeUpdate() > 0;
       }
       try (PreparedStatement ps = c.prepareStatement("SELECT lease_holder, lease_site, lease_epoch, lease_since,"
           + " TIMESTAMPDIFF(MICROSECOND, CURRENT_TIMESTAMP(3), lease_until),"
@@ -91,7 +95,7 @@ public final class LeaseRepository {
           }
           java.sql.Timestamp since = rs.getTimestamp(4);
           return new Lease(rs.getString(1), rs.getString(2), rs.getLong(3), since == null ? null : since.toInstant(),
-              Duration.ofNanos(rs.getLong(5) * 1000), rs.getLong(6) > 0);
+              Duration.ofNanos(rs.getLong(5) * 1000), rs.getLong(6) > 0, won);
         }
       }
     });

@@ -51,7 +51,9 @@ final class ProcessReaper implements AutoCloseable {
     // bash can wait for input with a timeout, which a frozen node's deadline needs; sh cannot
     String shell = Files.isExecutable(Path.of("/bin/bash")) ? "/bin/bash" : "/bin/sh";
     argv.addAll(List.of(shell, "-c", script, "baton-reaper"));
-    Process p = new ProcessBuilder(argv)
+    ProcessBuilder builder = new ProcessBuilder(argv);
+    builder.environment().keySet().removeIf(ProcessLauncher::isNodeSecret); // it needs none of them
+    Process p = builder
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .directory(new File("/"))

@@ -63,7 +63,8 @@ public final class Timeouts {
   }
 
   private static String describe(Duration d) {
-    return d.toDays() >= 2 ? d.toDays() + " days" : d.toSeconds() + " s";
+    return d.toDays() >= 2 && d.toSeconds() % 86_400 == 0 ? d.toDays() + " days"
+        : d.toDays() >= 2 ? d.toSeconds() + " s (" + d.toDays() + " days and more)" : d.toSeconds() + " s";
   }
 
   private static Duration read(String text) {

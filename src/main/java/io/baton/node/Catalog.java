@@ -29,7 +29,7 @@ public final class Catalog {
 
   private record Poll() implements Command {}
 
-  private record Loaded(String fingerprint, List<ChainDefinition> chains, Throwable error) implements Command {}
+  private record Loaded(String fingerprint, CatalogRepository.Snapshot chains, Throwable error) implements Command {}
 
   /** What the guardian hears: a chain to run with this definition, or one that is gone. */
   public sealed interface Change {}
@@ -51,6 +51,7 @@ public final class Catalog {
   private final Site site;
   private final DatabaseOutage outage;
   private final Map<Long, ChainDefinition> known = new HashMap<>();
+  private final Map<Long, List<String>> knownUnreadable = new HashMap<>();
   private final Map<Long, List<String>> held = new HashMap<>();
   private final java.util.Set<Long> unreported = new java.util.HashSet<>();
   private String fingerprint;
@@ -89,7 +90,7 @@ public final class Catalog {
     String previous = fingerprint;
     context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
       String now = repository.fingerprint();
-      return new Loaded(now, fullDue || !now.equals(previous) ? repository.loadAll() : null, null);
+      return new Loaded(now, fullDue || !now.equals(previous) ? repository.load() : null, null);
     }, blocking), (loaded, error) -> loaded != null ? loaded : new Loaded(null, null, error));
     return waiting();
   }
@@ -111,20 +112,23 @@ public final class Catalog {
     fingerprint = loaded.fingerprint();
     if (loaded.chains() != null) {
       lastFullLoad = System.nanoTime();
-      apply(loaded.chains());
+      apply(loaded.chains().chains(), loaded.chains().unreadableRows());
     }
     reportHeldChains();
     return behavior();
   }
 
-  private void apply(List<ChainDefinition> chains) {
+  private void apply(List<ChainDefinition> chains, Map<Long, List<String>> unreadable) {
     Map<Long, ChainDefinition> seen = new HashMap<>();
     for (ChainDefinition chain : chains) {
       seen.put(chain.id(), chain);
-      if (!chain.equals(known.get(chain.id()))) {
-        guardian.tell(new ChainDefined(chain, fireable(chain)));
+      List<String> rows = unreadable.getOrDefault(chain.id(), List.of());
+      if (!chain.equals(known.get(chain.id())) || !rows.equals(knownUnreadable.getOrDefault(chain.id(), List.of()))) {
+        guardian.tell(new ChainDefined(chain, fireable(chain, rows)));
       }
     }
+    knownUnreadable.clear();
+    knownUnreadable.putAll(unreadable);
     for (Long gone : known.keySet()) {
       if (!seen.containsKey(gone)) {
         held.remove(gone);
@@ -149,11 +153,13 @@ public final class Catalog {
     unreported.clear();
   }
 
-  private Schedule fireable(ChainDefinition chain) {
+  private Schedule fireable(ChainDefinition chain, List<String> unreadableRows) {
     ChainValidator.Verdict verdict = validator.check(chain);
-    if (!verdict.valid()) {
+    List<String> problems = new java.util.ArrayList<>(unreadableRows); // a chain missing a row never runs half-made
+    problems.addAll(verdict.problems());
+    if (!problems.isEmpty()) {
       // only the leader writes the message: standbys hold the chain quietly
-      if (!verdict.problems().equals(held.put(chain.id(), verdict.problems()))) {
+      if (!problems.equals(held.put(chain.id(), List.copyOf(problems)))) {
         unreported.add(chain.id());
       }
       return null;

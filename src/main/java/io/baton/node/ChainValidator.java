@@ -36,8 +36,15 @@ public final class ChainValidator {
     Schedule schedule = null;
     try {
       schedule = Schedules.parse(chain.timestr(), zone);
+      java.time.Instant first = schedule.nextFireAfter(java.time.Instant.now()).orElse(null); // some fail only here
+      java.time.Instant second = first == null ? null : schedule.nextFireAfter(first).orElse(null);
+      if (second != null && Duration.between(first, second).compareTo(Duration.ofSeconds(1)) < 0) {
+        problems.add("timestr '" + chain.timestr() + "' fires more often than once a second");
+      }
     } catch (InvalidScheduleException e) {
       problems.add(e.getMessage());
+    } catch (RuntimeException e) {
+      problems.add("timestr '" + chain.timestr() + "': " + e.getMessage());
     }
     if (chain.jobs().isEmpty()) {
       problems.add("it has no jobs in jobtable");

@@ -131,7 +131,7 @@ public final class Leadership {
     outage.ended();
     answered = true;
     Lease lease = a.lease();
-    if (lease != null && settings.nodeName().equals(lease.holder())) {
+    if (lease != null && settings.nodeName().equals(lease.holder()) && lease.won()) {
       held(lease, a.sentNanos());
     } else if (epoch < 0 && lease != null) {
       // standing by: try again the moment the holder's lease runs out, not at the next tick

@@ -42,7 +42,12 @@ final class CronSchedule implements Schedule {
     // Cron fire times are whole seconds, so dropping the fraction cannot skip one.
     LocalDateTime cursor = LocalDateTime.ofInstant(after, zone).truncatedTo(ChronoUnit.SECONDS);
     while (true) {
-      Optional<ZonedDateTime> next = wallClock.nextExecution(cursor.atZone(ZoneOffset.UTC));
+      Optional<ZonedDateTime> next;
+      try {
+        next = wallClock.nextExecution(cursor.atZone(ZoneOffset.UTC));
+      } catch (RuntimeException e) { // cron-utils gives up on some valid expressions (0 0 12 31W * ?)
+        throw new IllegalStateException("the next fire after " + cursor + " cannot be computed: " + e.getMessage(), e);
+      }
       if (next.isEmpty()) {
         return Optional.empty();
       }

@@ -33,6 +33,12 @@ class DatabaseUrlTest {
   void displayedUrlsCarryNoCredentialsNorFlags() {
     assertEquals("jdbc:mysql://h:3307/x", Database.display("jdbc:mysql://u:pw@h:3307/x?password=pw"));
     assertEquals("jdbc:h2:file:/d/baton", Database.display("jdbc:h2:file:/d/baton;MODE=MySQL"));
+    // every host of a failover url, and the address=(...) forms
+    assertEquals("jdbc:mysql://h1:3306,h2:3307/x", Database.display("jdbc:mysql://u:Sec1@h1:3306,u:Sec2@h2:3307/x"));
+    assertEquals("jdbc:mysql://address=(host=h)(port=3306)(user=u)(password=****)/x",
+        Database.display("jdbc:mysql://address=(host=h)(port=3306)(user=u)(password=Sec3)/x"));
+    assertEquals("jdbc:mysql://(host=h,port=3306,user=u,password=****)/x",
+        Database.display("jdbc:mysql://(host=h,port=3306,user=u,password=Sec4)/x"));
   }
 
   @Test
@@ -41,5 +47,13 @@ class DatabaseUrlTest {
     assertTrue(url.startsWith("jdbc:h2:file:/srv/baton/data/baton;"));
     assertTrue(url.contains(";MODE=MySQL;DATABASE_TO_UPPER=FALSE"));
     assertTrue(!url.contains("DATABASE_TO_LOWER"));
+  }
+
+  @Test
+  void aDriversMessageQuotingTheUrlHasItsPasswordsMasked() {
+    String url = "jdbc:mariadb://u:Zq9Secret@127.0.0.1:3999/db?password=Other%21pw";
+    assertEquals("Incorrect port value : ****@127.0.0.1; also **** and ****",
+        Database.masked("Incorrect port value : Zq9Secret@127.0.0.1; also Other!pw and configured",
+            url, "configured"));
   }
 }

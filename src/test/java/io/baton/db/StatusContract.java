@@ -112,6 +112,21 @@ abstract class StatusContract {
   }
 
   @Test
+  void aLeaseHeldUnderThisNameByAnotherProcessIsNotThisProcesssLease() {
+    LeaseRepository leases = new LeaseRepository(ds);
+    LeaseRepository.Lease first = leases.takeOrRenew("node-a", "main", -1, TTL, false, true);
+    assertTrue(first.won());
+    // the process froze; a new process of the same name started and took the name's lease at once
+    LeaseRepository.Lease second = leases.takeOrRenew("node-a", "main", -1, TTL, false, true);
+    assertTrue(second.won());
+    assertEquals(first.epoch() + 1, second.epoch(), "under a new epoch");
+    // the frozen one wakes and renews under its old epoch: the lease bears its name, but is not its own
+    LeaseRepository.Lease stale = leases.takeOrRenew("node-a", "main", first.epoch(), TTL, false, false);
+    assertFalse(stale.won());
+    assertEquals(second.epoch(), stale.epoch());
+  }
+
+  @Test
   void heartbeatRefreshesTheRowAndRecreatesADeletedOne() {
     StatusRepository status = new StatusRepository(ds);
     long id = status.claim(claim("node-a", "host-1", ME)).rowId();

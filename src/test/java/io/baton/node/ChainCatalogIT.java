@@ -83,9 +83,9 @@ class ChainCatalogIT {
     node.job(check, "ok.sh", 1, "30");
     await().atMost(Duration.ofSeconds(10)).until(() ->
         held(depWindow, "dep_ot 999999 (minutes) is more than the longest allowed (43200 minutes, 30 days)")
-            && held(seconds, "ottime '99999999' cannot be used (timeout '99999999' is 1157 days")
+            && held(seconds, "ottime '99999999' cannot be used (timeout '99999999' is 99999999 s (1157 days and more)")
             && held(iso, "ottime 'P365D' cannot be used (timeout 'P365D' is 365 days")
-            && held(check, "dependency " + dependency + ": ottime 21474837 (seconds) is 248 days"));
+            && held(check, "dependency " + dependency + ": ottime 21474837 (seconds) is 21474837 s (248 days and more)"));
     assertTrue(node.runs(depWindow).isEmpty() && node.runs(seconds).isEmpty() && node.runs(iso).isEmpty()
         && node.runs(check).isEmpty(), "nothing ran");
 
@@ -94,6 +94,33 @@ class ChainCatalogIT {
     node.update("UPDATE jobtable SET ottime = 'P1D' WHERE id = ?", isoJob);
     node.update("UPDATE deptable SET ottime = 60 WHERE id = ?", dependency);
     for (long chain : List.of(depWindow, seconds, iso, check)) {
+      assertEquals("SUCCESS", node.firstFinishedRun(chain).get("status"), "chain " + chain + " released");
+    }
+  }
+
+  @Test
+  void rowsThatCannotBeReadOrScheduledHoldTheirChainAndFixingThemReleasesIt() throws Exception {
+    long weekday = node.chain("nearest weekday to the 31st", 1, "0 0 12 31W * ?", 0);
+    node.job(weekday, "ok.sh", 1, "30");
+    long tooOften = node.chain("every millisecond", 1, "@every 1ms", 0);
+    node.job(tooOften, "ok.sh", 1, "30");
+    long halfRead = node.chain("a job id out of range", 1, "@every 1h", 0);
+    node.job(halfRead, "ok.sh", 1, "30");
+    // last: after it, new jobtable ids are out of range too until the row is gone
+    node.update("INSERT INTO jobtable (id, job_chain_id, env, command, step_lvl, ottime)"
+        + " VALUES (9223372036854775808, ?, NULL, 'fail.sh', 1, '30')", halfRead);
+    node.update("UPDATE jobchain_table SET timestr = '@every 1s' WHERE id = ?", halfRead);
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        held(halfRead, "jobtable row id=9223372036854775808 cannot be read")
+            && held(weekday, "timestr '0 0 12 31W * ?'")
+            && held(tooOften, "fires more often than once a second"));
+    assertTrue(node.runs(halfRead).isEmpty() && node.runs(weekday).isEmpty() && node.runs(tooOften).isEmpty(),
+        "none ran half-made or without a schedule");
+
+    node.update("DELETE FROM jobtable WHERE job_chain_id = ? AND command = 'fail.sh'", halfRead);
+    node.update("ALTER TABLE jobtable AUTO_INCREMENT = 1"); // back below 2^63 for the other tests' rows
+    node.update("UPDATE jobchain_table SET timestr = '@every 1s' WHERE id IN (?, ?)", weekday, tooOften);
+    for (long chain : List.of(halfRead, weekday, tooOften)) {
       assertEquals("SUCCESS", node.firstFinishedRun(chain).get("status"), "chain " + chain + " released");
     }
   }
