@@ -605,6 +605,9 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   }
 
   private void ended(ChainState after, ActiveRun run, RunStatus status, Instant end) {
+    if (recordedRun != run.runId()) { // it ended before its instant's timer came (a refused job, say)
+      recordBegun(run, run.startTime());
+    }
     node.begunRuns().remove(run.runId());
     runLog.runFinished(run.runId(), chainId, end, status);
     log.info("chain {}: run {} ended {}", chainId, run.runId(), status);
@@ -673,6 +676,9 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   /** A draining run with no job left is recorded INTERRUPTED; the next start resumes it. */
   private void replyIfDrained(ActiveRun run) {
     if (drainedReplyTo != null && workers.noJobRunning()) {
+      if (recordedRun != run.runId()) {
+        recordBegun(run, run.startTime());
+      }
       runLog.runFinished(run.runId(), chainId, node.clock().instant(), RunStatus.INTERRUPTED);
       drainedReplyTo.tell(new Drained(chainId));
     }

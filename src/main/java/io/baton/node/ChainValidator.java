@@ -25,6 +25,9 @@ public final class ChainValidator {
     }
   }
 
+  /** A chain firing faster than this is a typing error (@every 1ms), not a schedule anyone keeps up with. */
+  static final Duration SHORTEST_PERIOD = Duration.ofMillis(10);
+
   private final ZoneId zone;
 
   public ChainValidator(ZoneId zone) {
@@ -38,8 +41,8 @@ public final class ChainValidator {
       schedule = Schedules.parse(chain.timestr(), zone);
       java.time.Instant first = schedule.nextFireAfter(java.time.Instant.now()).orElse(null); // some fail only here
       java.time.Instant second = first == null ? null : schedule.nextFireAfter(first).orElse(null);
-      if (second != null && Duration.between(first, second).compareTo(Duration.ofSeconds(1)) < 0) {
-        problems.add("timestr '" + chain.timestr() + "' fires more often than once a second");
+      if (second != null && Duration.between(first, second).compareTo(SHORTEST_PERIOD) < 0) {
+        problems.add("timestr '" + chain.timestr() + "' fires more often than every " + SHORTEST_PERIOD.toMillis() + " ms");
       }
     } catch (InvalidScheduleException e) {
       problems.add(e.getMessage());

@@ -113,7 +113,7 @@ class ChainCatalogIT {
     await().atMost(Duration.ofSeconds(10)).until(() ->
         held(halfRead, "jobtable row id=9223372036854775808 cannot be read")
             && held(weekday, "timestr '0 0 12 31W * ?'")
-            && held(tooOften, "fires more often than once a second"));
+            && held(tooOften, "fires more often than every 10 ms"));
     assertTrue(node.runs(halfRead).isEmpty() && node.runs(weekday).isEmpty() && node.runs(tooOften).isEmpty(),
         "none ran half-made or without a schedule");
 
