@@ -41,12 +41,9 @@ class LedgerTruthIT {
 
   @Test
   void aFireJournaledByALeaderKilledBeforeItIsOneMisfireRunOfTheNextLeader() throws Exception {
-    NodeProcess a = cluster.start("node-a");
-    cluster.awaitLeader("node-a");
-    cluster.start("node-b");
+    NodeProcess a = leaderWithStandby();
     long chain = db.chain("every 10 s", 1, "@every 10s", 0);
     db.job(chain, "ok.sh", 1, "30");
-
     NodeProcess.Journaled ahead = a.awaitJournaledAhead(chain);
     a.kill();
     Instant killed = Instant.now();
@@ -66,12 +63,9 @@ class LedgerTruthIT {
 
   @Test
   void aFireJournaledByALeaderFrozenBeforeItIsOneMisfireRunOfTheNextLeader() throws Exception {
-    NodeProcess a = cluster.start("node-a");
-    cluster.awaitLeader("node-a");
-    cluster.start("node-b");
+    NodeProcess a = leaderWithStandby();
     long chain = db.chain("every 10 s", 1, "@every 10s", 0);
     db.job(chain, "ok.sh", 1, "30");
-
     NodeProcess.Journaled ahead = a.awaitJournaledAhead(chain);
     a.pause();
     Instant paused = Instant.now();
@@ -87,6 +81,14 @@ class LedgerTruthIT {
     assertNothingBy("node-a", paused);
     MisfireIT.assertNoFireTwice(db, chain);
     assertTrue(a.alive());
+  }
+
+  /** node-a leads, node-b stands by; returns node-a. */
+  private NodeProcess leaderWithStandby() throws Exception {
+    NodeProcess a = cluster.start("node-a");
+    cluster.awaitLeader("node-a");
+    cluster.start("node-b");
+    return a;
   }
 
   private void assertNothingBy(String node, Instant since) throws Exception {
