@@ -35,6 +35,7 @@ final class BenchNode implements AutoCloseable {
     Map<String, Object> settings = new HashMap<>(extra);
     settings.put("baton.home", home.toString());
     settings.put("baton.node-name", NAME);
+    settings.putIfAbsent("baton.http.port", 0);
     settings.put("baton.db.main.url", db.url());
     settings.put("baton.db.main.user", db.user);
     settings.put("baton.db.main.password", db.password);

@@ -22,7 +22,9 @@ public record ActiveRun(
     Instant dependenciesPassedAt,
     List<JobAttempt> attempts,
     List<Instant> skippedFires,
-    Instant previousFire) {
+    Instant previousFire,
+    ChainEvent.Rerun rerun,
+    String cancelledBy) {
 
   /**
    * The latest attempt of one job in this run; {@code status} is null while it runs, or while it is
@@ -39,8 +41,17 @@ public record ActiveRun(
 
   /** {@code previousFire}: the chain's last handled fire before this run's, should the run be taken back. */
   static ActiveRun started(ChainEvent.RunStarted e, Instant previousFire) {
+    List<JobAttempt> carried = new ArrayList<>();
+    if (e.rerun() != null) { // what succeeded in the run it continues is not run again
+      for (JobDefinition job : e.definition().jobs()) {
+        if (e.rerun().succeededJobs().contains(job.id())) {
+          carried.add(new JobAttempt(job.id(), job.stepLevel(), e.rerun().lastAttempt(job.id()), 0, null, null,
+              JobStatus.SUCCESS, null, null));
+        }
+      }
+    }
     return new ActiveRun(e.runId(), e.trigger(), e.scheduledTime(), e.startTime(), e.definition(),
-        e.epoch(), e.node(), Set.of(), null, List.of(), List.of(), previousFire);
+        e.epoch(), e.node(), Set.of(), null, List.copyOf(carried), List.of(), previousFire, e.rerun(), null);
   }
 
   /**
@@ -73,7 +84,8 @@ public record ActiveRun(
   public Optional<ChainEvent.LevelStarted> nextLevel(Instant at, String byNode, Long epoch) {
     return currentLevel().map(level -> new ChainEvent.LevelStarted(runId, level, jobsOfLevel(level).stream()
         .filter(job -> attemptOf(job.id()).map(a -> a.status() != JobStatus.SUCCESS).orElse(true))
-        .map(job -> new ChainEvent.JobLaunch(job.id(), attemptOf(job.id()).map(a -> a.attempt() + 1).orElse(1)))
+        .map(job -> new ChainEvent.JobLaunch(job.id(), attemptOf(job.id()).map(a -> a.attempt() + 1)
+            .orElse(rerun == null ? 1 : rerun.lastAttempt(job.id()) + 1)))
         .toList(), at, byNode, epoch));
   }
 
@@ -85,11 +97,17 @@ public record ActiveRun(
     return attempts.stream().filter(a -> a.jobId() == jobId).findFirst();
   }
 
-  /** The first job failure of this run decides its end status; shutdown is not a failure. */
+  /**
+   * The first job failure of this run decides its end status (a cancelled run ends CANCELLED);
+   * shutdown is not a failure.
+   */
   public Optional<RunStatus> failure() {
+    if (cancelledBy != null) {
+      return Optional.of(RunStatus.CANCELLED);
+    }
     return attempts.stream()
         .map(JobAttempt::status)
-        .filter(s -> s == JobStatus.FAILED || s == JobStatus.TIMEOUT || s == JobStatus.REFUSED)
+        .filter(s -> s == JobStatus.FAILED || s == JobStatus.TIMEOUT || s == JobStatus.REFUSED || s == JobStatus.CANCELLED)
         .map(JobStatus::runStatus)
         .findFirst();
   }
@@ -103,12 +121,12 @@ public record ActiveRun(
     Set<Long> passed = new HashSet<>(passedDependencies);
     passed.add(dependencyId);
     return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, Set.copyOf(passed),
-        dependenciesPassedAt, attempts, skippedFires, previousFire);
+        dependenciesPassedAt, attempts, skippedFires, previousFire, rerun, cancelledBy);
   }
 
   ActiveRun withDependenciesPassed(Instant at) {
     return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, passedDependencies,
-        at, attempts, skippedFires, previousFire);
+        at, attempts, skippedFires, previousFire, rerun, cancelledBy);
   }
 
   ActiveRun withAttempt(JobAttempt attempt) {
@@ -116,13 +134,23 @@ public record ActiveRun(
     next.removeIf(a -> a.jobId() == attempt.jobId());
     next.add(attempt);
     return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, passedDependencies,
-        dependenciesPassedAt, List.copyOf(next), skippedFires, previousFire);
+        dependenciesPassedAt, List.copyOf(next), skippedFires, previousFire, rerun, cancelledBy);
+  }
+
+  ActiveRun cancelledBy(String by) {
+    return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, passedDependencies,
+        dependenciesPassedAt, attempts, skippedFires, previousFire, rerun, by);
+  }
+
+  /** The run a RERUN continues, else null. */
+  public Long rerunOf() {
+    return rerun == null ? null : rerun.rerunOf();
   }
 
   ActiveRun withSkipped(Instant fire) {
     List<Instant> next = new ArrayList<>(skippedFires);
     next.add(fire);
     return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, passedDependencies,
-        dependenciesPassedAt, attempts, List.copyOf(next), previousFire);
+        dependenciesPassedAt, attempts, List.copyOf(next), previousFire, rerun, cancelledBy);
   }
 }

@@ -16,7 +16,9 @@ import java.time.Instant;
   @JsonSubTypes.Type(value = ChainEvent.JobFinished.class, name = "JobFinished"),
   @JsonSubTypes.Type(value = ChainEvent.RunFinished.class, name = "RunFinished"),
   @JsonSubTypes.Type(value = ChainEvent.RunWithdrawn.class, name = "RunWithdrawn"),
-  @JsonSubTypes.Type(value = ChainEvent.LevelStarted.class, name = "LevelStarted")
+  @JsonSubTypes.Type(value = ChainEvent.LevelStarted.class, name = "LevelStarted"),
+  @JsonSubTypes.Type(value = ChainEvent.RunCancelled.class, name = "RunCancelled"),
+  @JsonSubTypes.Type(value = ChainEvent.CommandCarriedOut.class, name = "CommandCarriedOut")
 })
 public sealed interface ChainEvent extends JsonSerializable {
 
@@ -28,8 +30,24 @@ public sealed interface ChainEvent extends JsonSerializable {
       Instant startTime,
       ChainDefinition definition,
       Long epoch,
-      String node)
+      String node,
+      Rerun rerun)
       implements ChainEvent {}
+
+  /**
+   * What a RERUN takes over from the run it continues: the jobs that succeeded there (not run
+   * again) and the last attempt of each job (the re-run's attempt is one higher).
+   */
+  record Rerun(long rerunOf, java.util.List<Long> succeededJobs, java.util.List<JobLaunch> lastAttempts) {
+    public Rerun {
+      succeededJobs = java.util.List.copyOf(succeededJobs);
+      lastAttempts = java.util.List.copyOf(lastAttempts);
+    }
+
+    int lastAttempt(long jobId) {
+      return lastAttempts.stream().filter(a -> a.jobId() == jobId).mapToInt(JobLaunch::attempt).max().orElse(0);
+    }
+  }
 
   /** A fire came due while a run was active and was not run. */
   record FireSkipped(Instant scheduledTime) implements ChainEvent {}
@@ -69,6 +87,19 @@ public sealed interface ChainEvent extends JsonSerializable {
   record JobFinished(
       long runId, long jobId, int attempt, Integer exitCode, JobStatus status, Instant endTime)
       implements ChainEvent {}
+
+  /**
+   * An operator cancelled the run: its dependency checks and jobs are stopped, later levels never
+   * start, and it ends CANCELLED (also when its node dies before the processes are gone).
+   */
+  record RunCancelled(long runId, String by, Instant at) implements ChainEvent {}
+
+  /**
+   * An operator's command (baton_command row {@code commandId}) was carried out: journaled with its
+   * effect, so a command handed to this chain again (its node died before writing the outcome)
+   * gets the same answer and is not carried out twice.
+   */
+  record CommandCarriedOut(long commandId, String outcome, Long runId) implements ChainEvent {}
 
   /** The run ended; the chain may fire again. */
   record RunFinished(long runId, RunStatus status, Instant endTime) implements ChainEvent {}

@@ -6,10 +6,17 @@ public enum JobStatus {
   FAILED,
   TIMEOUT,
   REFUSED,
-  INTERRUPTED;
+  INTERRUPTED,
+  /** Stopped because an operator cancelled the run. */
+  CANCELLED;
 
   /** The run status a failed job gives its run. */
   RunStatus runStatus() {
-    return this == TIMEOUT ? RunStatus.TIMEOUT : this == INTERRUPTED ? RunStatus.INTERRUPTED : RunStatus.FAILED;
+    return switch (this) {
+      case TIMEOUT -> RunStatus.TIMEOUT;
+      case INTERRUPTED -> RunStatus.INTERRUPTED;
+      case CANCELLED -> RunStatus.CANCELLED;
+      default -> RunStatus.FAILED;
+    };
   }
 }

@@ -66,6 +66,9 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   public record JobExited(long runId, long jobId, int attempt, Integer exitCode, JobStatus status, String detail)
       implements Command {}
 
+  /** An operator's command, handed over by the node's command desk; the outcome goes to {@code replyTo}. */
+  public record Operate(OperatorCommand command, ActorRef<OperatorCommand.Outcome> replyTo) implements Command {}
+
   /** A dependency or step actor of a run stopped; if it had not reported, it failed. */
   public record WorkerStopped(long runId, ProcessKind kind, long refId, ActorRef<?> worker) implements Command {}
 
@@ -183,6 +186,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
         .onCommand(Define.class, this::define)
         .onCommand(Remove.class, this::remove)
         .onCommand(Drain.class, this::drain)
+        .onCommand(Operate.class, this::operate)
         .onCommand(CatchUp.class, (state, m) -> fireTimer.schedule() == null ? Effect().none() : catchUp(state))
         .onCommand(ClockMoved.class, m -> {
           fireTimer.waitAgain();
@@ -311,20 +315,31 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
 
   /** Journals the run; a fire still ahead begins at its instant, already durable by then. */
   private Effect<ChainEvent, ChainState> startRun(ChainState previous, Trigger trigger, Instant scheduled) {
+    return startRun(previous, node.runIds().next(), trigger, scheduled, null, false, List.of(), state -> {});
+  }
+
+  /**
+   * {@code rerun}: what a RERUN takes over; {@code skipDependencies}: they are not checked (a
+   * RERUN without them); {@code alsoJournaled}: written in the same write (an operator's command);
+   * {@code afterwards}: runs once the run is durable.
+   */
+  private Effect<ChainEvent, ChainState> startRun(ChainState previous, long runId, Trigger trigger, Instant scheduled,
+      ChainEvent.Rerun rerun, boolean skipDependencies, List<ChainEvent> alsoJournaled,
+      java.util.function.Consumer<ChainState> afterwards) {
     ChainDefinition definition = currentDefinition;
-    long runId = node.runIds().next();
     Instant now = node.clock().instant();
     Instant start = scheduled.isAfter(now) ? scheduled : now;
     List<ChainEvent> events = new ArrayList<>();
     RunStarted started = new RunStarted(runId, trigger, scheduled, start, definition, node.epoch(),
-        node.settings().nodeName());
+        node.settings().nodeName(), rerun);
     events.add(started);
-    if (definition.dependencies().isEmpty()) {
+    if (definition.dependencies().isEmpty() || skipDependencies) {
       events.add(new DependenciesPassed(runId, start));
       // the first level's attempts are journaled with the run: nothing durable between fire and process
       ActiveRun run = ActiveRun.started(started, previous.lastFire()).withDependenciesPassed(start);
       run.nextLevel(start, node.settings().nodeName(), node.epoch()).ifPresent(events::add);
     }
+    events.addAll(alsoJournaled);
     lastFireBefore = previous.lastFire();
     return Effect().persist(events).thenRun(state -> {
       if (start.isAfter(now)) { // written once the run is durable
@@ -332,9 +347,89 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       } else {
         log.info("chain {}: run {} starts ({} of {})", chainId, runId, trigger, scheduled);
       }
+      afterwards.accept(state);
       arm(state);
       beginAt(state.active());
     });
+  }
+
+  // ---- an operator's commands ---------------------------------------------------------------------
+
+  /**
+   * Carries out an operator's command once: its effect and the fact that it was carried out are
+   * journaled together, so a command handed over again (after a change of leader) gets the answer
+   * it got the first time. A refusal changes nothing and is simply given again.
+   */
+  private Effect<ChainEvent, ChainState> operate(ChainState state, Operate m) {
+    OperatorCommand command = m.command();
+    var earlier = state.carriedOut(command.commandId());
+    if (earlier.isPresent()) {
+      m.replyTo().tell(new OperatorCommand.Outcome(command.commandId(), true, earlier.get().outcome(), earlier.get().runId()));
+      return Effect().none();
+    }
+    if (removed || drainedReplyTo != null) {
+      return refuse(m, "chain " + chainId + " is " + (removed ? "deleted" : "stopping on this node") + "; nothing was done");
+    }
+    if (command instanceof OperatorCommand.Cancel cancel) {
+      return cancel(state, cancel, m);
+    }
+    if (command instanceof OperatorCommand.Switch change) {
+      String text = messages.switched(change.on(), change.by());
+      return Effect().persist(new ChainEvent.CommandCarriedOut(command.commandId(), text, null))
+          .thenRun(after -> {
+            report(null, text);
+            m.replyTo().tell(new OperatorCommand.Outcome(command.commandId(), true, text, null));
+          });
+    }
+    if (state.running()) {
+      ActiveRun active = state.active();
+      return refuse(m, "chain " + chainId + " has an active run " + active.runId() + " (" + active.trigger()
+          + ", started " + active.startTime() + "); cancel it or wait for it to end");
+    }
+    long runId = node.runIds().next();
+    Trigger trigger = command instanceof OperatorCommand.Rerun ? Trigger.RERUN : Trigger.MANUAL;
+    Instant scheduled = node.clock().instant();
+    ChainEvent.Rerun rerun = null;
+    boolean skipDependencies = false;
+    if (command instanceof OperatorCommand.Rerun r) {
+      scheduled = r.scheduledTime();
+      rerun = new ChainEvent.Rerun(r.rerunOf(), r.succeededJobs(), r.lastAttempts());
+      skipDependencies = !r.withDependencies();
+    }
+    String text = "run " + runId + " started (" + trigger + (rerun == null ? "" : " of run " + rerun.rerunOf()) + ")";
+    return startRun(state, runId, trigger, scheduled, rerun, skipDependencies,
+        List.of(new ChainEvent.CommandCarriedOut(command.commandId(), text, runId)), after -> {
+          report(runId, messages.started(after.active(), command.by()));
+          m.replyTo().tell(new OperatorCommand.Outcome(command.commandId(), true, text, runId));
+        });
+  }
+
+  private Effect<ChainEvent, ChainState> cancel(ChainState state, OperatorCommand.Cancel cancel, Operate m) {
+    if (!state.running() || state.active().runId() != cancel.runId()) {
+      return refuse(m, "run " + cancel.runId() + " of chain " + chainId + " is not active; nothing was cancelled");
+    }
+    ActiveRun run = state.active();
+    if (run.cancelledBy() != null) {
+      return refuse(m, "run " + run.runId() + " is already being cancelled (asked by " + run.cancelledBy() + ")");
+    }
+    String text = "run " + run.runId() + " cancelled: its processes are being stopped";
+    return Effect().persist(List.of(new ChainEvent.RunCancelled(run.runId(), cancel.by(), node.clock().instant()),
+            new ChainEvent.CommandCarriedOut(cancel.commandId(), text, run.runId())))
+        .thenRun(after -> {
+          report(run.runId(), messages.cancelled(run, cancel.by()));
+          timers.cancel(BEGIN);
+          if (after.active().dependenciesPassed() && !workers.noJobRunning()) {
+            workers.cancelJobs(); // each reports CANCELLED; the last one ends the run
+          } else {
+            context.getSelf().tell(new Finish(run.runId(), RunStatus.CANCELLED));
+          }
+          m.replyTo().tell(new OperatorCommand.Outcome(cancel.commandId(), true, text, run.runId()));
+        });
+  }
+
+  private Effect<ChainEvent, ChainState> refuse(Operate m, String why) {
+    m.replyTo().tell(new OperatorCommand.Outcome(m.command().commandId(), false, why, null));
+    return Effect().none();
   }
 
   private void beginAt(ActiveRun run) {
@@ -402,7 +497,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     recordedRun = run.runId();
     node.begunRuns().add(run.runId());
     runLog.runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), began, run.epoch(),
-        run.node(), run.dependenciesPassedAt());
+        run.node(), run.dependenciesPassedAt(), run.rerunOf());
   }
 
   /**
@@ -417,15 +512,17 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     }
     List<JobAttempt> interrupted = run.running();
     Survivors.kill(chainId, run.runId(), interrupted, log.logger());
-    boolean fail = node.settings().recovery() == BatonSettings.Recovery.FAIL;
-    report(run.runId(), messages.recovery(run, fail));
+    boolean cancelled = run.cancelledBy() != null; // its node died while stopping it
+    boolean fail = cancelled || node.settings().recovery() == BatonSettings.Recovery.FAIL;
+    RunStatus failedAs = cancelled ? RunStatus.CANCELLED : RunStatus.INTERRUPTED;
+    report(run.runId(), cancelled ? messages.recoveredCancel(run) : messages.recovery(run, fail));
     runLog.rewriteJobs(chainId, run);
     Instant now = node.clock().instant();
     List<ChainEvent> events = new ArrayList<>();
     interrupted.forEach(job ->
         events.add(new JobFinished(run.runId(), job.jobId(), job.attempt(), null, JobStatus.INTERRUPTED, now)));
     if (fail) {
-      events.add(new RunFinished(run.runId(), RunStatus.INTERRUPTED, now));
+      events.add(new RunFinished(run.runId(), failedAs, now));
     } else if (run.dependenciesPassed()) {
       ChainState prospective = state;
       for (ChainEvent e : events) {
@@ -437,7 +534,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       interrupted.forEach(job -> runLog.processFinished(run.runId(), ProcessKind.JOB, job.jobId(), job.attempt(), now,
           null, JobStatus.INTERRUPTED.name()));
       if (fail) {
-        ended(after, run, RunStatus.INTERRUPTED, now);
+        ended(after, run, failedAs, now);
       } else {
         resuming = true;
         beginAt(after.active());
@@ -569,7 +666,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
         .thenRun(after -> {
           runLog.processFinished(m.runId(), ProcessKind.JOB, m.jobId(), m.attempt(), now, m.exitCode(),
               m.status().name());
-          if (m.status() != JobStatus.SUCCESS && m.status() != JobStatus.INTERRUPTED) {
+          if (m.status() != JobStatus.SUCCESS && m.status() != JobStatus.INTERRUPTED && m.status() != JobStatus.CANCELLED) {
             report(run.runId(), messages.jobFailed(run, m));
           }
           if (levelOver) {

@@ -74,6 +74,31 @@ final class Messages {
         + (fail ? "it ends INTERRUPTED (baton.recovery = fail)" : "re-running " + where + " (baton.recovery = rerun-step)");
   }
 
+  String cancelled(ActiveRun run, String by) {
+    return head(run) + " CANCELLED by " + by + ": its dependency checks and jobs are stopped (whole process trees,"
+        + " SIGTERM then SIGKILL after baton.exec.kill-grace); later levels do not start";
+  }
+
+  String recoveredCancel(ActiveRun run) {
+    return head(run) + " RECOVERY: run " + run.runId() + " was being cancelled (asked by " + run.cancelledBy()
+        + ") when its node stopped; what is left of it is stopped and it ends CANCELLED";
+  }
+
+  String started(ActiveRun run, String by) {
+    String what = switch (run.trigger()) {
+      case RERUN -> "RERUN of run " + run.rerunOf() + " (its slot " + run.scheduledTime() + "; "
+          + (run.rerun().succeededJobs().isEmpty() ? "no job" : "jobs " + run.rerun().succeededJobs())
+          + " succeeded there and are not run again; dependencies "
+          + (run.dependenciesPassed() ? "not checked again)" : "checked again)");
+      default -> run.trigger().name() + " run";
+    };
+    return head(run) + " started as a " + what + ", asked by " + by;
+  }
+
+  String switched(boolean on, String by) {
+    return "chain " + chainId + " switched " + (on ? "ON" : "OFF") + " by " + by;
+  }
+
   private String head(ActiveRun run) {
     return "chain " + chainId + " run " + run.runId() + ":";
   }

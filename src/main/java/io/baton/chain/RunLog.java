@@ -24,9 +24,9 @@ public final class RunLog {
    * dependenciesPassedAt}: when they passed, if they had by now (one statement less per run).
    */
   void runStarted(long runId, long chainId, Trigger trigger, Instant scheduled, Instant start, Long epoch,
-      String ranOn, Instant dependenciesPassedAt) {
+      String ranOn, Instant dependenciesPassedAt, Long rerunOf) {
     write(new RunRecord.RunStarted(runId, chainId, trigger.name(), scheduled, start, ranOn == null ? node : ranOn,
-        epoch, dependenciesPassedAt));
+        epoch, dependenciesPassedAt, rerunOf));
   }
 
   void dependenciesPassed(long runId, long chainId, Instant at) {
@@ -55,7 +55,7 @@ public final class RunLog {
   /** After a restart: the last ended run once more, in case the node died before it was written. */
   void rewrite(long chainId, ChainState.EndedRun run) {
     runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), run.startTime(), run.epoch(), run.node(),
-        run.dependenciesPassedAt());
+        run.dependenciesPassedAt(), run.rerunOf());
     runFinished(run.runId(), chainId, run.endTime(), run.status());
   }
 

@@ -97,6 +97,11 @@ final class RunWorkers {
     jobs.values().forEach(job -> job.tell(new StepActor.Interrupt()));
   }
 
+  /** The run was cancelled: every job still running is stopped and reports CANCELLED. */
+  void cancelJobs() {
+    jobs.values().forEach(job -> job.tell(new StepActor.Cancel()));
+  }
+
   /** The run ended (or waits for the next start): stop whatever still polls or runs. */
   void stopAll() {
     context.getChildren().forEach(context::stop);

@@ -25,6 +25,9 @@ public final class StepActor {
   /** Shutdown: stop the process now; it is reported INTERRUPTED. */
   public record Interrupt() implements Command {}
 
+  /** The run was cancelled: stop the process tree now; it is reported CANCELLED. */
+  public record Cancel() implements Command {}
+
   private record Start() implements Command {}
 
   private record Launched(RunningProcess process) implements Command {}
@@ -74,6 +77,7 @@ public final class StepActor {
         .onMessage(Exited.class, this::onExited)
         .onMessage(TimedOut.class, m -> stop(JobStatus.TIMEOUT))
         .onMessage(Interrupt.class, m -> stop(JobStatus.INTERRUPTED))
+        .onMessage(Cancel.class, m -> stop(JobStatus.CANCELLED))
         .onSignal(PostStop.class, s -> onPostStop())
         .build();
   }
@@ -100,7 +104,7 @@ public final class StepActor {
     process = m.process();
     chain.tell(new JobchainActor.JobLaunched(work.runId(), work.job().id(), work.job().stepLevel(),
         work.attempt(), process.pid(), process.startTime(), process.logPath().toString()));
-    if (stopReason == JobStatus.INTERRUPTED) {
+    if (stopReason != null) { // interrupted or cancelled while it was being started
       process.stop(node.settings().exec().killGrace());
     } else {
       timers.startSingleTimer(new TimedOut(), timeout());

@@ -4,5 +4,7 @@ package io.baton.chain;
 public enum Trigger {
   SCHEDULE,
   MANUAL,
-  MISFIRE
+  MISFIRE,
+  /** A new run of an ended run that did not succeed, from its failed step (chain_run.rerun_of). */
+  RERUN
 }

@@ -25,7 +25,8 @@ public record BatonSettings(
     Recovery recovery,
     Duration misfireGrace,
     Duration historyRetention,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    HttpSettings http) {
 
   public enum Site { MAIN, BKP }
 
@@ -35,6 +36,16 @@ public record BatonSettings(
   public record DbSettings(String url, String user, String password) {
     public boolean configured() {
       return url != null && !url.isBlank();
+    }
+  }
+
+  /**
+   * The node's HTTP surface (API, dashboard, metrics): port 0 takes any free port; an empty token
+   * accepts actions from loopback only.
+   */
+  public record HttpSettings(String bind, int port, String token) {
+    public boolean tokenSet() {
+      return !token.isEmpty();
     }
   }
 

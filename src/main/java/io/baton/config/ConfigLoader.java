@@ -20,7 +20,8 @@ public final class ConfigLoader {
       "BATON_DB_PASSWORD", "baton.db.main.password",
       "BATON_BKP_DB_URL", "baton.db.bkp.url",
       "BATON_HOME", "baton.home",
-      "BATON_NODE_NAME", "baton.node-name");
+      "BATON_NODE_NAME", "baton.node-name",
+      "BATON_HTTP_TOKEN", "baton.http.token");
 
   private ConfigLoader() {}
 

@@ -40,10 +40,19 @@ final class SettingsReader {
           oneOf(c, "recovery", Recovery.class),
           positive(c, "misfire-grace"),
           positive(c, "history-retention"),
-          positive(c, "shutdown-grace"));
+          positive(c, "shutdown-grace"),
+          http(c));
     } catch (ConfigException e) {
       throw new ConfigurationException("configuration: " + e.getMessage(), e);
     }
+  }
+
+  private static BatonSettings.HttpSettings http(Config c) {
+    int port = c.getInt("http.port");
+    if (port < 0 || port > 65535) {
+      throw new ConfigurationException("configuration: baton.http.port must be 0 (any free port) to 65535, got " + port);
+    }
+    return new BatonSettings.HttpSettings(nonBlank(c, "http.bind"), port, c.getString("http.token").trim());
   }
 
   private static DbSettings db(Config c) {

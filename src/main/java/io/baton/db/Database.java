@@ -131,6 +131,15 @@ public final class Database implements AutoCloseable {
     return user;
   }
 
+  /** Whether the database answers now (a pooled connection that passes its validity check). */
+  public boolean reachable() {
+    try (java.sql.Connection c = pool.getConnection()) {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
   /** host:port of the server a pooled connection reaches now (Connector/J only; else the url). */
   public String currentServer() {
     try (java.sql.Connection c = pool.getConnection()) {

@@ -9,19 +9,25 @@ import java.util.Set;
  * and hands them to {@link RunRepository#apply} in order; each is safe to apply twice.
  */
 public sealed interface RunRecord {
-  Set<String> TRIGGER_TYPES = Set.of("SCHEDULE", "MANUAL", "MISFIRE");
+  Set<String> TRIGGER_TYPES = Set.of("SCHEDULE", "MANUAL", "MISFIRE", "RERUN");
   Set<String> KINDS = Set.of("JOB", "DEP");
 
   /**
    * A run began: chain_run row (RUNNING) and the chain's jobchain_lst_run row reset; {@code
    * dependenciesPassedAt} is set when they passed at once (a chain without any), else null.
    */
+  /** {@code rerunOf}: the run a RERUN continues, else null. */
   record RunStarted(long runId, long chainId, String triggerType, Instant scheduledTime,
-      Instant startTime, String node, Long epoch, Instant dependenciesPassedAt) implements RunRecord {
+      Instant startTime, String node, Long epoch, Instant dependenciesPassedAt, Long rerunOf) implements RunRecord {
     public RunStarted {
       require(TRIGGER_TYPES.contains(triggerType), "trigger type", triggerType);
       Objects.requireNonNull(startTime, "startTime");
       Objects.requireNonNull(node, "node");
+    }
+
+    public RunStarted(long runId, long chainId, String triggerType, Instant scheduledTime,
+        Instant startTime, String node, Long epoch, Instant dependenciesPassedAt) {
+      this(runId, chainId, triggerType, scheduledTime, startTime, node, epoch, dependenciesPassedAt, null);
     }
   }
 

@@ -22,7 +22,7 @@ final class RunSql {
    */
   private static final String UPSERT_CHAIN_RUN =
       "INSERT INTO chain_run (run_id, chain_id, trigger_type, scheduled_time, start_time,"
-          + " status, node, epoch, dep_pass_ts) VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?)"
+          + " status, node, epoch, dep_pass_ts, rerun_of) VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?)"
           + " ON DUPLICATE KEY UPDATE dep_pass_ts = COALESCE(dep_pass_ts, VALUES(dep_pass_ts))";
 
   /**
@@ -64,6 +64,7 @@ final class RunSql {
         ps.setString(6, r.node());
         Jdbc.setNullableLong(ps, 7, r.epoch());
         Jdbc.setUtc(ps, 8, r.dependenciesPassedAt());
+        Jdbc.setNullableLong(ps, 9, r.rerunOf());
         ps.addBatch();
       }
       ps.executeBatch();

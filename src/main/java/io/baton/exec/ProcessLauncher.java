@@ -113,6 +113,19 @@ public final class ProcessLauncher implements AutoCloseable {
    * instant and just before the process is created: false refuses the start (nothing runs) with
    * {@link NotNowException}. A node that lost its lease during the wait starts nothing.
    */
+  /**
+   * The exact argv {@code request} would run, after every check a start makes; a refusal throws
+   * with the message a run would record. Nothing is started (a preview).
+   */
+  public java.util.List<String> argvOf(ProcessRequest request) throws LaunchRefusedException {
+    return LaunchPlan.of(request, request.kind() == ProcessKind.JOB ? jobsDir : dependentDir, exec.interpreters()).argv();
+  }
+
+  /** Where the log files of processes of this node are written. */
+  public Path logsDir() {
+    return logsDir;
+  }
+
   public RunningProcess start(ProcessRequest request, long notBeforeNanos, BooleanSupplier mayStart)
       throws LaunchRefusedException, IOException {
     if (closed) {

@@ -49,6 +49,7 @@ public final class Catalog {
   private final Executor blocking;
   private final ChainValidator validator;
   private final Site site;
+  private final CatalogView view;
   private final DatabaseOutage outage;
   private final Map<Long, ChainDefinition> known = new HashMap<>();
   private final Map<Long, List<String>> knownUnreadable = new HashMap<>();
@@ -58,15 +59,17 @@ public final class Catalog {
   private long lastFullLoad;
 
   public static Behavior<Command> create(BatonSettings settings, CatalogRepository repository, LeaseGuard guard,
-      ActorRef<Change> guardian, ActorRef<Receiver.Command> receiver, Executor blocking) {
+      ActorRef<Change> guardian, ActorRef<Receiver.Command> receiver, Executor blocking, CatalogView view) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new Poll(), Duration.ZERO, settings.catalogPollInterval());
-      return new Catalog(ctx, settings, repository, guard, guardian, receiver, blocking).behavior();
+      return new Catalog(ctx, settings, repository, guard, guardian, receiver, blocking, view).behavior();
     }));
   }
 
   private Catalog(ActorContext<Command> context, BatonSettings settings, CatalogRepository repository,
-      LeaseGuard guard, ActorRef<Change> guardian, ActorRef<Receiver.Command> receiver, Executor blocking) {
+      LeaseGuard guard, ActorRef<Change> guardian, ActorRef<Receiver.Command> receiver, Executor blocking,
+      CatalogView view) {
+    this.view = view;
     this.context = context;
     this.guard = guard;
     this.repository = repository;
@@ -113,6 +116,7 @@ public final class Catalog {
     if (loaded.chains() != null) {
       lastFullLoad = System.nanoTime();
       apply(loaded.chains().chains(), loaded.chains().unreadableRows());
+      view.markLoaded();
     }
     reportHeldChains();
     return behavior();
@@ -133,6 +137,7 @@ public final class Catalog {
       if (!seen.containsKey(gone)) {
         held.remove(gone);
         unreported.remove(gone);
+        view.remove(gone);
         guardian.tell(new ChainRemoved(gone));
       }
     }
@@ -157,6 +162,8 @@ public final class Catalog {
     ChainValidator.Verdict verdict = validator.check(chain);
     List<String> problems = new java.util.ArrayList<>(unreadableRows); // a chain missing a row never runs half-made
     problems.addAll(verdict.problems());
+    boolean forThisSite = site == Site.MAIN ? chain.mainFlag() : chain.bkpFlag();
+    view.put(new CatalogView.Entry(chain, problems, verdict.schedule(), forThisSite));
     if (!problems.isEmpty()) {
       // only the leader writes the message: standbys hold the chain quietly
       if (!problems.equals(held.put(chain.id(), List.copyOf(problems)))) {
@@ -168,7 +175,6 @@ public final class Catalog {
     if (held.remove(chain.id()) != null) {
       context.getLog().info("chain {} is valid again and released", chain.id());
     }
-    boolean forThisSite = site == Site.MAIN ? chain.mainFlag() : chain.bkpFlag();
     return chain.switchOn() && forThisSite ? verdict.schedule() : null;
   }
 }

@@ -1,8 +1,13 @@
 package io.baton.node;
 
+import io.baton.api.ApiContext;
+import io.baton.api.HttpApi;
 import io.baton.config.BatonSettings;
 import io.baton.config.HostName;
 import io.baton.db.CatalogRepository;
+import io.baton.db.CommandRepository;
+import io.baton.db.NodeRoster;
+import io.baton.db.RunHistory;
 import io.baton.db.Database;
 import io.baton.db.HistoryRepository;
 import io.baton.db.LeaseRepository;
@@ -36,9 +41,16 @@ public final class Node {
   }
 
   private final ActorSystem<SchedulerGuardian.Command> system;
+  private final HttpApi http;
 
-  private Node(ActorSystem<SchedulerGuardian.Command> system) {
+  private Node(ActorSystem<SchedulerGuardian.Command> system, HttpApi http) {
     this.system = system;
+    this.http = http;
+  }
+
+  /** The port this node's HTTP API listens on. */
+  public int httpPort() {
+    return http.port();
   }
 
   public static Node start(BatonSettings settings) {
@@ -52,7 +64,19 @@ public final class Node {
         log.warn("script folder {} does not exist: every chain using it will fail until it is created", scripts);
       }
     }
-    Database db = Database.open(settings); // embedded: also offers the demo chains, once
+    HttpApi http;
+    try {
+      http = HttpApi.bind(settings.http()); // a taken port stops the node before it claims anything
+    } catch (HttpApi.BindFailed e) {
+      throw new StartException(e.getMessage());
+    }
+    Database db;
+    try {
+      db = Database.open(settings); // embedded: also offers the demo chains, once
+    } catch (RuntimeException e) {
+      http.close();
+      throw e;
+    }
     StatusRepository status = new StatusRepository(db.dataSource());
     LeaseRepository leases = new LeaseRepository(db.dataSource());
     LeaseGuard guard = LeaseGuard.install(settings.nodeName());
@@ -61,6 +85,7 @@ public final class Node {
       registration = status.claim(new StatusRepository.Claim(settings.nodeName(), HostName.get(),
           ProcessHandle.current().pid(), LogLevel.current(), settings.leaseTtl()));
     } catch (RuntimeException e) {
+      http.close();
       db.close();
       throw e;
     }
@@ -70,7 +95,8 @@ public final class Node {
     ExecutorService blocking = Executors.newFixedThreadPool(8, daemon("baton-blocking"));
     NodeServices services = new NodeServices(settings, clock, new CatalogRepository(db.dataSource()),
         new RunRepository(db.dataSource()), new HistoryRepository(db.dataSource()), status, leases, guard, launcher, new NodeGauges(), runIds,
-        settings.bkpDb().configured() ? db::currentServer : null, blocking);
+        settings.bkpDb().configured() ? db::currentServer : null, blocking, new CommandRepository(db.dataSource()),
+        new RunHistory(db.dataSource()), new CatalogView());
     ActorSystem<SchedulerGuardian.Command> system =
         ActorSystem.create(SchedulerGuardian.create(services), "baton", PekkoConfig.of(db, settings));
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
@@ -94,10 +120,26 @@ public final class Node {
       log.info("node {} stopped", settings.nodeName());
       return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
     });
+    NodeRoster roster = new NodeRoster(db.dataSource());
+    http.start(new ApiContext(settings, clock, roster, services.runHistory(), services.commands(),
+        services.catalogView(), launcher, guard, db::reachable, () -> ""));
+    String address = "http://" + advertised(settings.http().bind()) + ":" + http.port();
+    blocking.execute(() -> {
+      try {
+        roster.advertise(settings.nodeName(), address);
+      } catch (RuntimeException e) {
+        log.warn("could not record this node's HTTP address ({}); other nodes cannot fetch its logs", e.getMessage());
+      }
+    });
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "close-http", () -> {
+      http.close();
+      return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+    });
     system.getWhenTerminated().thenRun(db::close);
-    log.info("node {} started (site {}, database {}, home {})", settings.nodeName(),
-        settings.site().name().toLowerCase(), db.embedded() ? "embedded " + db.displayUrl() : db.displayUrl(), settings.home());
-    return new Node(system);
+    log.info("node {} started (site {}, database {}, home {}); dashboard and API on {}", settings.nodeName(),
+        settings.site().name().toLowerCase(), db.embedded() ? "embedded " + db.displayUrl() : db.displayUrl(),
+        settings.home(), address);
+    return new Node(system, http);
   }
 
   /** Blocks until the node stopped; the process exit code. */
@@ -119,6 +161,11 @@ public final class Node {
   public void stop() throws Exception {
     CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason()).toCompletableFuture()
         .get(5, TimeUnit.MINUTES);
+  }
+
+  /** The address other nodes reach this one at: the bound address, or this host's name for a wildcard bind. */
+  private static String advertised(String bind) {
+    return bind.equals("0.0.0.0") || bind.equals("::") ? HostName.get() : bind.contains(":") ? "[" + bind + "]" : bind;
   }
 
   private static void writableFolder(Path folder, String key) {

@@ -2,6 +2,8 @@ package io.baton.node;
 
 import io.baton.config.BatonSettings;
 import io.baton.db.CatalogRepository;
+import io.baton.db.CommandRepository;
+import io.baton.db.RunHistory;
 import io.baton.db.HistoryRepository;
 import io.baton.db.LeaseRepository;
 import io.baton.db.RunRepository;
@@ -25,4 +27,7 @@ public record NodeServices(
     NodeGauges gauges,
     RunIds runIds,
     Supplier<String> server,
-    Executor blocking) {}
+    Executor blocking,
+    CommandRepository commands,
+    RunHistory runHistory,
+    CatalogView catalogView) {}

@@ -30,6 +30,13 @@ public final class SchedulerGuardian {
   /** SIGTERM: fire nothing more, let jobs finish within the grace, then stop them. */
   public record Stop(ActorRef<Done> replyTo) implements Command {}
 
+  /**
+   * An operator's command for one chain, from the command desk. No answer while the chains are not
+   * running here (the desk hands it over again later); a chain this node does not know is refused.
+   */
+  public record Deliver(long chainId, io.baton.chain.OperatorCommand command,
+      ActorRef<io.baton.chain.OperatorCommand.Outcome> replyTo) implements Command {}
+
   private record LeadershipSaid(Leadership.Change change) implements Command {}
 
   private record CatalogSaid(Catalog.Change change) implements Command {}
@@ -86,7 +93,9 @@ public final class SchedulerGuardian {
         services.blocking(), receiver, services.runIds(), services.gauges(), services.guard(), begunRuns);
     // the catalog runs on standbys too, so a node that is elected has its chains at hand
     this.catalog = context.spawn(Catalog.create(services.settings(), services.catalog(), services.guard(),
-        context.messageAdapter(Catalog.Change.class, CatalogSaid::new), receiver, services.blocking()), "catalog");
+        context.messageAdapter(Catalog.Change.class, CatalogSaid::new), receiver, services.blocking(),
+        services.catalogView()), "catalog");
+    context.spawn(CommandDesk.create(services, context.getSelf()), "command-desk");
     context.spawn(Leadership.create(services.leases(), services.settings(), services.guard(),
         context.messageAdapter(Leadership.Change.class, LeadershipSaid::new), services.launcher(), services.blocking()),
         "leadership");
@@ -114,6 +123,7 @@ public final class SchedulerGuardian {
           }
           return Behaviors.same();
         })
+        .onMessage(Deliver.class, this::onDeliver)
         .onMessage(Flushed.class, m -> {
           m.replyTo().tell(Done.getInstance());
           return Behaviors.same();
@@ -176,6 +186,20 @@ public final class SchedulerGuardian {
     begunRuns.replace(begun);
     chainsStarted = true;
     definitions.values().forEach(this::spawn); // the catalog kept them while standing by
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onDeliver(Deliver m) {
+    if (!chainsStarted || stopReplyTo != null) {
+      return Behaviors.same();
+    }
+    ActorRef<JobchainActor.Command> chain = chains.get(m.chainId());
+    if (chain != null) {
+      chain.tell(new JobchainActor.Operate(m.command(), m.replyTo()));
+    } else if (!definitions.containsKey(m.chainId())) {
+      m.replyTo().tell(new io.baton.chain.OperatorCommand.Outcome(m.command().commandId(), false,
+          "chain " + m.chainId() + " does not exist", null));
+    } // else its actor is being started again: the desk hands the command over later
     return Behaviors.same();
   }
 

@@ -45,6 +45,7 @@ final class TestNode implements AutoCloseable {
     overrides.put("baton.heartbeat-interval", "500ms");
     overrides.put("baton.exec.kill-grace", "1s");
     overrides.put("baton.shutdown-grace", "2s");
+    overrides.put("baton.http.port", 0); // nodes of a test share the host
     if (url != null) {
       overrides.put("baton.db.main.url", url);
     }

@@ -1,0 +1,29 @@
+package io.baton.api;
+
+import io.baton.config.BatonSettings;
+import io.baton.db.CommandRepository;
+import io.baton.db.NodeRoster;
+import io.baton.db.RunHistory;
+import io.baton.exec.ProcessLauncher;
+import io.baton.node.CatalogView;
+import io.baton.node.LeaseGuard;
+import java.time.Clock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * What the routes read and where they send commands: the read-model tables, the Catalog's view of
+ * the chains, the command table, and this node's own facts. Routes hold no rule of their own.
+ * {@code databaseUp} answers whether the database answers now; {@code metrics} is the scrape text.
+ */
+public record ApiContext(
+    BatonSettings settings,
+    Clock clock,
+    NodeRoster roster,
+    RunHistory runs,
+    CommandRepository commands,
+    CatalogView catalog,
+    ProcessLauncher launcher,
+    LeaseGuard guard,
+    BooleanSupplier databaseUp,
+    Supplier<String> metrics) {}

@@ -1,0 +1,195 @@
+package io.baton.api;
+
+import io.baton.db.NodeRoster;
+import io.baton.db.RunHistory;
+import io.baton.node.CatalogView;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** The read verbs: status, chains, one chain, runs, one run; and /health, /ready. */
+final class Reads {
+  static final int MAX_LIMIT = 1000;
+
+  private final ApiContext context;
+
+  Reads(ApiContext context) {
+    this.context = context;
+  }
+
+  void health(Exchange ex) throws IOException {
+    ex.json(200, Map.of("status", "alive", "node", context.settings().nodeName()));
+  }
+
+  /** Ready once the database answers and this node knows its role (it has read the chains). */
+  void ready(Exchange ex) throws IOException {
+    boolean database = context.databaseUp().getAsBoolean();
+    String role = context.guard().leading() ? "leader" : "standby";
+    boolean ready = database && context.catalog().loaded();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", ready ? "ready" : "not ready");
+    body.put("role", role);
+    body.put("database", database ? "reachable" : "unreachable");
+    body.put("catalogRead", context.catalog().loaded());
+    ex.json(ready ? 200 : 503, body);
+  }
+
+  void status(Exchange ex) throws IOException {
+    List<Map<String, Object>> nodes = new ArrayList<>();
+    String leader = null;
+    for (NodeRoster.NodeRow n : context.roster().nodes()) {
+      boolean alive = n.heartbeatAge() != null && n.heartbeatAge().compareTo(context.settings().leaseTtl()) <= 0;
+      Map<String, Object> node = new LinkedHashMap<>();
+      node.put("name", n.name());
+      node.put("site", n.site());
+      node.put("host", n.host());
+      node.put("pid", n.pid());
+      node.put("role", n.leader() ? "leader" : alive ? "standby" : "down");
+      node.put("epoch", n.epoch());
+      node.put("heartbeatAgeSeconds", n.heartbeatAge() == null ? null : n.heartbeatAge().toMillis() / 1000.0);
+      node.put("lastHeartbeat", n.lastHeartbeat());
+      nodes.add(node);
+      if (n.leader()) {
+        leader = n.name();
+      }
+    }
+    Set<Long> running = context.runs().chainsRunning();
+    Map<ChainRows.State, Integer> counts = new EnumMap<>(ChainRows.State.class);
+    for (ChainRows.State s : ChainRows.State.values()) {
+      counts.put(s, 0);
+    }
+    int total = 0;
+    for (CatalogView.Entry entry : context.catalog().all()) {
+      counts.merge(ChainRows.state(entry, running), 1, Integer::sum);
+      total++;
+    }
+    Map<String, Object> chains = new LinkedHashMap<>();
+    chains.put("total", total);
+    counts.forEach((state, n) -> chains.put(state.name().toLowerCase(Locale.ROOT), n));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("node", context.settings().nodeName());
+    body.put("leader", leader);
+    body.put("epoch", context.roster().lease().map(l -> l.epoch()).orElse(null));
+    body.put("nodes", nodes);
+    body.put("chains", chains);
+    ex.json(200, body);
+  }
+
+  /** One page of chains, by id, narrowed by a search text and a state. */
+  void chains(Exchange ex) throws IOException {
+    String q = ex.query("q");
+    ChainRows.State wanted = ChainRows.parseState(ex.query("state"));
+    int limit = ex.intQuery("limit", 50, 1, MAX_LIMIT);
+    int offset = ex.intQuery("offset", 0, 0, Integer.MAX_VALUE);
+    Set<Long> running = context.runs().chainsRunning();
+    List<CatalogView.Entry> page = new ArrayList<>();
+    Map<Long, ChainRows.State> states = new TreeMap<>();
+    int total = 0;
+    for (CatalogView.Entry entry : context.catalog().all()) {
+      ChainRows.State state = ChainRows.state(entry, running);
+      if ((wanted == null || wanted == state) && ChainRows.matches(entry, q)) {
+        if (total >= offset && page.size() < limit) {
+          page.add(entry);
+          states.put(entry.definition().id(), state);
+        }
+        total++;
+      }
+    }
+    Map<Long, RunHistory.Run> last = context.runs().lastRuns(states.keySet());
+    Instant now = context.clock().instant();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (CatalogView.Entry entry : page) {
+      long id = entry.definition().id();
+      rows.add(ChainRows.row(entry, states.get(id), last.get(id), now));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("total", total);
+    body.put("offset", offset);
+    body.put("limit", limit);
+    body.put("chains", rows);
+    ex.json(200, body);
+  }
+
+  void chain(Exchange ex) throws IOException {
+    long id = ex.idParam(0, "chain id");
+    CatalogView.Entry entry = context.catalog().chain(id)
+        .orElseThrow(() -> ApiException.notFound("chain " + id + " does not exist"));
+    ChainRows.State state = ChainRows.state(entry, context.runs().chainsRunning());
+    Map<String, Object> row = ChainRows.row(entry, state, context.runs().lastRuns(List.of(id)).get(id),
+        context.clock().instant());
+    row.put("jobs", entry.definition().jobs());
+    row.put("dependencies", entry.definition().dependencies());
+    ex.json(200, row);
+  }
+
+  void runs(Exchange ex) throws IOException {
+    Long chain = ex.longQuery("chain");
+    String status = ex.query("status");
+    int limit = ex.intQuery("limit", 50, 1, MAX_LIMIT);
+    List<Map<String, Object>> rows = context.runs().recent(chain, status == null ? null : status.toUpperCase(Locale.ROOT),
+        limit).stream().map(Reads::runSummary).toList();
+    ex.json(200, Map.of("runs", rows));
+  }
+
+  /** A run with its dependency checks and its jobs by step level. */
+  void run(Exchange ex) throws IOException {
+    long runId = ex.idParam(0, "run id");
+    RunHistory.Run run = context.runs().run(runId)
+        .orElseThrow(() -> ApiException.notFound("run " + runId + " does not exist"));
+    List<Map<String, Object>> dependencies = new ArrayList<>();
+    Map<Integer, List<Map<String, Object>>> levels = new TreeMap<>();
+    for (RunHistory.Process p : context.runs().processes(runId)) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("JOB".equals(p.kind()) ? "jobId" : "depId", p.refId());
+      row.put("attempt", p.attempt());
+      row.put("start", p.start());
+      row.put("end", p.end());
+      row.put("exitCode", p.exitCode());
+      row.put("status", p.status());
+      row.put("node", p.node());
+      row.put("pid", p.pid());
+      row.put("logPath", p.logPath());
+      if ("JOB".equals(p.kind())) {
+        levels.computeIfAbsent(p.stepLevel() == null ? 0 : p.stepLevel(), l -> new ArrayList<>()).add(row);
+      } else {
+        dependencies.add(row);
+      }
+    }
+    List<Map<String, Object>> levelList = new ArrayList<>();
+    levels.forEach((level, jobs) -> {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("stepLevel", level);
+      row.put("jobs", jobs);
+      levelList.add(row);
+    });
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("run", runSummary(run));
+    body.put("dependencies", dependencies);
+    body.put("levels", levelList);
+    ex.json(200, body);
+  }
+
+  static Map<String, Object> runSummary(RunHistory.Run run) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("runId", Json.id(run.runId()));
+    row.put("chainId", run.chainId());
+    row.put("trigger", run.trigger());
+    row.put("scheduled", run.scheduled());
+    row.put("start", run.start());
+    row.put("end", run.end());
+    row.put("durationSeconds", run.end() == null || run.start() == null ? null
+        : Duration.between(run.start(), run.end()).toMillis() / 1000.0);
+    row.put("status", run.status());
+    row.put("node", run.node());
+    row.put("rerunOf", Json.id(run.rerunOf()));
+    return row;
+  }
+}

@@ -1,0 +1,41 @@
+package io.baton.chain;
+
+import io.baton.chain.ChainEvent.JobLaunch;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An operator's action on one chain (the API's and the CLI's trigger, cancel, rerun and switch),
+ * as the node that runs the chain hands it over. {@code commandId} is the baton_command row: a
+ * command handed over twice is carried out once. {@code by} names who asked.
+ */
+public sealed interface OperatorCommand {
+  long commandId();
+
+  String by();
+
+  /** A MANUAL run now, whatever the schedule and the switch; refused while a run is active. */
+  record RunNow(long commandId, String by) implements OperatorCommand {}
+
+  /** End the active run {@code runId} CANCELLED, stopping its checks and jobs. */
+  record Cancel(long commandId, String by, long runId) implements OperatorCommand {}
+
+  /**
+   * A RERUN of the ended run {@code rerunOf}, in its slot ({@code scheduledTime}): jobs that
+   * succeeded there are not run again, the others run with an attempt above {@code lastAttempts};
+   * dependencies are checked again only {@code withDependencies}.
+   */
+  record Rerun(long commandId, String by, long rerunOf, Instant scheduledTime, List<Long> succeededJobs,
+      List<JobLaunch> lastAttempts, boolean withDependencies) implements OperatorCommand {
+    public Rerun {
+      succeededJobs = List.copyOf(succeededJobs);
+      lastAttempts = List.copyOf(lastAttempts);
+    }
+  }
+
+  /** jobchain_table.switch becomes ON or OFF (written by the node once this is journaled). */
+  record Switch(long commandId, String by, boolean on) implements OperatorCommand {}
+
+  /** How a command ended: carried out ({@code done}) or refused, in one line; the run it started. */
+  record Outcome(long commandId, boolean done, String text, Long runId) {}
+}

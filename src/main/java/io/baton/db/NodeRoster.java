@@ -1,0 +1,78 @@
+package io.baton.db;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** The nodes of a database as their realtime_status rows and the lease row show them. */
+public final class NodeRoster {
+  /**
+   * One node; {@code heartbeatAge} is measured by the database's clock, {@code leader} is true for
+   * the holder of an unexpired lease, {@code httpAddress} is where it serves its API (null if unknown).
+   */
+  public record NodeRow(String name, String site, String host, Long pid, Instant lastHeartbeat,
+      Duration heartbeatAge, boolean leader, Long epoch, String httpAddress) {}
+
+  /** The lease: who holds it under which epoch, and whether it is still valid. */
+  public record LeaseRow(String holder, long epoch, boolean valid) {}
+
+  private final DataSource dataSource;
+
+  public NodeRoster(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  public List<NodeRow> nodes() {
+    LeaseRow lease = lease().orElse(new LeaseRow(null, 0, false));
+    return Jdbc.autoCommit(dataSource, "reading the nodes", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT name, lease_site, node_host, pid_index,"
+          + " index_last_ping_time, lease_epoch, http_address,"
+          + " TIMESTAMPDIFF(MICROSECOND, index_last_ping_time, CURRENT_TIMESTAMP(3)) AS age_us"
+          + " FROM realtime_status WHERE name <> 'baton-lease' ORDER BY name");
+          ResultSet rs = ps.executeQuery()) {
+        List<NodeRow> nodes = new ArrayList<>();
+        while (rs.next()) {
+          String name = rs.getString("name");
+          long age = rs.getLong("age_us");
+          Duration heartbeatAge = rs.wasNull() ? null : Duration.ofNanos(Math.max(0, age) * 1000);
+          long pid = rs.getLong("pid_index");
+          Long pidOrNull = rs.wasNull() ? null : pid;
+          boolean leader = lease.valid() && name.equals(lease.holder());
+          nodes.add(new NodeRow(name, rs.getString("lease_site"), rs.getString("node_host"), pidOrNull,
+              Jdbc.getTimestamp(rs, "index_last_ping_time"), heartbeatAge, leader,
+              leader ? Long.valueOf(lease.epoch()) : null, rs.getString("http_address")));
+        }
+        return nodes;
+      }
+    });
+  }
+
+  public Optional<LeaseRow> lease() {
+    return Jdbc.autoCommit(dataSource, "reading the lease", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT lease_holder, lease_epoch,"
+          + " CASE WHEN lease_until > CURRENT_TIMESTAMP(3) THEN 1 ELSE 0 END AS valid"
+          + " FROM realtime_status WHERE name = 'baton-lease'");
+          ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new LeaseRow(rs.getString(1), rs.getLong(2), rs.getInt(3) == 1))
+            : Optional.<LeaseRow>empty();
+      }
+    });
+  }
+
+  /** Records where this node serves its HTTP API. */
+  public void advertise(String nodeName, String httpAddress) {
+    Jdbc.autoCommit(dataSource, "recording the HTTP address of node " + nodeName, c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE realtime_status SET http_address = ? WHERE name = ?")) {
+        ps.setString(1, httpAddress);
+        ps.setString(2, nodeName);
+        return ps.executeUpdate();
+      }
+    });
+  }
+}

@@ -1,0 +1,57 @@
+package io.baton.node;
+
+import io.baton.chain.ChainDefinition;
+import io.baton.schedule.Schedule;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The chains as this node's Catalog last read and judged them, for the operator's surface: every
+ * node keeps it (the Catalog runs on standbys too), so reads never load the three tables again.
+ */
+public final class CatalogView {
+  /**
+   * One chain: its rows, why it is held (empty when valid), its parsed schedule when valid, and
+   * whether it fires on this node's site with its switch as it is.
+   */
+  public record Entry(ChainDefinition definition, List<String> problems, Schedule schedule, boolean forThisSite) {
+    public Entry {
+      problems = List.copyOf(problems);
+    }
+
+    public boolean held() {
+      return !problems.isEmpty();
+    }
+  }
+
+  private final ConcurrentSkipListMap<Long, Entry> chains = new ConcurrentSkipListMap<>();
+  private volatile boolean loaded;
+
+  void put(Entry entry) {
+    chains.put(entry.definition().id(), entry);
+  }
+
+  void remove(long chainId) {
+    chains.remove(chainId);
+  }
+
+  void markLoaded() {
+    loaded = true;
+  }
+
+  /** Whether the Catalog has read the tables at least once since this node started. */
+  public boolean loaded() {
+    return loaded;
+  }
+
+  public Optional<Entry> chain(long chainId) {
+    return Optional.ofNullable(chains.get(chainId));
+  }
+
+  /** Every chain, by id. */
+  public Collection<Entry> all() {
+    return chains.values();
+  }
+}
