@@ -24,7 +24,8 @@ public record ChainContext(
     RunIds runIds,
     NodeGauges gauges,
     LeaseGuard guard,
-    BegunRuns begunRuns) {
+    BegunRuns begunRuns,
+    RunMetrics metrics) {
 
   public RunLog runLog() {
     return new RunLog(receiver, settings.nodeName(), guard);

@@ -388,7 +388,8 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     }
     long runId = node.runIds().next();
     Trigger trigger = command instanceof OperatorCommand.Rerun ? Trigger.RERUN : Trigger.MANUAL;
-    Instant scheduled = node.clock().instant();
+    // a manual run's slot is its trigger instant, kept to the millisecond like a schedule's fires
+    Instant scheduled = node.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     ChainEvent.Rerun rerun = null;
     boolean skipDependencies = false;
     if (command instanceof OperatorCommand.Rerun r) {
@@ -496,6 +497,10 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private void recordBegun(ActiveRun run, Instant began) {
     recordedRun = run.runId();
     node.begunRuns().add(run.runId());
+    node.metrics().runStarted(chainId);
+    if (run.trigger() == Trigger.SCHEDULE && !resuming) {
+      node.metrics().fireBegan(Duration.between(run.scheduledTime(), began));
+    }
     runLog.runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), began, run.epoch(),
         run.node(), run.dependenciesPassedAt(), run.rerunOf());
   }
@@ -655,6 +660,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     Instant now = node.clock().instant();
     boolean levelOver = workers.jobEnded(m.jobId());
     node.gauges().jobOutcome(now);
+    node.metrics().jobEnded(m.status());
     JobFinished finished = new JobFinished(m.runId(), m.jobId(), m.attempt(), m.exitCode(), m.status(), now);
     List<ChainEvent> events = new ArrayList<>(List.of(finished));
     ActiveRun next = state.apply(finished).active();
@@ -707,6 +713,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     }
     node.begunRuns().remove(run.runId());
     runLog.runFinished(run.runId(), chainId, end, status);
+    node.metrics().runEnded(chainId, status, Duration.between(run.startTime(), end));
     log.info("chain {}: run {} ended {}", chainId, run.runId(), status);
     log.run(null);
     if (!run.skippedFires().isEmpty()) {

@@ -121,6 +121,19 @@ public final class ProcessLauncher implements AutoCloseable {
     return LaunchPlan.of(request, request.kind() == ProcessKind.JOB ? jobsDir : dependentDir, exec.interpreters()).argv();
   }
 
+  /** The log files of the processes running now (links resolved). */
+  public java.util.Set<Path> openLogs() {
+    java.util.Set<Path> open = new java.util.HashSet<>();
+    for (RunningProcess process : live.values()) {
+      try {
+        open.add(process.logPath().toRealPath());
+      } catch (java.io.IOException e) {
+        open.add(process.logPath().toAbsolutePath()); // gone already: nothing to keep
+      }
+    }
+    return open;
+  }
+
   /** Where the log files of processes of this node are written. */
   public Path logsDir() {
     return logsDir;

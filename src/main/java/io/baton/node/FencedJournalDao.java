@@ -37,13 +37,26 @@ public final class FencedJournalDao extends DefaultJournalDao {
   private static final String LEASE_HELD = "SELECT lease_epoch FROM realtime_status WHERE name = 'baton-lease'"
       + " AND lease_holder = ? AND lease_epoch = ? AND lease_until > CURRENT_TIMESTAMP(3) LOCK IN SHARE MODE";
 
+  private final NodeMetrics metrics;
+
   public FencedJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, JournalConfig journalConfig,
       Serialization serialization, ExecutionContext ec, Materializer mat) {
     super(db, profile, journalConfig, serialization, ec, mat);
+    this.metrics = NodeMetrics.get(mat.system());
   }
 
   @Override
   public Future<BoxedUnit> writeJournalRows(Seq<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows) {
+    long started = System.nanoTime();
+    Future<BoxedUnit> written = fencedWrite(rows);
+    written.onComplete(result -> {
+      metrics.journalWritten(java.time.Duration.ofNanos(System.nanoTime() - started));
+      return BoxedUnit.UNIT;
+    }, ec());
+    return written;
+  }
+
+  private Future<BoxedUnit> fencedWrite(Seq<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows) {
     LeaseGuard guard = LeaseGuard.current();
     if (!(profile() instanceof MySQLProfile) || guard.nodeName() == null) {
       return super.writeJournalRows(rows);

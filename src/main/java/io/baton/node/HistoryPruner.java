@@ -27,7 +27,9 @@ public final class HistoryPruner {
 
   private HistoryPruner() {}
 
-  public static Behavior<Command> create(HistoryRepository history, Duration retention, Clock clock, Executor blocking) {
+  /** {@code launcher}: whose logs folder is swept of files as old as the pruned rows. */
+  public static Behavior<Command> create(HistoryRepository history, Duration retention, Clock clock, Executor blocking,
+      io.baton.exec.ProcessLauncher launcher) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startSingleTimer(new Prune(), FIRST);
       int[] total = {0};
@@ -51,11 +53,28 @@ public final class HistoryPruner {
                 ctx.getLog().info("pruned {} chain_run/job_run rows older than {}", total[0], retention);
                 total[0] = 0;
               }
+              sweepLogs(ctx, launcher, clock.instant().minus(retention), blocking);
               timers.startSingleTimer(new Prune(), EVERY);
             }
             return Behaviors.same();
           })
           .build();
     }));
+  }
+
+  /** Log files on this host go with their rows: each node sweeps its own logs folder. */
+  private static void sweepLogs(org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx,
+      io.baton.exec.ProcessLauncher launcher, java.time.Instant cutoff, Executor blocking) {
+    org.slf4j.Logger log = ctx.getLog();
+    CompletableFuture.runAsync(() -> {
+      try {
+        int deleted = io.baton.exec.LogSweeper.sweep(launcher.logsDir(), cutoff, launcher.openLogs());
+        if (deleted > 0) {
+          log.info("deleted {} log files last written before {}", deleted, cutoff);
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        log.warn("sweeping the logs folder failed (tried again in an hour): {}", e.toString());
+      }
+    }, blocking);
   }
 }

@@ -99,6 +99,8 @@ public final class Node {
         new RunHistory(db.dataSource()), new CatalogView());
     ActorSystem<SchedulerGuardian.Command> system =
         ActorSystem.create(SchedulerGuardian.create(services), "baton", PekkoConfig.of(db, settings));
+    NodeMetrics metrics = NodeMetrics.get(system);
+    metrics.bind(launcher, guard, services.catalogView());
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     Duration stopTimeout = settings.shutdownGrace().plus(settings.exec().killGrace()).plusSeconds(10);
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "drain-chains", () ->
@@ -122,7 +124,7 @@ public final class Node {
     });
     NodeRoster roster = new NodeRoster(db.dataSource());
     http.start(new ApiContext(settings, clock, roster, services.runHistory(), services.commands(),
-        services.catalogView(), launcher, guard, db::reachable, () -> ""));
+        services.catalogView(), launcher, guard, db::reachable, metrics::scrape));
     String address = "http://" + advertised(settings.http().bind()) + ":" + http.port();
     blocking.execute(() -> {
       try {

@@ -60,13 +60,17 @@ public final class Receiver {
   private int rejections; // of the record at the head of the queue, written alone
   private Duration retryIn = FIRST_RETRY;
   private DatabaseOutage outage;
+  private final NodeMetrics metrics;
+  private long batchStarted; // System.nanoTime() of the batch being written
 
-  public static Behavior<Command> create(RunRepository repository, Executor blocking) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new Receiver(ctx, t, repository, blocking).behavior()));
+  public static Behavior<Command> create(RunRepository repository, Executor blocking, NodeMetrics metrics) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new Receiver(ctx, t, repository, blocking, metrics)
+        .behavior()));
   }
 
   private Receiver(ActorContext<Command> context, TimerScheduler<Command> timers, RunRepository repository,
-      Executor blocking) {
+      Executor blocking, NodeMetrics metrics) {
+    this.metrics = metrics;
     this.context = context;
     this.timers = timers;
     this.repository = repository;
@@ -78,6 +82,7 @@ public final class Receiver {
     return Behaviors.receive(Command.class)
         .onMessage(Write.class, m -> {
           pending.add(m.record());
+          metrics.outcomesWaiting(pending.size());
           writeNext();
           return Behaviors.same();
         })
@@ -106,6 +111,7 @@ public final class Receiver {
       batch.add(r);
     }
     writing = true;
+    batchStarted = System.nanoTime();
     context.pipeToSelf(CompletableFuture.runAsync(() -> repository.apply(batch), blocking),
         (ok, error) -> new BatchDone(batch.size(), error));
   }
@@ -116,6 +122,7 @@ public final class Receiver {
       for (int i = 0; i < done.size(); i++) {
         pending.poll();
       }
+      metrics.outcomesWritten(Duration.ofNanos(System.nanoTime() - batchStarted), pending.size());
       outage.ended();
       one = false;
       rejections = 0;

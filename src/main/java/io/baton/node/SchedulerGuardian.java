@@ -85,12 +85,14 @@ public final class SchedulerGuardian {
     this.context = context;
     this.timers = timers;
     this.services = services;
-    this.receiver = context.spawn(Receiver.create(services.runs(), services.blocking()), "receiver");
+    this.receiver = context.spawn(Receiver.create(services.runs(), services.blocking(),
+        NodeMetrics.get(context.getSystem())), "receiver");
     context.spawn(Heartbeat.create(services.status(), services.settings().nodeName(), services.runIds(), services.gauges(),
         services.launcher(), services.settings().heartbeatInterval(), services.server(), services.blocking()),
         "heartbeat");
     this.chainContext = new ChainContext(services.settings(), services.clock(), services.launcher(),
-        services.blocking(), receiver, services.runIds(), services.gauges(), services.guard(), begunRuns);
+        services.blocking(), receiver, services.runIds(), services.gauges(), services.guard(), begunRuns,
+        NodeMetrics.get(context.getSystem()));
     // the catalog runs on standbys too, so a node that is elected has its chains at hand
     this.catalog = context.spawn(Catalog.create(services.settings(), services.catalog(), services.guard(),
         context.messageAdapter(Catalog.Change.class, CatalogSaid::new), receiver, services.blocking(),
@@ -101,7 +103,7 @@ public final class SchedulerGuardian {
         "leadership");
     context.spawn(JournalWarmUp.create(), "journal-warm-up").tell("stop");
     context.spawn(HistoryPruner.create(services.history(), services.settings().historyRetention(), services.clock(),
-        services.blocking()), "history-pruner");
+        services.blocking(), services.launcher()), "history-pruner");
     this.clockWatch = new ClockWatch(services.clock(), System::nanoTime);
     timers.startTimerWithFixedDelay(new CheckClock(), CLOCK_CHECK);
   }
@@ -158,6 +160,7 @@ public final class SchedulerGuardian {
       chains.values().forEach(context::stop);
       chains.clear();
       services.gauges().clear();
+      NodeMetrics.get(context.getSystem()).noRunsHere();
     }
     return Behaviors.same();
   }

@@ -88,7 +88,8 @@ class LaunchInFlightTest {
         settings.logsDir());
     receiver = kit.createTestProbe();
     node = new ChainContext(settings, Clock.systemUTC(), launcher, blocking, receiver.ref(),
-        new RunIds(1, Clock.systemUTC(), 0), new NodeGauges(), TestGuards.leading(), new io.baton.chain.BegunRuns());
+        new RunIds(1, Clock.systemUTC(), 0), new NodeGauges(), TestGuards.leading(), new io.baton.chain.BegunRuns(),
+        io.baton.chain.RunMetrics.NONE);
   }
 
   @AfterEach

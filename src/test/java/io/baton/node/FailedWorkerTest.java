@@ -64,7 +64,8 @@ class FailedWorkerTest {
     guard.renewed(System.nanoTime(), Duration.ofDays(1), Duration.ZERO, 1);
     receiver = testKit.createTestProbe();
     context = new ChainContext(settings, Clock.systemUTC(), launcher, blocking, receiver.getRef(),
-        new RunIds(1, Clock.systemUTC(), 0), new NodeGauges(), guard, new io.baton.chain.BegunRuns());
+        new RunIds(1, Clock.systemUTC(), 0), new NodeGauges(), guard, new io.baton.chain.BegunRuns(),
+        io.baton.chain.RunMetrics.NONE);
   }
 
   @AfterEach

@@ -97,7 +97,7 @@ class ReceiverIT {
         st.executeQuery("SELECT * FROM chain_run WHERE run_id = " + runId + " FOR UPDATE").close();
       }
       DataSource shortWaits = withSessionSetting(db.dataSource(), "SET SESSION innodb_lock_wait_timeout = 1");
-      ActorRef<Receiver.Command> receiver = testKit.spawn(Receiver.create(new RunRepository(shortWaits), blocking));
+      ActorRef<Receiver.Command> receiver = testKit.spawn(Receiver.create(new RunRepository(shortWaits), blocking, NodeMetrics.get(testKit.system())));
       receiver.tell(new Receiver.Write(new RunRecord.RunFinished(runId, 7, Instant.now(), "SUCCESS")));
       // the update waits on the lock, times out (1205) and is tried again, more than once
       TestProbe<Receiver.Flushed> probe = testKit.createTestProbe();
@@ -115,7 +115,7 @@ class ReceiverIT {
 
   @Test
   void aRecordTheDatabaseRejectsIsSetAsideAndTheOthersAreWritten() {
-    ActorRef<Receiver.Command> receiver = testKit.spawn(Receiver.create(new RunRepository(db.dataSource()), blocking));
+    ActorRef<Receiver.Command> receiver = testKit.spawn(Receiver.create(new RunRepository(db.dataSource()), blocking, NodeMetrics.get(testKit.system())));
     Instant t = Instant.now();
     receiver.tell(new Receiver.Write(new RunRecord.RunStarted(1, 7, "SCHEDULE", t, t, "node-a", 1L, t)));
     // a node name longer than the column: 22001, data too long, on every attempt
@@ -130,7 +130,7 @@ class ReceiverIT {
 
   /** A run of one job, as a chain records it, written through {@code dataSource}. */
   private void writeOneRunThrough(FailingDataSource dataSource) {
-    ActorRef<Receiver.Command> receiver = testKit.spawn(Receiver.create(new RunRepository(dataSource), blocking));
+    ActorRef<Receiver.Command> receiver = testKit.spawn(Receiver.create(new RunRepository(dataSource), blocking, NodeMetrics.get(testKit.system())));
     long runId = 1000;
     Instant t = Instant.now();
     receiver.tell(new Receiver.Write(new RunRecord.RunStarted(runId, 7, "SCHEDULE", t, t, "node-a", 1L, t)));

@@ -33,6 +33,17 @@ final class TestCluster implements AutoCloseable {
     return node;
   }
 
+  /** The base address of node {@code name}'s HTTP API, as its realtime_status row advertises it. */
+  String api(String name) {
+    String[] address = {null};
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      address[0] = db.rows("SELECT http_address FROM realtime_status WHERE name = ?", name).stream()
+          .findFirst().map(r -> (String) r.get("http_address")).orElse(null);
+      return address[0] != null;
+    });
+    return address[0];
+  }
+
   /** Waits until {@code name} holds an unexpired lease. */
   void awaitLeader(String name) {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> name.equals(db.rows(

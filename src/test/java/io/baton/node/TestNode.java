@@ -89,6 +89,11 @@ final class TestNode implements AutoCloseable {
     return this;
   }
 
+  /** The base address of the running node's HTTP API. */
+  String api() {
+    return "http://127.0.0.1:" + node.httpPort();
+  }
+
   void stop() throws Exception {
     if (node != null) {
       node.stop();
