@@ -197,6 +197,17 @@
       'no node has registered', 7);
   }
 
+  function markSelectedChain() {
+    for (const tr of $('#chains tbody').children) {
+      if (tr.dataset.chainId) tr.classList.toggle('selected', tr.dataset.chainId === String(view.chainId));
+    }
+  }
+
+  // relative times ("in 8s") follow the clock between two draws
+  function updateRelative() {
+    for (const el of document.querySelectorAll('.rel[data-t]')) el.textContent = fmtRelative(el.dataset.t);
+  }
+
   function chainHtml(c) {
     const last = c.lastRun;
     const on = String(c.switch || '').toUpperCase() === 'ON';
@@ -204,7 +215,7 @@
       '<td>' + esc(c.description) + '</td>' +
       '<td><code>' + esc(c.timestr) + '</code></td>' +
       '<td class="state">' + badge(c.state, 'state') + (c.heldReason ? '<div class="reason">' + esc(c.heldReason) + '</div>' : '') + '</td>' +
-      '<td class="next">' + fmtTime(c.nextFire) + (c.nextFire ? ' <span class="muted">' + fmtRelative(c.nextFire) + '</span>' : '') + '</td>' +
+      '<td class="next">' + fmtTime(c.nextFire) + (c.nextFire ? ' <span class="muted rel" data-t="' + esc(c.nextFire) + '">' + fmtRelative(c.nextFire) + '</span>' : '') + '</td>' +
       '<td class="last">' + (last ? runLink(String(last.runId)) + ' ' + badge(last.status, 'status') : '<span class="muted">never</span>') + '</td>' +
       '<td>' + (last ? fmtTime(last.end) : '') + '</td>' +
       '<td class="actions"><button type="button" class="trigger">Run now</button> ' +
@@ -218,9 +229,7 @@
       tr.className = 'chain' + (String(c.id) === String(view.chainId) ? ' selected' : '');
       tr.dataset.chainId = String(c.id);
     }, view.q || view.state ? 'no chain matches' : 'no chains', 8);
-    for (const tr of $('#chains tbody').children) {
-      if (tr.dataset.chainId) tr.classList.toggle('selected', tr.dataset.chainId === String(view.chainId));
-    }
+    markSelectedChain();
     const from = chains.length ? view.offset + 1 : 0;
     $('#chains-range').textContent = from + '–' + (view.offset + chains.length) + ' of ' + view.total;
     $('#prev').disabled = view.offset <= 0;
@@ -536,7 +545,12 @@
       view.runId = null;
       m = h.match(/^\/chains\/(\d+)/);
       const chainId = m ? Number(m[1]) : null;
-      if (chainId !== view.chainId) { view.chainId = chainId; delete lastText.chainRuns; $('#chain-runs tbody').innerHTML = ''; }
+      if (chainId !== view.chainId) {
+        view.chainId = chainId;
+        delete lastText.chainRuns;
+        $('#chain-runs tbody').innerHTML = '';
+        markSelectedChain();
+      }
     }
     $('#home').hidden = view.route !== 'home';
     $('#runpage').hidden = view.route !== 'run';
@@ -550,6 +564,7 @@
     busy = true;
     try {
       if (view.route === 'run') await loadRun(); else await loadHome();
+      updateRelative();
     } finally {
       busy = false;
     }
@@ -592,6 +607,7 @@
     };
     $('#runs tbody').addEventListener('click', openRun);
     $('#chain-runs tbody').addEventListener('click', openRun);
+    $('#chain-runs-close').addEventListener('click', () => { location.hash = '#/'; });
 
     $('#cancel').addEventListener('click', () => {
       const id = view.runId;
