@@ -142,7 +142,7 @@
         return;
       }
       let line = question.replace(/\?$/, '') + ': ' + ((data && data.outcome) || 'done');
-      if (data && data.runId != null) line += ' (run ' + String(data.runId) + ')';
+      if (data && data.runId != null && line.indexOf(String(data.runId)) < 0) line += ' (run ' + String(data.runId) + ')';
       if (data && data.commandId != null) line += ' [command ' + data.commandId + ']';
       flash(line, true);
       if (done) done(data || {});
@@ -214,7 +214,7 @@
     return '<td class="id">' + esc(c.id) + '</td>' +
       '<td>' + esc(c.description) + '</td>' +
       '<td><code>' + esc(c.timestr) + '</code></td>' +
-      '<td class="state">' + badge(c.state, 'state') + (c.heldReason ? '<div class="reason">' + esc(c.heldReason) + '</div>' : '') + '</td>' +
+      '<td class="state">' + badge(c.state, 'state') + (c.heldReason ? '<div class="reason reason-' + esc(c.state) + '">' + esc(c.heldReason) + '</div>' : '') + '</td>' +
       '<td class="next">' + fmtTime(c.nextFire) + (c.nextFire ? ' <span class="muted rel" data-t="' + esc(c.nextFire) + '">' + fmtRelative(c.nextFire) + '</span>' : '') + '</td>' +
       '<td class="last">' + (last ? runLink(String(last.runId)) + ' ' + badge(last.status, 'status') : '<span class="muted">never</span>') + '</td>' +
       '<td>' + (last ? fmtTime(last.end) : '') + '</td>' +
