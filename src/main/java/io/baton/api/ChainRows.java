@@ -62,7 +62,7 @@ final class ChainRows {
     }
     String q = query.toLowerCase(Locale.ROOT);
     String description = entry.definition().description();
-    return Long.toString(entry.definition().id()).equals(q)
+    return Long.toString(entry.definition().id()).contains(q)
         || (description != null && description.toLowerCase(Locale.ROOT).contains(q));
   }
 

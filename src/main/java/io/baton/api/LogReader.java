@@ -43,9 +43,11 @@ final class LogReader {
     }
     Path file = Path.of(process.logPath());
     boolean follow = String.valueOf(ex.header("Accept")).contains("text/event-stream");
+    boolean mine = context.settings().nodeName().equals(process.node());
     if (!isLocalLog(file)) {
-      if (ex.query("local") != null) {
-        throw ApiException.notFound("the log of this process is not on node " + context.settings().nodeName());
+      if (mine || ex.query("local") != null) {
+        throw ApiException.notFound("no log file " + process.logPath() + " in the logs folder of node "
+            + context.settings().nodeName() + " (deleted with old runs, or never written)");
       }
       proxy(ex, process, follow);
       return;

@@ -112,6 +112,12 @@ public final class CommandDesk {
   private Prepared prepare(Command c) {
     var r = c.request();
     String by = r.requestedBy();
+    Duration expiry = services.settings().misfireGrace();
+    if (c.requestedAt() != null && c.requestedAt().plus(expiry).isBefore(services.clock().instant())) {
+      // a "run now" asked for during a long outage must not surprise anyone hours later
+      return new Prepared(c, null, "expired: no node carried it out within baton.misfire-grace (" + expiry
+          + ") of its acceptance at " + c.requestedAt() + "; ask again");
+    }
     return switch (r.verb()) {
       case TRIGGER -> services.catalogView().chain(r.chainId())
           .filter(CatalogView.Entry::held)

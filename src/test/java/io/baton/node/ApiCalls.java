@@ -39,7 +39,7 @@ final class ApiCalls {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json));
-    headers.forEach(request::header);
+    headers.forEach(request::setHeader);
     return send(request, timeout);
   }
 

@@ -1,0 +1,138 @@
+package io.baton.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Who may act, what a malformed request gets, and what a log request can read. */
+class ApiSecurityIT {
+  @TempDir Path home;
+
+  /** An address of this host that is not loopback, so a request to it does not come from 127.0.0.1. */
+  private static Optional<String> outsideAddress() throws Exception {
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (nic.isUp() && !nic.isLoopback()) {
+        for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+          if (address instanceof Inet4Address) {
+            return Optional.of(address.getHostAddress());
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static long offChain(TestNode node) throws Exception {
+    long chain = node.chain("security", 1, "@yearly", 0);
+    node.update("UPDATE jobchain_table SET switch = 'OFF' WHERE id = ?", chain);
+    node.job(chain, "ok.sh", 1, "60");
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+        ApiCalls.get(node.api(), "/api/v1/chains/" + chain).text().contains("\"state\":\"off\""));
+    return chain;
+  }
+
+  @Test
+  void withoutATokenActionsAreRefusedFromOtherHostsAndAcceptedFromLoopback() throws Exception {
+    String outside = outsideAddress().orElse(null);
+    assumeTrue(outside != null, "this host has no address other than loopback");
+    try (TestNode node = TestNode.onMariaDb(home).with("baton.http.bind", "0.0.0.0")) {
+      node.start();
+      long chain = offChain(node);
+      String fromOutside = "http://" + outside + ":" + node.api().substring(node.api().lastIndexOf(':') + 1);
+
+      ApiCalls.Reply refused = ApiCalls.post(fromOutside, "/api/v1/chains/" + chain + "/trigger", "{}");
+      assertEquals(401, refused.status(), refused.text());
+      assertTrue(refused.json().get("error").asText().contains("baton.http.token"));
+      assertEquals(200, ApiCalls.get(fromOutside, "/api/v1/chains/" + chain).status(), "reads are open");
+      assertTrue(node.runs(chain).isEmpty());
+      assertTrue(node.rows("SELECT id FROM baton_command").isEmpty(), "nothing was accepted");
+
+      assertEquals(200, ApiCalls.post(node.api(), "/api/v1/chains/" + chain + "/trigger", "{}").status());
+    }
+  }
+
+  @Test
+  void withATokenEveryActionNeedsIt() throws Exception {
+    try (TestNode node = TestNode.onMariaDb(home).with("baton.http.token", "s3cret-token")) {
+      node.start();
+      long chain = offChain(node);
+      String path = "/api/v1/chains/" + chain + "/trigger";
+      assertEquals(401, ApiCalls.post(node.api(), path, "{}").status(), "no token, even from loopback");
+      assertEquals(401, ApiCalls.post(node.api(), path, "{}", Map.of("Authorization", "Bearer wrong"),
+          Duration.ofSeconds(30)).status());
+      assertTrue(node.runs(chain).isEmpty());
+      assertEquals(200, ApiCalls.post(node.api(), path, "{}", Map.of("Authorization", "Bearer s3cret-token"),
+          Duration.ofSeconds(30)).status());
+    }
+  }
+
+  @Test
+  void malformedAndCrossSiteRequestsAreRefusedAndChangeNothing() throws Exception {
+    try (TestNode node = TestNode.onMariaDb(home)) {
+      node.start();
+      String api = node.api();
+      long chain = offChain(node);
+      String base = "/api/v1/chains/" + chain;
+      assertEquals(400, ApiCalls.post(api, base + "/switch", "{bad").status());
+      assertEquals(400, ApiCalls.post(api, base + "/switch", "[true]").status());
+      assertEquals(400, ApiCalls.post(api, base + "/switch", "{\"on\": \"yes\"}").status());
+      assertEquals(400, ApiCalls.post(api, "/api/v1/runs/1/rerun", "{}").status(), "fromFailed must be said");
+      assertEquals(400, ApiCalls.get(api, "/api/v1/runs?limit=-1").status());
+      assertEquals(400, ApiCalls.get(api, "/api/v1/chains?state=sleeping").status());
+      assertEquals(404, ApiCalls.post(api, "/api/v1/chains/999999/trigger", "{}").status());
+      assertEquals(404, ApiCalls.post(api, "/api/v1/runs/999999/cancel", "{}").status());
+      assertEquals(405, ApiCalls.get(api, base + "/trigger").status());
+      ApiCalls.Reply crossSite = ApiCalls.post(api, base + "/trigger", "{}", Map.of("Origin", "http://evil.example"),
+          Duration.ofSeconds(30));
+      assertEquals(403, crossSite.status(), crossSite.text());
+      ApiCalls.Reply form = ApiCalls.post(api, base + "/trigger", "a=b",
+          Map.of("Content-Type", "application/x-www-form-urlencoded"), Duration.ofSeconds(30));
+      assertEquals(415, form.status(), form.text());
+      assertTrue(node.runs(chain).isEmpty());
+      assertTrue(node.rows("SELECT id FROM baton_command").isEmpty());
+      assertEquals("OFF", node.rows("SELECT switch FROM jobchain_table WHERE id = ?", chain).get(0).get("switch"));
+    }
+  }
+
+  @Test
+  void aLogRequestReadsOnlyTheLogFileOfThatRunsProcess() throws Exception {
+    try (TestNode node = TestNode.onMariaDb(home)) {
+      node.start();
+      String api = node.api();
+      long chain = offChain(node);
+      long runId = Long.parseLong(ApiCalls.post(api, "/api/v1/chains/" + chain + "/trigger", "{}").json()
+          .get("runId").asText());
+      node.awaitRuns(chain, runs -> runs.stream().allMatch(TestNode::finished));
+      long job = ((Number) node.rows("SELECT ref_id FROM job_run WHERE run_id = ?", runId).get(0).get("ref_id"))
+          .longValue();
+      assertEquals(200, ApiCalls.get(api, "/api/v1/runs/" + runId + "/logs?job=" + job).status());
+
+      assertEquals(400, ApiCalls.get(api, "/api/v1/runs/" + runId + "/logs?job=../../etc/passwd").status());
+      assertEquals(404, ApiCalls.get(api, "/api/v1/runs/" + runId + "/logs?job=" + (job + 1000)).status());
+      // rows pointing outside the logs folder, directly or through a link inside it
+      Path link = home.resolve("logs").resolve("passwd.log");
+      Files.createSymbolicLink(link, Path.of("/etc/passwd"));
+      node.update("INSERT INTO job_run (run_id, chain_id, kind, ref_id, step_lvl, attempt, start_time, status,"
+          + " log_path, node) VALUES (?, ?, 'JOB', 7001, 1, 1, NOW(), 'SUCCESS', '/etc/passwd', 'it-node'),"
+          + " (?, ?, 'JOB', 7002, 1, 1, NOW(), 'SUCCESS', ?, 'it-node')", runId, chain, runId, chain, link.toString());
+      for (int fake : new int[] {7001, 7002}) {
+        ApiCalls.Reply reply = ApiCalls.get(api, "/api/v1/runs/" + runId + "/logs?job=" + fake);
+        assertEquals(404, reply.status(), reply.text());
+        assertFalse(reply.text().contains("root:"), reply.text());
+      }
+    }
+  }
+}
