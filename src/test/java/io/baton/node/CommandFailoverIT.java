@@ -43,10 +43,11 @@ class CommandFailoverIT {
   }
 
   @Test
-  void aTriggerSentToTheStandbyIsCarriedOutOnceByTheLeader() throws Exception {
+  void aTriggerSentToTheStandbyIsCarriedOutOnceByTheLeaderAndItsLogIsServedByTheNodeThatHasIt() throws Exception {
     cluster.start("leader-a");
     cluster.awaitLeader("leader-a");
-    cluster.start("standby-b");
+    // logs in a folder of its own, as on another host: the standby cannot read the leader's files
+    cluster.start("standby-b", Map.of("baton.logs-dir", home.resolve("logs-b").toString()));
     String standby = cluster.api("standby-b");
     await().atMost(Duration.ofSeconds(30)).until(() -> ApiCalls.get(standby, "/api/v1/chains/" + chain).status() == 200);
 
@@ -62,6 +63,12 @@ class CommandFailoverIT {
     assertEquals(runId, ((Number) runs.get(0).get("run_id")).longValue());
     assertEquals("leader-a", runs.get(0).get("node"));
     assertEquals("SUCCESS", runs.get(0).get("status"));
+
+    long job = ((Number) cluster.db.rows("SELECT ref_id FROM job_run WHERE run_id = ?", runId).get(0).get("ref_id"))
+        .longValue();
+    ApiCalls.Reply log = ApiCalls.get(standby, "/api/v1/runs/" + runId + "/logs?job=" + job);
+    assertEquals(200, log.status(), log.text());
+    assertEquals("ok", log.text().strip(), "ok.sh's output, fetched from leader-a");
   }
 
   @Test
