@@ -57,13 +57,7 @@ final class Preview {
       row.put("ottime", job.ottime());
       levels.computeIfAbsent(job.stepLevel(), l -> new ArrayList<>()).add(row);
     }
-    List<Map<String, Object>> levelList = new ArrayList<>();
-    levels.forEach((level, jobs) -> {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("stepLevel", level);
-      row.put("jobs", jobs);
-      levelList.add(row);
-    });
+    List<Map<String, Object>> levelList = Reads.levels(levels);
     body.put("dependencies", dependencies);
     body.put("levels", levelList);
     ex.json(200, body);

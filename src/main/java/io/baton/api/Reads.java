@@ -163,18 +163,24 @@ final class Reads {
         dependencies.add(row);
       }
     }
-    List<Map<String, Object>> levelList = new ArrayList<>();
-    levels.forEach((level, jobs) -> {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("stepLevel", level);
-      row.put("jobs", jobs);
-      levelList.add(row);
-    });
+    List<Map<String, Object>> levelList = Reads.levels(levels);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("run", runSummary(run));
     body.put("dependencies", dependencies);
     body.put("levels", levelList);
     ex.json(200, body);
+  }
+
+  /** Jobs grouped by step level, in level order, as the API shows them. */
+  static List<Map<String, Object>> levels(Map<Integer, List<Map<String, Object>>> byLevel) {
+    List<Map<String, Object>> levels = new ArrayList<>();
+    byLevel.forEach((level, jobs) -> {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("stepLevel", level);
+      row.put("jobs", jobs);
+      levels.add(row);
+    });
+    return levels;
   }
 
   static Map<String, Object> runSummary(RunHistory.Run run) {
