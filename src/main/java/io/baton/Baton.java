@@ -1,5 +1,13 @@
 package io.baton;
 
+import io.baton.cli.ActionVerbs;
+import io.baton.cli.ChainsVerb;
+import io.baton.cli.LogsVerb;
+import io.baton.cli.PreviewVerb;
+import io.baton.cli.RunsVerb;
+import io.baton.cli.ShowVerb;
+import io.baton.cli.StatusVerb;
+import io.baton.cli.ValidateVerb;
 import io.baton.config.BatonSettings;
 import io.baton.config.ConfigLoader;
 import io.baton.config.ConfigurationException;
@@ -11,16 +19,32 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Command line of Baton: {@code baton start [--config FILE]}. */
+/**
+ * Command line of Baton: {@code baton start [--config FILE]} runs a node; the other verbs are
+ * clients of a running node's HTTP API.
+ */
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "Baton 0.1",
-    description = "Event-driven job-chain scheduler.", subcommands = {Baton.Start.class, Baton.BenchCommand.class})
+    scope = CommandLine.ScopeType.INHERIT, // every verb gets --help and --version
+    description = "Event-driven job-chain scheduler.",
+    subcommands = {Baton.Start.class, Baton.BenchCommand.class, StatusVerb.class, ChainsVerb.class, RunsVerb.class,
+        ShowVerb.class, LogsVerb.class, ActionVerbs.Trigger.class, ActionVerbs.Cancel.class, ActionVerbs.Rerun.class,
+        ActionVerbs.Switch.class, PreviewVerb.class, ValidateVerb.class})
 public final class Baton implements Runnable {
 
   /** Exit code of a configuration or start-up error. */
   static final int START_FAILED = 2;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Baton()).execute(args));
+    System.exit(new CommandLine(new Baton()).setParameterExceptionHandler(Baton::usageError).execute(args));
+  }
+
+  /** A malformed command line: one line naming the mistake and where the verb's help is, exit 2. */
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    String help = command.getCommandSpec().qualifiedName();
+    String message = e.getMessage().replaceFirst("^Error: ", "");
+    System.err.println("baton: " + message + " (see " + help + " --help)");
+    return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   @Override
