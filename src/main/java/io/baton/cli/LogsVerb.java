@@ -1,9 +1,9 @@
 package io.baton.cli;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.ArgGroup;
@@ -58,13 +58,14 @@ public final class LogsVerb extends Verb {
    */
   private int follow(String path) throws IOException {
     HttpResponse<InputStream> response = client().stream(path, "text/event-stream");
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    try (InputStream in = new BufferedInputStream(response.body())) {
       if (response.statusCode() != 200) {
-        throw NodeClient.failure(NodeClient.read(response.statusCode(), readAll(in)));
+        throw NodeClient.failure(NodeClient.read(response.statusCode(),
+            new String(in.readAllBytes(), StandardCharsets.UTF_8)));
       }
       String event = null;
       String line;
-      while ((line = in.readLine()) != null) {
+      while ((line = nextLine(in)) != null) {
         if (line.isEmpty()) {
           if ("end".equals(event)) {
             return 0;
@@ -91,12 +92,20 @@ public final class LogsVerb extends Verb {
     return value.startsWith(" ") ? value.substring(1) : value;
   }
 
-  private static String readAll(BufferedReader in) throws IOException {
-    StringBuilder body = new StringBuilder();
-    String line;
-    while ((line = in.readLine()) != null) {
-      body.append(line).append('\n');
+  /**
+   * The next line, ended by LF only: the node frames each log line as one {@code data:} line
+   * without escaping a carriage return inside it (a progress bar's), which must not cut the line.
+   */
+  private static String nextLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) >= 0 && b != '\n') {
+      line.write(b);
     }
-    return body.toString();
+    if (b < 0 && line.size() == 0) {
+      return null;
+    }
+    String text = line.toString(StandardCharsets.UTF_8);
+    return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
   }
 }
