@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "chains", description = "List the chains: schedule, switch, next fire, last run, state.")
 public final class ChainsVerb extends Verb {
   @Option(names = "--q", paramLabel = "TEXT",
-      description = "only chains whose id is TEXT or whose description contains it")
+      description = "only chains whose id or description contains TEXT (any case)")
   String q;
 
   @Option(names = "--state", paramLabel = "S", description = "only chains in this state: armed, running, held or off")
