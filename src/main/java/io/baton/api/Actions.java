@@ -34,14 +34,14 @@ final class Actions {
 
   void trigger(Exchange ex) throws IOException {
     String by = authorise(ex);
-    Json.readObject(ex.body());
+    body(ex);
     long chainId = existingChain(ex.idParam(0, "chain id"));
     carryOut(ex, new Request(chainId, Verb.TRIGGER, null, null, by));
   }
 
   void switchChain(Exchange ex) throws IOException {
     String by = authorise(ex);
-    JsonNode body = Json.readObject(ex.body());
+    JsonNode body = body(ex);
     JsonNode on = body.get("on");
     if (on == null || !on.isBoolean()) {
       throw ApiException.badRequest("the body must say {\"on\": true} or {\"on\": false}");
@@ -52,7 +52,7 @@ final class Actions {
 
   void cancel(Exchange ex) throws IOException {
     String by = authorise(ex);
-    Json.readObject(ex.body());
+    body(ex);
     RunHistory.Run run = existingRun(ex.idParam(0, "run id"));
     if (run.end() != null) {
       throw new ApiException(409, "run " + run.runId() + " already ended " + run.status() + "; nothing to cancel");
@@ -62,7 +62,7 @@ final class Actions {
 
   void rerun(Exchange ex) throws IOException {
     String by = authorise(ex);
-    JsonNode body = Json.readObject(ex.body());
+    JsonNode body = body(ex);
     JsonNode fromFailed = body.get("fromFailed");
     JsonNode withDeps = body.get("withDeps");
     if (fromFailed == null || !fromFailed.isBoolean() || !fromFailed.booleanValue()) {
@@ -74,6 +74,15 @@ final class Actions {
     RunHistory.Run run = existingRun(ex.idParam(0, "run id"));
     carryOut(ex, new Request(run.chainId(), Verb.RERUN, run.runId(),
         withDeps != null && withDeps.booleanValue() ? "WITH_DEPS" : null, by));
+  }
+
+  /** The JSON body; one without a Content-Type is accepted only when empty. */
+  private static JsonNode body(Exchange ex) {
+    byte[] body = ex.body();
+    if (body.length > 0 && ex.header("Content-Type") == null) {
+      throw new ApiException(415, "actions take a JSON body with Content-Type: application/json");
+    }
+    return Json.readObject(body);
   }
 
   /** A command's row: to follow one answered 202. */

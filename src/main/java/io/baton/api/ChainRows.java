@@ -1,5 +1,6 @@
 package io.baton.api;
 
+import io.baton.config.BatonSettings.Site;
 import io.baton.db.RunHistory;
 import io.baton.node.CatalogView;
 import java.time.Instant;
@@ -15,26 +16,23 @@ final class ChainRows {
 
   private ChainRows() {}
 
-  static State state(CatalogView.Entry entry, Set<Long> running) {
-    if (running.contains(entry.definition().id())) {
-      return State.RUNNING;
-    }
-    if (entry.held()) {
-      return State.HELD;
-    }
-    return entry.definition().switchOn() && entry.forThisSite() ? State.ARMED : State.OFF;
+  /** {@code site}: the leader's, which decides what runs. */
+  static State state(CatalogView.Entry entry, Set<Long> running, Site site) {
+    return State.valueOf(entry.state(running.contains(entry.definition().id()), site).toUpperCase(Locale.ROOT));
   }
 
   /** Why a chain does not fire: the problems of a held one, or the switch / site flag of one that is off. */
-  static String reason(CatalogView.Entry entry, State state) {
+  static String reason(CatalogView.Entry entry, State state, Site site) {
     return switch (state) {
       case HELD -> String.join("; ", entry.problems());
-      case OFF -> !entry.definition().switchOn() ? "switch is OFF" : "not flagged for this node's site";
+      case OFF -> !entry.definition().switchOn() ? "switch is OFF"
+          : "not flagged for site " + site.name().toLowerCase(Locale.ROOT) + " (" + (site == Site.MAIN ? "main_flag" : "BKP_flag")
+              + " = 0), where the leader is";
       default -> null;
     };
   }
 
-  static Map<String, Object> row(CatalogView.Entry entry, State state, RunHistory.Run last, Instant now) {
+  static Map<String, Object> row(CatalogView.Entry entry, State state, Site site, RunHistory.Run last, Instant now) {
     var chain = entry.definition();
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("id", chain.id());
@@ -42,7 +40,7 @@ final class ChainRows {
     row.put("timestr", chain.timestr());
     row.put("switch", chain.switchOn() ? "ON" : "OFF");
     row.put("state", state.name().toLowerCase(Locale.ROOT));
-    row.put("heldReason", reason(entry, state));
+    row.put("heldReason", reason(entry, state, site));
     row.put("nextFire", state == State.ARMED || state == State.RUNNING ? nextFire(entry, now) : null);
     row.put("lastRun", last == null ? null : Reads.runSummary(last));
     return row;

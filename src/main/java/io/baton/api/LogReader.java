@@ -120,12 +120,12 @@ final class LogReader {
         int newline;
         StringBuilder events = new StringBuilder();
         while ((newline = partial.indexOf("\n")) >= 0) {
-          events.append("data: ").append(partial, 0, newline).append("\n\n");
+          events.append("data: ").append(oneLine(partial.substring(0, newline))).append("\n\n");
           partial.delete(0, newline + 1);
         }
         if (ended) {
           if (partial.length() > 0) {
-            events.append("data: ").append(partial).append("\n\n");
+            events.append("data: ").append(oneLine(partial.toString())).append("\n\n");
           }
           events.append("event: end\ndata: ").append(status).append("\n\n");
         }
@@ -170,8 +170,8 @@ final class LogReader {
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
-      throw ApiException.notFound("the log is on node " + process.node() + " at " + owner.httpAddress()
-          + ", which cannot be reached: " + e.getMessage());
+      throw new ApiException(502, "the log is on node " + process.node() + " at " + owner.httpAddress()
+          + ", which cannot be reached: " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ApiException(503, "interrupted");
@@ -187,6 +187,12 @@ final class LogReader {
         out.flush();
       }
     }
+  }
+
+  /** A carriage return would end an event's line early: progress bars are shown as their last state. */
+  private static String oneLine(String line) {
+    int cr = line.lastIndexOf('\r', line.length() - 2);
+    return (cr >= 0 ? line.substring(cr + 1) : line).replace("\r", "");
   }
 
   private static void sleep(Duration d) {

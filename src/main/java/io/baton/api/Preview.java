@@ -38,7 +38,8 @@ final class Preview {
     body.put("valid", !entry.held());
     body.put("problems", entry.problems());
     body.put("switch", chain.switchOn() ? "ON" : "OFF");
-    body.put("forThisSite", entry.forThisSite());
+    body.put("mainFlag", chain.mainFlag());
+    body.put("bkpFlag", chain.bkpFlag());
     body.put("zone", context.settings().timezone().getId());
     body.put("nextFires", nextFires(entry, now, n));
     List<Map<String, Object>> dependencies = new ArrayList<>();

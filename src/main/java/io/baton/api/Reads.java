@@ -1,5 +1,6 @@
 package io.baton.api;
 
+import io.baton.config.BatonSettings.Site;
 import io.baton.db.NodeRoster;
 import io.baton.db.RunHistory;
 import io.baton.node.CatalogView;
@@ -62,13 +63,14 @@ final class Reads {
       }
     }
     Set<Long> running = context.runs().chainsRunning();
+    Site site = leaderSite();
     Map<ChainRows.State, Integer> counts = new EnumMap<>(ChainRows.State.class);
     for (ChainRows.State s : ChainRows.State.values()) {
       counts.put(s, 0);
     }
     int total = 0;
     for (CatalogView.Entry entry : context.catalog().all()) {
-      counts.merge(ChainRows.state(entry, running), 1, Integer::sum);
+      counts.merge(ChainRows.state(entry, running, site), 1, Integer::sum);
       total++;
     }
     Map<String, Object> chains = new LinkedHashMap<>();
@@ -90,11 +92,12 @@ final class Reads {
     int limit = ex.intQuery("limit", 50, 1, MAX_LIMIT);
     int offset = ex.intQuery("offset", 0, 0, Integer.MAX_VALUE);
     Set<Long> running = context.runs().chainsRunning();
+    Site site = leaderSite();
     List<CatalogView.Entry> page = new ArrayList<>();
     Map<Long, ChainRows.State> states = new TreeMap<>();
     int total = 0;
     for (CatalogView.Entry entry : context.catalog().all()) {
-      ChainRows.State state = ChainRows.state(entry, running);
+      ChainRows.State state = ChainRows.state(entry, running, site);
       if ((wanted == null || wanted == state) && ChainRows.matches(entry, q)) {
         if (total >= offset && page.size() < limit) {
           page.add(entry);
@@ -108,7 +111,7 @@ final class Reads {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (CatalogView.Entry entry : page) {
       long id = entry.definition().id();
-      rows.add(ChainRows.row(entry, states.get(id), last.get(id), now));
+      rows.add(ChainRows.row(entry, states.get(id), site, last.get(id), now));
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("total", total);
@@ -122,8 +125,9 @@ final class Reads {
     long id = ex.idParam(0, "chain id");
     CatalogView.Entry entry = context.catalog().chain(id)
         .orElseThrow(() -> ApiException.notFound("chain " + id + " does not exist"));
-    ChainRows.State state = ChainRows.state(entry, context.runs().chainsRunning());
-    Map<String, Object> row = ChainRows.row(entry, state, context.runs().lastRuns(List.of(id)).get(id),
+    Site site = leaderSite();
+    ChainRows.State state = ChainRows.state(entry, context.runs().chainsRunning(), site);
+    Map<String, Object> row = ChainRows.row(entry, state, site, context.runs().lastRuns(List.of(id)).get(id),
         context.clock().instant());
     row.put("jobs", entry.definition().jobs());
     row.put("dependencies", entry.definition().dependencies());
@@ -134,8 +138,8 @@ final class Reads {
     Long chain = ex.longQuery("chain");
     String status = ex.query("status");
     int limit = ex.intQuery("limit", 50, 1, MAX_LIMIT);
-    List<Map<String, Object>> rows = context.runs().recent(chain, status == null ? null : status.toUpperCase(Locale.ROOT),
-        limit).stream().map(Reads::runSummary).toList();
+    List<Map<String, Object>> rows = context.runs().recent(chain, runStatus(status), limit).stream()
+        .map(Reads::runSummary).toList();
     ex.json(200, Map.of("runs", rows));
   }
 
@@ -169,6 +173,28 @@ final class Reads {
     body.put("dependencies", dependencies);
     body.put("levels", levelList);
     ex.json(200, body);
+  }
+
+  /** The site of the leader, which decides what runs; this node's own while no lease is held. */
+  private Site leaderSite() {
+    return context.roster().lease().filter(NodeRoster.LeaseRow::valid).map(NodeRoster.LeaseRow::site)
+        .filter(s -> s != null).map(s -> "bkp".equalsIgnoreCase(s) ? Site.BKP : Site.MAIN)
+        .orElse(context.settings().site());
+  }
+
+  private static String runStatus(String text) {
+    if (text == null) {
+      return null;
+    }
+    String status = text.toUpperCase(Locale.ROOT);
+    List<String> known = new ArrayList<>(List.of("RUNNING"));
+    for (io.baton.chain.RunStatus s : io.baton.chain.RunStatus.values()) {
+      known.add(s.name());
+    }
+    if (!known.contains(status)) {
+      throw ApiException.badRequest("status must be one of " + known + ", got '" + text + "'");
+    }
+    return status;
   }
 
   /** Jobs grouped by step level, in level order, as the API shows them. */

@@ -27,8 +27,8 @@ public final class PreviewVerb extends Verb {
     for (JsonNode problem : preview.path("problems")) {
       out().println("  problem: " + problem.asText());
     }
-    out().println("switch " + text(preview, "switch")
-        + (preview.path("forThisSite").asBoolean(true) ? "" : " (not flagged for this node's site)"));
+    out().println("switch " + text(preview, "switch") + ", main_flag " + flag(preview, "mainFlag") + ", BKP_flag "
+        + flag(preview, "bkpFlag"));
     out().println("schedule " + text(preview, "timestr") + ", next fires (" + text(preview, "zone") + "):");
     if (preview.path("nextFires").isEmpty()) {
       out().println("  none");
@@ -60,5 +60,9 @@ public final class PreviewVerb extends Verb {
       return "REFUSED: " + text(process, "refused");
     }
     return Cells.argv(argv);
+  }
+
+  private static String flag(JsonNode preview, String field) {
+    return preview.path(field).asBoolean() ? "1" : "0";
   }
 }

@@ -19,7 +19,7 @@ public final class NodeRoster {
       Duration heartbeatAge, boolean leader, Long epoch, String httpAddress) {}
 
   /** The lease: who holds it under which epoch, and whether it is still valid. */
-  public record LeaseRow(String holder, long epoch, boolean valid) {}
+  public record LeaseRow(String holder, String site, long epoch, boolean valid) {}
 
   private final DataSource dataSource;
 
@@ -28,7 +28,7 @@ public final class NodeRoster {
   }
 
   public List<NodeRow> nodes() {
-    LeaseRow lease = lease().orElse(new LeaseRow(null, 0, false));
+    LeaseRow lease = lease().orElse(new LeaseRow(null, null, 0, false));
     return Jdbc.autoCommit(dataSource, "reading the nodes", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT name, lease_site, node_host, pid_index,"
           + " index_last_ping_time, lease_epoch, http_address,"
@@ -54,12 +54,12 @@ public final class NodeRoster {
 
   public Optional<LeaseRow> lease() {
     return Jdbc.autoCommit(dataSource, "reading the lease", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT lease_holder, lease_epoch,"
+      try (PreparedStatement ps = c.prepareStatement("SELECT lease_holder, lease_site, lease_epoch,"
           + " CASE WHEN lease_until > CURRENT_TIMESTAMP(3) THEN 1 ELSE 0 END AS valid"
           + " FROM realtime_status WHERE name = 'baton-lease'");
           ResultSet rs = ps.executeQuery()) {
         return rs.next()
-            ? Optional.of(new LeaseRow(rs.getString(1), rs.getLong(2), rs.getInt(3) == 1))
+            ? Optional.of(new LeaseRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4) == 1))
             : Optional.<LeaseRow>empty();
       }
     });

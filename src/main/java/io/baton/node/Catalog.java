@@ -162,8 +162,7 @@ public final class Catalog {
     ChainValidator.Verdict verdict = validator.check(chain);
     List<String> problems = new java.util.ArrayList<>(unreadableRows); // a chain missing a row never runs half-made
     problems.addAll(verdict.problems());
-    boolean forThisSite = site == Site.MAIN ? chain.mainFlag() : chain.bkpFlag();
-    view.put(new CatalogView.Entry(chain, problems, verdict.schedule(), forThisSite));
+    view.put(new CatalogView.Entry(chain, problems, verdict.schedule()));
     if (!problems.isEmpty()) {
       // only the leader writes the message: standbys hold the chain quietly
       if (!problems.equals(held.put(chain.id(), List.copyOf(problems)))) {
@@ -175,6 +174,7 @@ public final class Catalog {
     if (held.remove(chain.id()) != null) {
       context.getLog().info("chain {} is valid again and released", chain.id());
     }
+    boolean forThisSite = site == Site.MAIN ? chain.mainFlag() : chain.bkpFlag();
     return chain.switchOn() && forThisSite ? verdict.schedule() : null;
   }
 }

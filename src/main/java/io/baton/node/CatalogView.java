@@ -1,6 +1,7 @@
 package io.baton.node;
 
 import io.baton.chain.ChainDefinition;
+import io.baton.config.BatonSettings.Site;
 import io.baton.schedule.Schedule;
 import java.util.Collection;
 import java.util.List;
@@ -12,17 +13,24 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * node keeps it (the Catalog runs on standbys too), so reads never load the three tables again.
  */
 public final class CatalogView {
-  /**
-   * One chain: its rows, why it is held (empty when valid), its parsed schedule when valid, and
-   * whether it fires on this node's site with its switch as it is.
-   */
-  public record Entry(ChainDefinition definition, List<String> problems, Schedule schedule, boolean forThisSite) {
+  /** One chain: its rows, why it is held (empty when valid), and its parsed schedule when valid. */
+  public record Entry(ChainDefinition definition, List<String> problems, Schedule schedule) {
     public Entry {
       problems = List.copyOf(problems);
     }
 
     public boolean held() {
       return !problems.isEmpty();
+    }
+
+    /** Whether the chain is flagged to run while the leader's site is {@code site}. */
+    public boolean runsOn(Site site) {
+      return site == Site.MAIN ? definition.mainFlag() : definition.bkpFlag();
+    }
+
+    /** armed, running, held or off, the leader being of {@code site}. */
+    public String state(boolean running, Site site) {
+      return running ? "running" : held() ? "held" : definition.switchOn() && runsOn(site) ? "armed" : "off";
     }
   }
 

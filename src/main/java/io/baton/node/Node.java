@@ -100,7 +100,7 @@ public final class Node {
     ActorSystem<SchedulerGuardian.Command> system =
         ActorSystem.create(SchedulerGuardian.create(services), "baton", PekkoConfig.of(db, settings));
     NodeMetrics metrics = NodeMetrics.get(system);
-    metrics.bind(launcher, guard, services.catalogView());
+    metrics.bind(launcher, guard, services.catalogView(), settings.site());
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     Duration stopTimeout = settings.shutdownGrace().plus(settings.exec().killGrace()).plusSeconds(10);
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "drain-chains", () ->

@@ -3,6 +3,7 @@ package io.baton.node;
 import io.baton.chain.JobStatus;
 import io.baton.chain.RunMetrics;
 import io.baton.chain.RunStatus;
+import io.baton.config.BatonSettings.Site;
 import io.baton.exec.ProcessLauncher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -38,6 +39,7 @@ public final class NodeMetrics implements Extension, RunMetrics {
   private final Timer fireDelay;
   private final Timer journalWrite;
   private final Timer outcomeWrite;
+  private volatile Site site = Site.MAIN; // this node's: what it runs when it leads
 
   private NodeMetrics() {
     fireDelay = Timer.builder("baton.fire.delay")
@@ -62,7 +64,8 @@ public final class NodeMetrics implements Extension, RunMetrics {
   }
 
   /** The gauges read from the node's parts at each scrape. */
-  void bind(ProcessLauncher launcher, LeaseGuard guard, CatalogView catalog) {
+  void bind(ProcessLauncher launcher, LeaseGuard guard, CatalogView catalog, Site site) {
+    this.site = site;
     Gauge.builder("baton.processes.running", launcher, ProcessLauncher::running)
         .description("Job and dependency processes running on this node").register(registry);
     Gauge.builder("baton.is.leader", guard, g -> g.leading() ? 1 : 0)
@@ -78,10 +81,7 @@ public final class NodeMetrics implements Extension, RunMetrics {
   private double chainsIn(CatalogView catalog, String state) {
     int n = 0;
     for (CatalogView.Entry entry : catalog.all()) {
-      boolean isRunning = running.contains(entry.definition().id());
-      String is = isRunning ? "running" : entry.held() ? "held"
-          : entry.definition().switchOn() && entry.forThisSite() ? "armed" : "off";
-      if (is.equals(state)) {
+      if (entry.state(running.contains(entry.definition().id()), site).equals(state)) {
         n++;
       }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.baton.api.Json;
 import io.baton.exec.OsProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,5 +198,57 @@ class OperatorCommandsIT {
     assertEquals(404, ApiCalls.get(api, "/api/v1/runs/12345").status());
     assertEquals(400, ApiCalls.get(api, "/api/v1/runs/abc").status());
     assertNull(node.rows("SELECT rerun_of FROM chain_run WHERE run_id = ?", runId).get(0).get("rerun_of"));
+  }
+
+  @Test
+  void previewAndValidateJudgeTheRowsAsARunWould() throws Exception {
+    long chain = chainOff(2, 1, "ok.sh --fast 'two words'", 2, "../../etc/passwd");
+    long held = node.chain("held: bad schedule", 1, "every full moon", 0);
+    node.job(held, "ok.sh", 1, "60");
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        ApiCalls.get(api, "/api/v1/chains/" + held).text().contains("\"state\":\"held\""));
+
+    JsonNode preview = ApiCalls.get(api, "/api/v1/chains/" + chain + "/preview?n=3").json();
+    assertTrue(preview.get("valid").asBoolean(), preview.toString());
+    assertEquals(3, preview.get("nextFires").size(), "the next fires even while it is switched off");
+    JsonNode first = preview.get("levels").get(0).get("jobs").get(0);
+    assertEquals(List.of(home.resolve("jobs/ok.sh").toRealPath().toString(), "--fast", "two words"),
+        Json.MAPPER.convertValue(first.get("argv"), List.class));
+    JsonNode escaping = preview.get("levels").get(1).get("jobs").get(0);
+    assertTrue(escaping.get("argv").isNull());
+    assertTrue(escaping.get("refused").asText().contains("nothing was run"), escaping.toString());
+
+    JsonNode heldPreview = ApiCalls.get(api, "/api/v1/chains/" + held + "/preview").json();
+    assertFalse(heldPreview.get("valid").asBoolean());
+    assertTrue(heldPreview.get("problems").toString().contains("every full moon"), heldPreview.toString());
+    JsonNode validate = ApiCalls.get(api, "/api/v1/validate").json();
+    assertFalse(validate.get("valid").asBoolean());
+    assertEquals(1, validate.get("invalid").size());
+    assertEquals(held, validate.get("invalid").get(0).get("chainId").asLong());
+    assertEquals(409, ApiCalls.post(api, "/api/v1/chains/" + held + "/trigger", "{}").status(), "a held chain");
+  }
+
+  @Test
+  void followingALogStreamsItsLinesUntilTheJobEnds() throws Exception {
+    node.script("jobs", "talk.sh", "echo before\nwhile [ ! -e ../go-on ]; do sleep 0.05; done\necho after");
+    long chain = chainOff(1, 1, "talk.sh");
+    long job = ((Number) node.rows("SELECT id FROM jobtable WHERE job_chain_id = ?", chain).get(0).get("id")).longValue();
+    long runId = Long.parseLong(ApiCalls.post(api, "/api/v1/chains/" + chain + "/trigger", "{}").json()
+        .get("runId").asText());
+    await().atMost(Duration.ofSeconds(30)).until(() -> !node.rows(
+        "SELECT id FROM job_run WHERE run_id = ?", runId).isEmpty());
+
+    java.net.http.HttpResponse<java.util.stream.Stream<String>> stream = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/api/v1/runs/" + runId + "/logs?job=" + job))
+            .header("Accept", "text/event-stream").build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
+    assertEquals(200, stream.statusCode());
+    assertTrue(stream.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+    java.util.Iterator<String> lines = stream.body().iterator();
+    assertEquals("data: before", lines.next());
+    Files.writeString(home.resolve("go-on"), ""); // written after the follow began
+    List<String> rest = new java.util.ArrayList<>();
+    lines.forEachRemaining(rest::add); // the stream ends when the job does
+    assertTrue(rest.contains("data: after"), rest.toString());
+    assertTrue(rest.contains("event: end") && rest.contains("data: SUCCESS"), rest.toString());
   }
 }
