@@ -27,9 +27,11 @@ final class Actions {
   private static final Pattern CLI_CLIENT = Pattern.compile("cli@[A-Za-z0-9._-]{1,100}");
 
   private final ApiContext context;
+  private final Origins origins;
 
   Actions(ApiContext context) {
     this.context = context;
+    this.origins = new Origins(context.settings().http(), context.port());
   }
 
   void trigger(Exchange ex) throws IOException {
@@ -94,17 +96,21 @@ final class Actions {
   }
 
   private void carryOut(Exchange ex, Request request) throws IOException {
-    long id = context.commands().insert(request, context.clock().instant());
+    java.time.Instant at = context.clock().instant();
+    long id = context.commands().insert(request, at);
+    // accepted: from here on the caller is told the command's id, whatever happens to the database
+    Command command = new Command(id, request, at, CommandRepository.State.PENDING, null, null, null);
     long deadline = System.nanoTime() + ANSWER_WAIT.toNanos();
-    Command command = context.commands().find(id).orElseThrow();
     while (command.state() == CommandRepository.State.PENDING && System.nanoTime() < deadline) {
       try {
         Thread.sleep(POLL.toMillis()); // this request's own thread waits for the row's outcome
+        command = context.commands().find(id).orElse(command);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
+      } catch (io.baton.db.DatabaseException e) {
+        // the outcome cannot be read now: keep asking until the deadline, then answer 202
       }
-      command = context.commands().find(id).orElseThrow();
     }
     int status = switch (command.state()) {
       case DONE -> 200;
@@ -144,21 +150,22 @@ final class Actions {
   }
 
   /**
-   * An action needs the node's token when one is configured, else a loopback caller; a browser
-   * request from another site is refused whatever it carries. Returns who asked.
+   * An action needs the node's token when one is configured, else a loopback caller. A browser
+   * request is refused unless its Origin is this node's own address (or one configured in
+   * baton.http.allowed-origins); without a token the Host header must name this node as well, so a
+   * page on a name that resolves to 127.0.0.1 (DNS rebinding) cannot act. Returns who asked.
    */
   private String authorise(Exchange ex) {
     String origin = ex.header("Origin");
-    String host = ex.header("Host");
-    if (origin != null && !origin.equals("null") && (host == null || !(origin.equals("http://" + host)
-        || origin.equals("https://" + host)))) {
-      throw new ApiException(403, "cross-site request refused: Origin " + origin + " is not this node");
+    if (origin != null && !origins.allows(origin)) {
+      throw new ApiException(403, "cross-site request refused: Origin " + origin + " is not this node"
+          + " (baton.http.allowed-origins lists others)");
     }
     if ("cross-site".equals(ex.header("Sec-Fetch-Site"))) {
       throw new ApiException(403, "cross-site request refused");
     }
     String type = ex.header("Content-Type");
-    if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+    if (type != null && !type.split(";")[0].trim().equalsIgnoreCase("application/json")) {
       throw new ApiException(415, "actions take a JSON body (Content-Type: application/json), not " + type);
     }
     if (context.settings().http().tokenSet()) {
@@ -172,9 +179,16 @@ final class Actions {
     } else if (!ex.remote().isLoopbackAddress()) {
       throw new ApiException(401, "actions from other hosts need a token: set baton.http.token (BATON_HTTP_TOKEN)"
           + " on the node and send Authorization: Bearer <token>");
+    } else if (!origins.isOwnHost(ex.header("Host"))) {
+      throw new ApiException(403, "Host " + ex.header("Host") + " is not a name of this node; without a token,"
+          + " actions are taken only under its own names");
     }
     String client = ex.header("X-Baton-Client");
     String address = ex.remote().getHostAddress();
-    return client != null && CLI_CLIENT.matcher(client).matches() ? client : "api@" + address;
+    if (client == null || !CLI_CLIENT.matcher(client).matches()) {
+      return "api@" + address;
+    }
+    // what a CLI says of itself is taken as it is from this host only
+    return ex.remote().isLoopbackAddress() ? client : client + " via " + address;
   }
 }

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 /**
  * What the routes read and where they send commands: the read-model tables, the Catalog's view of
  * the chains, the command table, and this node's own facts. Routes hold no rule of their own.
- * {@code databaseUp} answers whether the database answers now; {@code metrics} is the scrape text.
+ * {@code databaseUp} answers whether the database answers now; {@code metrics} is the scrape text;
+ * {@code port} is the one the server listens on.
  */
 public record ApiContext(
     BatonSettings settings,
@@ -26,4 +27,5 @@ public record ApiContext(
     ProcessLauncher launcher,
     LeaseGuard guard,
     BooleanSupplier databaseUp,
-    Supplier<String> metrics) {}
+    Supplier<String> metrics,
+    int port) {}

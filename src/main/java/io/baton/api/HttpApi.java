@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
-  /** Handler threads: reads are short; each followed log holds one while it streams. */
-  private static final int THREADS = 32;
+  /** Handler threads: reads are short; a followed log holds one while it streams (at most {@link LogReader#FOLLOWERS}). */
+  private static final int THREADS = 48;
+  private static final int REQUEST_READ_SECONDS = 10;
 
   /** Thrown when the port cannot be bound; its message is the operator's line. */
   public static final class BindFailed extends RuntimeException {
@@ -57,6 +58,11 @@ public final class HttpApi implements AutoCloseable {
 
   /** Binds the port at once, so a node whose port is taken stops before it claims anything. */
   public static HttpApi bind(HttpSettings settings) {
+    // a client that sends its request slowly (or never finishes it) loses its connection after
+    // this many seconds instead of holding a handler thread: read by the JDK server when first used
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_READ_SECONDS));
+    }
     try {
       return new HttpApi(HttpServer.create(new InetSocketAddress(settings.bind(), settings.port()), 64));
     } catch (BindException e) {
@@ -64,7 +70,7 @@ public final class HttpApi implements AutoCloseable {
           + " cannot be bound (" + e.getMessage() + "): another program (or node) uses it; set baton.http.port");
     } catch (IOException | RuntimeException e) {
       throw new BindFailed("baton.http.bind '" + settings.bind() + "' / baton.http.port " + settings.port()
-          + " cannot be used: " + e.getMessage());
+          + " cannot be used (" + e.getMessage() + "): the bind address must be one of this host's addresses");
     }
   }
 

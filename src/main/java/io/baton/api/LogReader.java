@@ -24,12 +24,17 @@ import java.util.List;
  * until the process ends.
  */
 final class LogReader {
+  /** Logs followed at once: each holds a handler thread, and the other requests need theirs. */
+  static final int FOLLOWERS = 16;
   private static final Duration FOLLOW_POLL = Duration.ofMillis(250);
+  /** An idle followed log sends a comment this often: a client that left is noticed at the write. */
+  private static final Duration KEEP_ALIVE = Duration.ofSeconds(2);
   private static final Duration STATUS_POLL = Duration.ofSeconds(1);
   private static final int MAX_READ = 10 * 1024 * 1024;
 
   private final ApiContext context;
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final java.util.concurrent.Semaphore followers = new java.util.concurrent.Semaphore(FOLLOWERS);
 
   LogReader(ApiContext context) {
     this.context = context;
@@ -49,11 +54,27 @@ final class LogReader {
         throw ApiException.notFound("no log file " + process.logPath() + " in the logs folder of node "
             + context.settings().nodeName() + " (deleted with old runs, or never written)");
       }
-      proxy(ex, process, follow);
+      if (follow && !followers.tryAcquire()) {
+        throw new ApiException(503, FOLLOWERS + " logs are followed on this node already; try again later");
+      }
+      try {
+        proxy(ex, process, follow);
+      } finally {
+        if (follow) {
+          followers.release();
+        }
+      }
       return;
     }
     if (follow) {
-      follow(ex, runId, process, file);
+      if (!followers.tryAcquire()) {
+        throw new ApiException(503, FOLLOWERS + " logs are followed on this node already; try again later");
+      }
+      try {
+        follow(ex, runId, process, file);
+      } finally {
+        followers.release();
+      }
     } else {
       ex.send(200, "text/plain; charset=utf-8", read(file, 0));
     }
@@ -111,6 +132,7 @@ final class LogReader {
       long offset = 0;
       StringBuilder partial = new StringBuilder();
       long lastStatusCheck = 0;
+      long lastWrite = System.nanoTime();
       String status = process.status();
       boolean ended = process.end() != null;
       while (true) {
@@ -129,9 +151,13 @@ final class LogReader {
           }
           events.append("event: end\ndata: ").append(status).append("\n\n");
         }
+        if (events.length() == 0 && System.nanoTime() - lastWrite > KEEP_ALIVE.toNanos()) {
+          events.append(": still running\n\n"); // a comment: fails once the client has gone
+        }
         if (events.length() > 0) {
           out.write(events.toString().getBytes(StandardCharsets.UTF_8));
           out.flush();
+          lastWrite = System.nanoTime();
         }
         if (ended) {
           return;
@@ -158,8 +184,8 @@ final class LogReader {
       throw ApiException.notFound("the log is on node " + process.node() + " (" + process.logPath()
           + "), which does not serve it: it is not running or has no HTTP address");
     }
-    String query = ex.http.getRequestURI().getRawQuery();
-    URI uri = URI.create(owner.httpAddress() + ex.http.getRequestURI().getRawPath() + "?" + query + "&local=1");
+    URI uri = nodeAddress(owner).resolve(ex.http.getRequestURI().getRawPath() + "?"
+        + ex.http.getRequestURI().getRawQuery() + "&local=1");
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
     if (follow) {
       request.header("Accept", "text/event-stream");
@@ -187,6 +213,25 @@ final class LogReader {
         out.flush();
       }
     }
+  }
+
+  /**
+   * A node's address as its row gives it, accepted only in the form a node writes (http, a host and
+   * a port, nothing else): the row cannot make this node fetch another URL.
+   */
+  private static URI nodeAddress(NodeRoster.NodeRow node) {
+    try {
+      URI uri = new URI(node.httpAddress());
+      boolean plain = "http".equals(uri.getScheme()) && uri.getHost() != null && uri.getPort() > 0
+          && uri.getRawUserInfo() == null && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
+          && uri.getRawQuery() == null && uri.getRawFragment() == null;
+      if (plain) {
+        return new URI("http", null, uri.getHost(), uri.getPort(), null, null, null);
+      }
+    } catch (java.net.URISyntaxException e) {
+      // refused below
+    }
+    throw new ApiException(502, "node " + node.name() + " has no usable HTTP address ('" + node.httpAddress() + "')");
   }
 
   /** A carriage return would end an event's line early: progress bars are shown as their last state. */

@@ -50,7 +50,8 @@ final class Reads {
       boolean alive = n.heartbeatAge() != null && n.heartbeatAge().compareTo(context.settings().leaseTtl()) <= 0;
       Map<String, Object> node = new LinkedHashMap<>();
       node.put("name", n.name());
-      node.put("site", n.site());
+      boolean self = n.name().equals(context.settings().nodeName());
+      node.put("site", n.site() != null ? n.site() : self ? context.settings().site().name().toLowerCase(Locale.ROOT) : null);
       node.put("host", n.host());
       node.put("pid", n.pid());
       node.put("role", n.leader() ? "leader" : alive ? "standby" : "down");

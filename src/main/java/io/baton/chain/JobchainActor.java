@@ -66,8 +66,12 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   public record JobExited(long runId, long jobId, int attempt, Integer exitCode, JobStatus status, String detail)
       implements Command {}
 
-  /** An operator's command, handed over by the node's command desk; the outcome goes to {@code replyTo}. */
-  public record Operate(OperatorCommand command, ActorRef<OperatorCommand.Outcome> replyTo) implements Command {}
+  /**
+   * An operator's command, handed over by the node's command desk; the outcome goes to {@code
+   * replyTo}. Not carried out after {@code notAfter} (a command that waited through a long outage).
+   */
+  public record Operate(OperatorCommand command, Instant notAfter, ActorRef<OperatorCommand.Outcome> replyTo)
+      implements Command {}
 
   /** A dependency or step actor of a run stopped; if it had not reported, it failed. */
   public record WorkerStopped(long runId, ProcessKind kind, long refId, ActorRef<?> worker) implements Command {}
@@ -114,6 +118,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private Instant lastFireBefore; // the chain's last fire before that run
   private boolean resuming; // the run being begun again was active when its node stopped
   private long recordedRun; // the run whose chain_run row this actor has sent to be written
+  private boolean switchedOff; // by an operator's command, until the Catalog reads the switch OFF
 
   public static Behavior<Command> create(ChainContext node, ChainDefinition definition, Schedule schedule) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -201,7 +206,11 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private Effect<ChainEvent, ChainState> define(ChainState state, Define d) {
     boolean first = currentDefinition == null;
     currentDefinition = d.definition();
-    boolean changed = fireTimer.use(d.schedule());
+    if (!d.definition().switchOn()) {
+      switchedOff = false; // the tables say OFF too now
+    }
+    // switched OFF by an operator: a definition read before the switch was written must not re-arm it
+    boolean changed = fireTimer.use(switchedOff ? null : d.schedule());
     boolean mustNotFire = fireTimer.schedule() == null || removed || drainedReplyTo != null;
     if (!first && (changed || mustNotFire) && notBegun(state)) {
       // switched OFF, held, or rescheduled before the instant of a run journaled ahead: that fire never came
@@ -367,19 +376,21 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       m.replyTo().tell(new OperatorCommand.Outcome(command.commandId(), true, earlier.get().outcome(), earlier.get().runId()));
       return Effect().none();
     }
+    if (command instanceof OperatorCommand.Refused refused) {
+      return refuse(m, refused.reason());
+    }
     if (removed || drainedReplyTo != null) {
       return refuse(m, "chain " + chainId + " is " + (removed ? "deleted" : "stopping on this node") + "; nothing was done");
+    }
+    if (node.clock().instant().isAfter(m.notAfter())) {
+      // a "run now" asked for during a long outage must not surprise anyone hours later
+      return refuse(m, "expired: it was not carried out within baton.misfire-grace of its acceptance; ask again");
     }
     if (command instanceof OperatorCommand.Cancel cancel) {
       return cancel(state, cancel, m);
     }
     if (command instanceof OperatorCommand.Switch change) {
-      String text = messages.switched(change.on(), change.by());
-      return Effect().persist(new ChainEvent.CommandCarriedOut(command.commandId(), text, null))
-          .thenRun(after -> {
-            report(null, text);
-            m.replyTo().tell(new OperatorCommand.Outcome(command.commandId(), true, text, null));
-          });
+      return switchChain(state, change, m);
     }
     if (state.running()) {
       ActiveRun active = state.active();
@@ -403,6 +414,30 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
           report(runId, messages.started(after.active(), command.by()));
           m.replyTo().tell(new OperatorCommand.Outcome(command.commandId(), true, text, runId));
         });
+  }
+
+  /**
+   * ON takes effect when the Catalog reads the switch (within its poll interval); OFF at once: the
+   * next fire is not armed, and a run journaled ahead whose instant has not come is withdrawn.
+   */
+  private Effect<ChainEvent, ChainState> switchChain(ChainState state, OperatorCommand.Switch change, Operate m) {
+    String text = messages.switched(change.on(), change.by());
+    List<ChainEvent> events = new ArrayList<>();
+    if (!change.on() && notBegun(state)) {
+      timers.cancel(BEGIN);
+      waitingToBegin = 0;
+      events.add(new RunWithdrawn(state.active().runId(), lastFireBefore));
+    }
+    events.add(new ChainEvent.CommandCarriedOut(change.commandId(), text, null));
+    return Effect().persist(events).thenRun(after -> {
+      switchedOff = !change.on();
+      if (switchedOff) {
+        fireTimer.use(null);
+        fireTimer.disarm();
+      }
+      report(null, text);
+      m.replyTo().tell(new OperatorCommand.Outcome(change.commandId(), true, text, null));
+    });
   }
 
   private Effect<ChainEvent, ChainState> cancel(ChainState state, OperatorCommand.Cancel cancel, Operate m) {

@@ -36,6 +36,12 @@ public sealed interface OperatorCommand {
   /** jobchain_table.switch becomes ON or OFF (written by the node once this is journaled). */
   record Switch(long commandId, String by, boolean on) implements OperatorCommand {}
 
+  /**
+   * A command the node found it cannot carry out (the run to rerun is unknown, the chain is held):
+   * the chain still answers it from its journal if it carried it out before, else refuses it.
+   */
+  record Refused(long commandId, String by, String reason) implements OperatorCommand {}
+
   /** How a command ended: carried out ({@code done}) or refused, in one line; the run it started. */
   record Outcome(long commandId, boolean done, String text, Long runId) {}
 }

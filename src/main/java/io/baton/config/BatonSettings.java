@@ -43,7 +43,7 @@ public record BatonSettings(
    * The node's HTTP surface (API, dashboard, metrics): port 0 takes any free port; an empty token
    * accepts actions from loopback only.
    */
-  public record HttpSettings(String bind, int port, String token) {
+  public record HttpSettings(String bind, int port, String token, List<String> allowedOrigins) {
     public boolean tokenSet() {
       return !token.isEmpty();
     }

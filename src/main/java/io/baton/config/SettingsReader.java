@@ -52,7 +52,8 @@ final class SettingsReader {
     if (port < 0 || port > 65535) {
       throw new ConfigurationException("configuration: baton.http.port must be 0 (any free port) to 65535, got " + port);
     }
-    return new BatonSettings.HttpSettings(nonBlank(c, "http.bind"), port, c.getString("http.token").trim());
+    return new BatonSettings.HttpSettings(nonBlank(c, "http.bind"), port, c.getString("http.token").trim(),
+        c.getStringList("http.allowed-origins"));
   }
 
   private static DbSettings db(Config c) {

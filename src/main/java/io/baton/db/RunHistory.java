@@ -77,6 +77,34 @@ public final class RunHistory {
     });
   }
 
+  /**
+   * Every run of {@code run}'s slot: the first run it continues (following rerun_of up) and every
+   * rerun that continues it, at any depth, in the order they started.
+   */
+  public List<Run> slotOf(Run run) {
+    Run first = run;
+    Set<Long> seen = new HashSet<>();
+    while (first.rerunOf() != null && seen.add(first.runId())) {
+      Run earlier = run(first.rerunOf()).orElse(null);
+      if (earlier == null) {
+        break; // pruned: the slot starts with what is left
+      }
+      first = earlier;
+    }
+    List<Run> slot = new ArrayList<>(List.of(first));
+    List<Long> frontier = List.of(first.runId());
+    while (!frontier.isEmpty() && slot.size() < 10_000) {
+      String in = frontier.stream().map(id -> "?").collect(Collectors.joining(", "));
+      List<Object> args = new ArrayList<>(frontier);
+      List<Run> next = Jdbc.autoCommit(dataSource, "reading reruns", c ->
+          runs(c, "SELECT " + RUN_COLUMNS + " FROM chain_run WHERE rerun_of IN (" + in + ")", args));
+      slot.addAll(next);
+      frontier = next.stream().map(Run::runId).toList();
+    }
+    slot.sort(java.util.Comparator.comparing(Run::start));
+    return slot;
+  }
+
   /** The latest run of each of these chains that has one. */
   public Map<Long, Run> lastRuns(Collection<Long> chainIds) {
     if (chainIds.isEmpty()) {

@@ -8,6 +8,7 @@ import io.baton.db.CommandRepository.Verb;
 import io.baton.db.RunHistory;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -35,12 +36,15 @@ public final class CommandDesk {
 
   private record Read(List<Command> pending, Throwable error) implements Msg {}
 
-  /** A command made ready to hand over, or refused while preparing it (reason set). */
-  private record Prepared(Command command, OperatorCommand operation, String refusal) implements Msg {}
+  /** A command made ready to hand over (a refusal when it cannot be carried out); null if reading failed. */
+  private record Prepared(Command command, OperatorCommand operation) implements Msg {}
 
-  private record Answered(Command command, OperatorCommand.Outcome outcome) implements Msg {}
+  private record Answered(OperatorCommand.Outcome outcome) implements Msg {}
 
-  private record Written(long commandId, Throwable error) implements Msg {}
+  private record Written(Command command, Throwable error) implements Msg {}
+
+  /** The command of a chain handed over and not answered yet, since when (System.nanoTime()). */
+  private record InFlight(Command command, long since) {}
 
   private static final Duration POLL = Duration.ofMillis(250);
   /** A command handed over without an answer is handed over again after this (its chain dedups it). */
@@ -50,7 +54,9 @@ public final class CommandDesk {
   private final NodeServices services;
   private final ActorRef<SchedulerGuardian.Command> guardian;
   private final Executor blocking;
-  private final Map<Long, Long> inFlight = new HashMap<>(); // command id -> when handed over (nanos)
+  /** One command per chain at a time, in the order they were accepted: the second trigger sees the first's run. */
+  private final Map<Long, InFlight> inFlight = new HashMap<>();
+  private final ActorRef<OperatorCommand.Outcome> answers;
   private final DatabaseOutage outage;
   private boolean reading;
 
@@ -67,6 +73,8 @@ public final class CommandDesk {
     this.guardian = guardian;
     this.blocking = services.blocking();
     this.outage = new DatabaseOutage(context.getLog(), "reading operator commands");
+    // one adapter for every answer: each names its command
+    this.answers = context.messageAdapter(OperatorCommand.Outcome.class, Answered::new);
   }
 
   private Behavior<Msg> behavior() {
@@ -97,61 +105,59 @@ public final class CommandDesk {
     }
     outage.ended();
     long now = System.nanoTime();
-    inFlight.values().removeIf(since -> now - since > ANSWER_WAIT.toNanos());
-    for (Command command : m.pending()) {
-      if (inFlight.putIfAbsent(command.id(), now) == null) {
+    inFlight.values().removeIf(f -> now - f.since() > ANSWER_WAIT.toNanos());
+    for (Command command : m.pending()) { // oldest first
+      long chain = command.request().chainId();
+      if (!inFlight.containsKey(chain)) {
+        inFlight.put(chain, new InFlight(command, now));
         context.pipeToSelf(CompletableFuture.supplyAsync(() -> prepare(command), blocking),
-            (prepared, error) -> prepared != null ? prepared
-                : new Prepared(command, null, "could not be prepared: " + DatabaseOutage.rootMessage(error)));
+            (prepared, error) -> prepared != null ? prepared : new Prepared(command, null));
       }
     }
     return Behaviors.same();
   }
 
-  /** Reads what a command needs beyond its row; a command that cannot be carried out is refused here. */
+  /** Reads what a command needs beyond its row; one that cannot be carried out becomes a refusal. */
   private Prepared prepare(Command c) {
     var r = c.request();
     String by = r.requestedBy();
-    Duration expiry = services.settings().misfireGrace();
-    if (c.requestedAt() != null && c.requestedAt().plus(expiry).isBefore(services.clock().instant())) {
-      // a "run now" asked for during a long outage must not surprise anyone hours later
-      return new Prepared(c, null, "expired: no node carried it out within baton.misfire-grace (" + expiry
-          + ") of its acceptance at " + c.requestedAt() + "; ask again");
-    }
     return switch (r.verb()) {
-      case TRIGGER -> services.catalogView().chain(r.chainId())
+      case TRIGGER -> new Prepared(c, services.catalogView().chain(r.chainId())
           .filter(CatalogView.Entry::held)
-          .map(held -> new Prepared(c, null, "chain " + r.chainId() + " is held and cannot run: "
-              + String.join("; ", held.problems())))
-          .orElseGet(() -> new Prepared(c, new OperatorCommand.RunNow(c.id(), by), null));
-      case CANCEL -> new Prepared(c, new OperatorCommand.Cancel(c.id(), by, r.runId()), null);
-      case SWITCH -> new Prepared(c, new OperatorCommand.Switch(c.id(), by, "ON".equals(r.argument())), null);
-      case RERUN -> prepareRerun(c);
+          .<OperatorCommand>map(held -> new OperatorCommand.Refused(c.id(), by, "chain " + r.chainId()
+              + " is held and cannot run: " + String.join("; ", held.problems())))
+          .orElseGet(() -> new OperatorCommand.RunNow(c.id(), by)));
+      case CANCEL -> new Prepared(c, new OperatorCommand.Cancel(c.id(), by, r.runId()));
+      case SWITCH -> new Prepared(c, new OperatorCommand.Switch(c.id(), by, "ON".equals(r.argument())));
+      case RERUN -> new Prepared(c, rerun(c));
     };
   }
 
   /**
-   * A rerun continues an ended run that did not succeed: the jobs that succeeded in it (or in the
-   * runs it continued itself) are not run again, and each other job runs one attempt above its last.
+   * A rerun continues an ended run that did not succeed, in its slot. Every run of that slot (the
+   * first run and all the reruns that continue it, before or after this one) counts: a job that
+   * succeeded in any of them is not run again, each other job runs one attempt above its highest,
+   * and while one of them runs, or once one succeeded, there is nothing to rerun. Dependencies that
+   * never passed (a run that ended DEP_TIMEOUT or DEP_ERROR) are checked again in any case.
    */
-  private Prepared prepareRerun(Command c) {
+  private OperatorCommand rerun(Command c) {
+    String by = c.request().requestedBy();
     RunHistory history = services.runHistory();
     RunHistory.Run original = history.run(c.request().runId()).orElse(null);
     if (original == null) {
-      return new Prepared(c, null, "run " + c.request().runId() + " does not exist");
-    }
-    if (original.end() == null) {
-      return new Prepared(c, null, "run " + original.runId() + " has not ended (" + original.status()
-          + "); cancel it first or wait for it");
-    }
-    if ("SUCCESS".equals(original.status())) {
-      return new Prepared(c, null, "run " + original.runId() + " succeeded; there is nothing to run again");
+      return new OperatorCommand.Refused(c.id(), by, "run " + c.request().runId() + " does not exist");
     }
     Set<Long> succeeded = new LinkedHashSet<>();
     Map<Long, Integer> lastAttempt = new HashMap<>();
-    Set<Long> seen = new LinkedHashSet<>();
-    for (RunHistory.Run run = original; run != null && seen.add(run.runId());
-        run = run.rerunOf() == null ? null : history.run(run.rerunOf()).orElse(null)) {
+    for (RunHistory.Run run : history.slotOf(original)) {
+      if (run.end() == null) {
+        return new OperatorCommand.Refused(c.id(), by, "run " + run.runId() + (run.runId() == original.runId() ? ""
+            : ", a rerun of the same slot,") + " has not ended; cancel it first or wait for it");
+      }
+      if ("SUCCESS".equals(run.status())) {
+        return new OperatorCommand.Refused(c.id(), by, "run " + run.runId() + (run.runId() == original.runId() ? ""
+            : ", a rerun of the same slot,") + " succeeded; there is nothing to run again");
+      }
       for (RunHistory.Process p : history.processes(run.runId())) {
         if ("JOB".equals(p.kind())) {
           lastAttempt.merge(p.refId(), p.attempt(), Math::max);
@@ -163,24 +169,32 @@ public final class CommandDesk {
     }
     List<JobLaunch> attempts = new ArrayList<>();
     lastAttempt.forEach((job, attempt) -> attempts.add(new JobLaunch(job, attempt)));
-    return new Prepared(c, new OperatorCommand.Rerun(c.id(), c.request().requestedBy(), original.runId(),
+    boolean dependenciesFailed = "DEP_TIMEOUT".equals(original.status()) || "DEP_ERROR".equals(original.status());
+    return new OperatorCommand.Rerun(c.id(), by, original.runId(),
         original.scheduled() != null ? original.scheduled() : original.start(), List.copyOf(succeeded), attempts,
-        "WITH_DEPS".equals(c.request().argument())), null);
+        "WITH_DEPS".equals(c.request().argument()) || dependenciesFailed);
   }
 
   private Behavior<Msg> onPrepared(Prepared m) {
-    if (m.refusal() != null) {
-      write(m.command(), new OperatorCommand.Outcome(m.command().id(), false, m.refusal(), null));
-    } else {
-      ActorRef<OperatorCommand.Outcome> reply = context.messageAdapter(OperatorCommand.Outcome.class,
-          outcome -> new Answered(m.command(), outcome));
-      guardian.tell(new SchedulerGuardian.Deliver(m.command().request().chainId(), m.operation(), reply));
+    long chain = m.command().request().chainId();
+    InFlight current = inFlight.get(chain);
+    if (current == null || current.command().id() != m.command().id()) {
+      return Behaviors.same(); // given up on meanwhile; read again at a later poll
     }
+    if (m.operation() == null) { // the database failed while preparing: tried again at a later poll
+      inFlight.remove(chain);
+      return Behaviors.same();
+    }
+    Instant accepted = m.command().requestedAt() != null ? m.command().requestedAt() : services.clock().instant();
+    guardian.tell(new SchedulerGuardian.Deliver(chain, m.operation(),
+        accepted.plus(services.settings().misfireGrace()), answers));
     return Behaviors.same();
   }
 
   private Behavior<Msg> onAnswered(Answered m) {
-    write(m.command(), m.outcome());
+    long commandId = m.outcome().commandId();
+    inFlight.values().stream().filter(f -> f.command().id() == commandId).findFirst()
+        .ifPresent(f -> write(f.command(), m.outcome()));
     return Behaviors.same();
   }
 
@@ -189,18 +203,16 @@ public final class CommandDesk {
     Clock clock = services.clock();
     context.pipeToSelf(CompletableFuture.runAsync(() -> services.commands().complete(command,
             new CommandRepository.Outcome(outcome.done(), outcome.text(), outcome.runId(), node), clock.instant()),
-        blocking), (ok, error) -> new Written(command.id(), error));
-    if (command.request().verb() == Verb.SWITCH && outcome.done()) {
-      context.getLog().info("command {}: {}", command.id(), outcome.text());
-    }
+        blocking), (ok, error) -> new Written(command, error));
   }
 
   private Behavior<Msg> onWritten(Written m) {
     if (m.error() != null) { // the row stays PENDING: handed over again, and answered from the journal
       context.getLog().warn("command {}: its outcome could not be written yet ({}); it is retried",
-          m.commandId(), DatabaseOutage.rootMessage(m.error()));
+          m.command().id(), DatabaseOutage.rootMessage(m.error()));
     }
-    inFlight.remove(m.commandId());
+    inFlight.computeIfPresent(m.command().request().chainId(),
+        (chain, f) -> f.command().id() == m.command().id() ? null : f);
     return Behaviors.same();
   }
 }

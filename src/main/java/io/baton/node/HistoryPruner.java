@@ -53,7 +53,7 @@ public final class HistoryPruner {
                 ctx.getLog().info("pruned {} chain_run/job_run rows older than {}", total[0], retention);
                 total[0] = 0;
               }
-              sweepLogs(ctx, launcher, clock.instant().minus(retention), blocking);
+              sweepLogs(ctx, history, launcher, clock.instant().minus(retention), blocking);
               timers.startSingleTimer(new Prune(), EVERY);
             }
             return Behaviors.same();
@@ -63,15 +63,13 @@ public final class HistoryPruner {
   }
 
   /** Log files on this host go with their rows: each node sweeps its own logs folder. */
-  private static void sweepLogs(org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx,
+  private static void sweepLogs(org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx, HistoryRepository history,
       io.baton.exec.ProcessLauncher launcher, java.time.Instant cutoff, Executor blocking) {
     org.slf4j.Logger log = ctx.getLog();
     CompletableFuture.runAsync(() -> {
       try {
-        int deleted = io.baton.exec.LogSweeper.sweep(launcher.logsDir(), cutoff, launcher.openLogs());
-        if (deleted > 0) {
-          log.info("deleted {} log files last written before {}", deleted, cutoff);
-        }
+        io.baton.exec.LogSweeper.sweep(launcher.logsDir(), cutoff, launcher.openLogs(),
+            runs -> history.runsToKeep(runs, cutoff));
       } catch (java.io.IOException | RuntimeException e) {
         log.warn("sweeping the logs folder failed (tried again in an hour): {}", e.toString());
       }

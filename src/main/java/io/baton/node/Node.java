@@ -124,7 +124,7 @@ public final class Node {
     });
     NodeRoster roster = new NodeRoster(db.dataSource());
     http.start(new ApiContext(settings, clock, roster, services.runHistory(), services.commands(),
-        services.catalogView(), launcher, guard, db::reachable, metrics::scrape));
+        services.catalogView(), launcher, guard, db::reachable, metrics::scrape, http.port()));
     String address = "http://" + advertised(settings.http().bind()) + ":" + http.port();
     blocking.execute(() -> {
       try {

@@ -34,7 +34,7 @@ public final class SchedulerGuardian {
    * An operator's command for one chain, from the command desk. No answer while the chains are not
    * running here (the desk hands it over again later); a chain this node does not know is refused.
    */
-  public record Deliver(long chainId, io.baton.chain.OperatorCommand command,
+  public record Deliver(long chainId, io.baton.chain.OperatorCommand command, java.time.Instant notAfter,
       ActorRef<io.baton.chain.OperatorCommand.Outcome> replyTo) implements Command {}
 
   private record LeadershipSaid(Leadership.Change change) implements Command {}
@@ -198,7 +198,7 @@ public final class SchedulerGuardian {
     }
     ActorRef<JobchainActor.Command> chain = chains.get(m.chainId());
     if (chain != null) {
-      chain.tell(new JobchainActor.Operate(m.command(), m.replyTo()));
+      chain.tell(new JobchainActor.Operate(m.command(), m.notAfter(), m.replyTo()));
     } else if (!definitions.containsKey(m.chainId())) {
       m.replyTo().tell(new io.baton.chain.OperatorCommand.Outcome(m.command().commandId(), false,
           "chain " + m.chainId() + " does not exist", null));

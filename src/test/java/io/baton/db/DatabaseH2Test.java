@@ -98,6 +98,6 @@ class DatabaseH2Test {
         home.resolve("dependent"), home.resolve("logs"), new DbSettings("", "root", ""),
         new DbSettings("", "root", ""), s, s, s, s,
         new ExecSettings(List.of("/bin/sh"), s, s, 1024), Recovery.RERUN_STEP, s, s, s,
-        new BatonSettings.HttpSettings("127.0.0.1", 0, ""));
+        new BatonSettings.HttpSettings("127.0.0.1", 0, "", List.of()));
   }
 }

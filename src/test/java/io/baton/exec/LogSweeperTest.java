@@ -14,9 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LogSweeperTest {
+  private static final Instant CUTOFF = Instant.now().minus(Duration.ofDays(30));
+
   @TempDir Path logs;
 
-  private Path log(String relative, Duration age) throws Exception {
+  private Path file(String relative, Duration age) throws Exception {
     Path file = logs.resolve(relative);
     Files.createDirectories(file.getParent());
     Files.writeString(file, "output\n");
@@ -25,23 +27,45 @@ class LogSweeperTest {
   }
 
   @Test
-  void filesOlderThanTheCutOffGoWithTheirEmptyFoldersButNotALogStillWrittenTo() throws Exception {
-    Path old = log("2026-01-01/chain-1/run-1-job-1-a1.log", Duration.ofDays(40));
-    Path quietButRunning = log("2026-01-01/chain-2/run-2-job-5-a1.log", Duration.ofDays(40));
-    Path recent = log("2026-11-28/chain-1/run-3-job-1-a1.log", Duration.ofDays(1));
+  void logsOfRunsThatEndedLongAgoGoWithTheirEmptyFolders() throws Exception {
+    Path old = file("2026-01-01/chain-1/run-11-job-1-a1.log", Duration.ofDays(40));
+    Path oldCheck = file("2026-01-01/chain-1/run-11-dep-3-c2-2.log", Duration.ofDays(40));
+    Path recent = file("2026-11-28/chain-1/run-13-job-1-a1.log", Duration.ofDays(1));
 
-    int deleted = LogSweeper.sweep(logs, Instant.now().minus(Duration.ofDays(30)), Set.of(quietButRunning.toRealPath()));
+    assertEquals(2, LogSweeper.sweep(logs, CUTOFF, Set.of(), runs -> Set.of()));
 
-    assertEquals(1, deleted);
-    assertFalse(Files.exists(old));
-    assertFalse(Files.exists(old.getParent()), "an emptied folder is removed");
-    assertTrue(Files.exists(quietButRunning));
+    assertFalse(Files.exists(old) || Files.exists(oldCheck));
+    assertFalse(Files.exists(logs.resolve("2026-01-01")), "emptied folders are removed");
     assertTrue(Files.exists(recent));
     assertTrue(Files.isDirectory(logs), "the logs folder itself stays");
   }
 
   @Test
+  void aRunStillOpenOrAFileInUseKeepsItsLogHoweverQuiet() throws Exception {
+    Path ofOpenRun = file("2026-01-01/chain-2/run-21-job-5-a1.log", Duration.ofDays(40));
+    Path inUse = file("2026-01-01/chain-2/run-22-job-6-a1.log", Duration.ofDays(40));
+
+    assertEquals(0, LogSweeper.sweep(logs, CUTOFF, Set.of(inUse.toRealPath()), runs -> Set.of(21L)));
+
+    assertTrue(Files.exists(ofOpenRun) && Files.exists(inUse));
+  }
+
+  @Test
+  void nothingButBatonsOwnLogFilesIsTouched() throws Exception {
+    Path notes = file("NOTES.txt", Duration.ofDays(400));
+    Path script = file("jobs/ok.sh", Duration.ofDays(400));
+    Path stray = file("2026-01-01/chain-3/readme.log", Duration.ofDays(400));
+    Path other = file("2026-01-01/other/run-1-job-1-a1.log", Duration.ofDays(400));
+
+    assertEquals(0, LogSweeper.sweep(logs, CUTOFF, Set.of(), runs -> Set.of()));
+
+    for (Path kept : new Path[] {notes, script, stray, other}) {
+      assertTrue(Files.exists(kept), kept + " is not a log file of Baton's");
+    }
+  }
+
+  @Test
   void aMissingLogsFolderIsNothingToSweep() throws Exception {
-    assertEquals(0, LogSweeper.sweep(logs.resolve("absent"), Instant.now(), Set.of()));
+    assertEquals(0, LogSweeper.sweep(logs.resolve("absent"), Instant.now(), Set.of(), runs -> Set.of()));
   }
 }

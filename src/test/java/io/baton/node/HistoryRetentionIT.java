@@ -2,10 +2,13 @@ package io.baton.node;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.db.Database;
 import io.baton.db.TestDatabases;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -31,6 +34,35 @@ class HistoryRetentionIT {
       assertEquals(10, count(node, "chain_run", 2));
       assertEquals(10, count(node, "job_run", 2));
     }
+  }
+
+  @Test
+  void aRunStillGoingKeepsItsProcessesAndLogsAndOnlyBatonsOwnOldLogFilesAreDeleted() throws Exception {
+    try (TestNode node = TestNode.onMariaDb(home).with("baton.history-retention", "30d")) {
+      Database.open(node.url, TestDatabases.USER, TestDatabases.PASSWORD, home).close();
+      LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+      insertRuns(node, 1, now.minusDays(40), 3); // run 3000000: ended 40 days ago
+      insertRuns(node, 1, now.minusDays(40), 4); // run 4000000: its process ended 40 days ago, the run goes on
+      node.update("UPDATE chain_run SET end_time = NULL, status = 'RUNNING' WHERE chain_id = 4");
+      Path logs = home.resolve("logs");
+      Path ended = oldFile(logs.resolve("2026-01-01/chain-3/run-3000000-job-1-a1.log"));
+      Path going = oldFile(logs.resolve("2026-01-01/chain-4/run-4000000-job-1-a1.log"));
+      Path notes = oldFile(logs.resolve("NOTES.txt"));
+      Path stray = oldFile(logs.resolve("2026-01-01/chain-3/kept-by-hand.txt"));
+      node.start();
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> count(node, "chain_run", 3) == 0 && !Files.exists(ended));
+      assertEquals(1, count(node, "job_run", 4), "the process row of a run that goes on stays");
+      assertTrue(Files.exists(going), "and so does its log");
+      assertTrue(Files.exists(notes) && Files.exists(stray), "files that are not Baton's logs are left alone");
+    }
+  }
+
+  private static Path oldFile(Path file) throws Exception {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "output\n");
+    Files.setLastModifiedTime(file, FileTime.from(java.time.Instant.now().minus(Duration.ofDays(40))));
+    return file;
   }
 
   private static void insertRuns(TestNode node, int n, LocalDateTime ended, long chain) throws Exception {
