@@ -123,8 +123,7 @@ class ApiSecurityIT {
       node.start();
       String api = node.api();
       long chain = offChain(node);
-      long runId = Long.parseLong(ApiCalls.post(api, "/api/v1/chains/" + chain + "/trigger", "{}").json()
-          .get("runId").asText());
+      long runId = ApiCalls.trigger(api, chain);
       node.awaitRuns(chain, runs -> runs.stream().allMatch(TestNode::finished));
       long job = ((Number) node.rows("SELECT ref_id FROM job_run WHERE run_id = ?", runId).get(0).get("ref_id"))
           .longValue();
@@ -177,8 +176,7 @@ class ApiSecurityIT {
       node.update("UPDATE jobtable SET command = 'forever.sh' WHERE job_chain_id = ?", chain);
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
           ApiCalls.get(api, "/api/v1/chains/" + chain).text().contains("forever.sh"));
-      long runId = Long.parseLong(ApiCalls.post(api, "/api/v1/chains/" + chain + "/trigger", "{}").json()
-          .get("runId").asText());
+      long runId = ApiCalls.trigger(api, chain);
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
           !node.rows("SELECT id FROM job_run WHERE run_id = ?", runId).isEmpty());
       long job = ((Number) node.rows("SELECT ref_id FROM job_run WHERE run_id = ?", runId).get(0).get("ref_id"))

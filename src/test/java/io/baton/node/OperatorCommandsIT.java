@@ -87,8 +87,7 @@ class OperatorCommandsIT {
   void cancelStopsTheWholeProcessTreeAndLaterLevelsNeverStart() throws Exception {
     node.script("jobs", "tree.sh", "sleep 300 &\necho $! > ../child.pid\nsleep 300");
     long chain = chainOff(2, 1, "tree.sh", 2, "ok.sh");
-    long runId = Long.parseLong(ApiCalls.post(api, "/api/v1/chains/" + chain + "/trigger", "{}").json()
-        .get("runId").asText());
+    long runId = ApiCalls.trigger(api, chain);
     Path childPid = home.resolve("child.pid");
     await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(childPid) && !Files.readString(childPid).isBlank());
     long child = Long.parseLong(Files.readString(childPid).trim());
@@ -115,8 +114,7 @@ class OperatorCommandsIT {
     node.script("jobs", "flaky.sh", "echo \"$BATON_ATTEMPT $BATON_SCHEDULED_TIME\" >> ../flaky.attempts\n"
         + "[ -e ../fixed ] || exit 4");
     long chain = chainOff(3, 1, "ok.sh", 2, "ok.sh", 2, "flaky.sh", 3, "ok.sh");
-    long original = Long.parseLong(ApiCalls.post(api, "/api/v1/chains/" + chain + "/trigger", "{}").json()
-        .get("runId").asText());
+    long original = ApiCalls.trigger(api, chain);
     Map<String, Object> failed = awaitEnded(original);
     assertEquals("FAILED", failed.get("status"));
 
@@ -174,8 +172,7 @@ class OperatorCommandsIT {
     node.script("jobs", "hello.sh", "echo \"hello from $BATON_RUN_ID\"");
     long chain = chainOff(1, 1, "hello.sh");
     long job = ((Number) node.rows("SELECT id FROM jobtable WHERE job_chain_id = ?", chain).get(0).get("id")).longValue();
-    long runId = Long.parseLong(ApiCalls.post(api, "/api/v1/chains/" + chain + "/trigger", "{}").json()
-        .get("runId").asText());
+    long runId = ApiCalls.trigger(api, chain);
     awaitEnded(runId);
 
     JsonNode show = ApiCalls.get(api, "/api/v1/runs/" + runId).json();
@@ -235,8 +232,7 @@ class OperatorCommandsIT {
     node.script("jobs", "talk.sh", "echo before\nwhile [ ! -e ../go-on ]; do sleep 0.05; done\necho after");
     long chain = chainOff(1, 1, "talk.sh");
     long job = ((Number) node.rows("SELECT id FROM jobtable WHERE job_chain_id = ?", chain).get(0).get("id")).longValue();
-    long runId = Long.parseLong(ApiCalls.post(api, "/api/v1/chains/" + chain + "/trigger", "{}").json()
-        .get("runId").asText());
+    long runId = ApiCalls.trigger(api, chain);
     await().atMost(Duration.ofSeconds(30)).until(() -> !node.rows(
         "SELECT id FROM job_run WHERE run_id = ?", runId).isEmpty());
 
