@@ -60,6 +60,9 @@ final class LogFile {
         return Files.createFile(file);
       } catch (FileAlreadyExistsException e) {
         // try the next suffix
+      } catch (java.nio.file.NoSuchFileException e) {
+        Files.createDirectories(folder); // swept away as an empty folder meanwhile
+        n--;
       }
     }
   }

@@ -69,7 +69,7 @@ public final class LogSweeper {
         }
       }
     }
-    removeEmptyFolders(root);
+    removeEmptyFolders(root, cutoff);
     if (deleted > 0) {
       log.info("deleted {} log files of runs that ended before {}", deleted, cutoff);
     }
@@ -83,8 +83,13 @@ public final class LogSweeper {
     }
   }
 
-  private static void removeEmptyFolders(Path root) throws IOException {
+  /** Folders of days before the cut-off's: new processes write into the folder of their run's day. */
+  private static void removeEmptyFolders(Path root, Instant cutoff) throws IOException {
+    String cutoffDay = java.time.LocalDate.ofInstant(cutoff, java.time.ZoneId.systemDefault()).toString();
     for (Path day : children(root, DAY)) {
+      if (day.getFileName().toString().compareTo(cutoffDay) >= 0) {
+        continue;
+      }
       for (Path chain : children(day, CHAIN)) {
         deleteIfEmpty(chain);
       }

@@ -65,6 +65,17 @@ class LogSweeperTest {
   }
 
   @Test
+  void aFolderOfARecentDayIsKeptEvenEmpty() throws Exception {
+    // a process of a new run creates its folder, then its file: the folder must not vanish between the two
+    Path today = logs.resolve(java.time.LocalDate.now().toString()).resolve("chain-9");
+    Files.createDirectories(today);
+
+    LogSweeper.sweep(logs, CUTOFF, Set.of(), runs -> Set.of());
+
+    assertTrue(Files.isDirectory(today));
+  }
+
+  @Test
   void aMissingLogsFolderIsNothingToSweep() throws Exception {
     assertEquals(0, LogSweeper.sweep(logs.resolve("absent"), Instant.now(), Set.of(), runs -> Set.of()));
   }
