@@ -80,20 +80,32 @@ final class LogReader {
     }
   }
 
-  /** The job (or dependency check) of the run asked for: its latest attempt unless one is named. */
+  /**
+   * The job (or dependency check) of the run asked for: its latest attempt unless one is named.
+   * With neither named, the process an operator looks for first: the latest job that did not
+   * succeed, else the latest job, else the latest dependency check.
+   */
   private RunHistory.Process process(Exchange ex, long runId) {
     Long job = ex.longQuery("job");
     Long dep = ex.longQuery("dep");
     Long attempt = ex.longQuery("attempt");
-    if ((job == null) == (dep == null)) {
+    if (job != null && dep != null) {
       throw ApiException.badRequest("name one process: ?job=<jobtable.id> or ?dep=<deptable.id>");
     }
-    String kind = job != null ? "JOB" : "DEP";
-    long ref = job != null ? job : dep;
     if (context.runs().run(runId).isEmpty()) {
       throw ApiException.notFound("run " + runId + " does not exist");
     }
-    List<RunHistory.Process> found = context.runs().processes(runId).stream()
+    List<RunHistory.Process> processes = context.runs().processes(runId);
+    if (job == null && dep == null) {
+      Comparator<RunHistory.Process> latest = Comparator.comparing(RunHistory.Process::start);
+      return processes.stream().filter(p -> "JOB".equals(p.kind()) && !"SUCCESS".equals(p.status())).max(latest)
+          .or(() -> processes.stream().filter(p -> "JOB".equals(p.kind())).max(latest))
+          .or(() -> processes.stream().max(latest))
+          .orElseThrow(() -> ApiException.notFound("run " + runId + " has started no process"));
+    }
+    String kind = job != null ? "JOB" : "DEP";
+    long ref = job != null ? job : dep;
+    List<RunHistory.Process> found = processes.stream()
         .filter(p -> p.kind().equals(kind) && p.refId() == ref)
         .filter(p -> attempt == null || p.attempt() == attempt)
         .toList();

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** baton logs: the log of one job or dependency check of a run, whole or followed as it grows. */
-@Command(name = "logs", description = "Print the log of a run's job (--job) or dependency check (--dep).")
+@Command(name = "logs", description = "Print the log of a run's job (--job) or dependency check (--dep);"
+    + " with neither, of its latest job that did not succeed (else its latest job, else its latest check).")
 public final class LogsVerb extends Verb {
   @Parameters(paramLabel = "RUN", description = "the run's id")
   long runId;
@@ -26,8 +27,8 @@ public final class LogsVerb extends Verb {
     Long dep;
   }
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  Process process;
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Process process = new Process();
 
   @Option(names = "--attempt", paramLabel = "N", description = "this attempt (default: the latest)")
   Integer attempt;

@@ -183,6 +183,7 @@ class OperatorCommandsIT {
     ApiCalls.Reply log = ApiCalls.get(api, "/api/v1/runs/" + runId + "/logs?job=" + job);
     assertEquals(200, log.status());
     assertTrue(log.text().contains("hello from " + runId), log.text());
+    assertEquals(log.text(), ApiCalls.get(api, "/api/v1/runs/" + runId + "/logs").text(), "its only job, unnamed");
 
     JsonNode runs = ApiCalls.get(api, "/api/v1/runs?chain=" + chain).json().get("runs");
     assertEquals(1, runs.size());
