@@ -15,7 +15,12 @@ import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** The events and the state an operator's commands add go through the journal's serializer and back unchanged. */
+/**
+ * The journal's format: events and state go through its serializer and back unchanged, and a
+ * journal and a snapshot recorded on 2026-11-29 (src/test/resources/journal-fixtures, payloads and
+ * manifests as the jdbc journal stores them) still replay, so moving or renaming an event or a
+ * field cannot silently strand the journals of running installations.
+ */
 class JournalFormatTest {
   private static final ActorTestKit KIT = ActorTestKit.create(ConfigFactory.parseString(
       "pekko.actor.serialization-bindings { \"io.baton.JsonSerializable\" = jackson-json }")
@@ -32,6 +37,36 @@ class JournalFormatTest {
     var serializer = serialization.findSerializerFor(value);
     byte[] bytes = serialization.serialize(value).get();
     return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, value)).get();
+  }
+
+  /** One stored row: serializer id, manifest and payload, as event_journal and snapshot keep them. */
+  private static Object stored(String line) throws Exception {
+    var row = io.baton.api.Json.MAPPER.readTree(line);
+    byte[] payload = io.baton.api.Json.MAPPER.writeValueAsBytes(row.get("payload"));
+    Serialization serialization = SerializationExtension.get(Adapter.toClassic(KIT.system()));
+    return serialization.deserialize(payload, row.get("serializerId").asInt(), row.get("manifest").asText()).get();
+  }
+
+  private static List<String> fixture(String name) throws Exception {
+    return java.nio.file.Files.readAllLines(java.nio.file.Path.of(JournalFormatTest.class
+        .getResource("/journal-fixtures/" + name).toURI()));
+  }
+
+  @Test
+  void aJournalAndASnapshotRecordedOnTheFirstDayOfCommandsStillReplay() throws Exception {
+    ChainState replayed = ChainState.empty();
+    for (String line : fixture("chain-7.journal.jsonl")) {
+      replayed = replayed.apply((ChainEvent) stored(line));
+    }
+    ChainState snapshot = (ChainState) stored(fixture("chain-7.snapshot.jsonl").get(0));
+
+    assertEquals(snapshot, replayed);
+    assertEquals(null, replayed.active(), "the last run was withdrawn");
+    assertEquals(Instant.parse("2026-11-29T10:00:00Z"), replayed.lastFire());
+    assertEquals(101, replayed.lastRun().runId());
+    assertEquals(RunStatus.CANCELLED, replayed.lastRun().status());
+    assertEquals(100L, replayed.lastRun().rerunOf());
+    assertEquals(101L, replayed.carriedOut(5).orElseThrow().runId());
   }
 
   @Test
