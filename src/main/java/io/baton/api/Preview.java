@@ -1,6 +1,6 @@
 package io.baton.api;
 
-import io.baton.chain.ChainDefinition;
+import io.baton.definition.ChainDefinition;
 import io.baton.exec.LaunchRefusedException;
 import io.baton.exec.ProcessKind;
 import io.baton.exec.ProcessRequest;

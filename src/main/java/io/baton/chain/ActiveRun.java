@@ -1,6 +1,7 @@
 package io.baton.chain;
 
-import io.baton.chain.ChainDefinition.JobDefinition;
+import io.baton.definition.ChainDefinition;
+import io.baton.definition.ChainDefinition.JobDefinition;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,5 +1,6 @@
 package io.baton.chain;
 
+import io.baton.definition.ChainDefinition;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.baton.JsonSerializable;

@@ -1,6 +1,6 @@
 package io.baton.chain;
 
-import io.baton.chain.ChainDefinition.DependencyDefinition;
+import io.baton.definition.ChainDefinition.DependencyDefinition;
 import io.baton.exec.ProcessKind;
 import io.baton.exec.ProcessRequest;
 import io.baton.exec.RunningProcess;

@@ -1,5 +1,6 @@
 package io.baton.chain;
 
+import io.baton.definition.ChainDefinition;
 import io.baton.chain.ActiveRun.JobAttempt;
 import io.baton.chain.ChainEvent.DependenciesPassed;
 import io.baton.chain.ChainEvent.DependencyPassed;

@@ -1,8 +1,8 @@
 package io.baton.chain;
 
 import io.baton.chain.ActiveRun.JobAttempt;
-import io.baton.chain.ChainDefinition.DependencyDefinition;
-import io.baton.chain.ChainDefinition.JobDefinition;
+import io.baton.definition.ChainDefinition.DependencyDefinition;
+import io.baton.definition.ChainDefinition.JobDefinition;
 import io.baton.exec.ProcessKind;
 import java.time.Duration;
 import java.time.Instant;

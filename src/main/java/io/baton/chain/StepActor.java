@@ -1,6 +1,6 @@
 package io.baton.chain;
 
-import io.baton.chain.ChainDefinition.JobDefinition;
+import io.baton.definition.ChainDefinition.JobDefinition;
 import io.baton.exec.ProcessKind;
 import io.baton.exec.ProcessLauncher;
 import io.baton.exec.ProcessRequest;

@@ -1,8 +1,8 @@
 package io.baton.db;
 
-import io.baton.chain.ChainDefinition;
-import io.baton.chain.ChainDefinition.DependencyDefinition;
-import io.baton.chain.ChainDefinition.JobDefinition;
+import io.baton.definition.ChainDefinition;
+import io.baton.definition.ChainDefinition.DependencyDefinition;
+import io.baton.definition.ChainDefinition.JobDefinition;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

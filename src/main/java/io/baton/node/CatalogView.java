@@ -1,6 +1,6 @@
 package io.baton.node;
 
-import io.baton.chain.ChainDefinition;
+import io.baton.definition.ChainDefinition;
 import io.baton.config.BatonSettings.Site;
 import io.baton.schedule.Schedule;
 import java.util.Collection;

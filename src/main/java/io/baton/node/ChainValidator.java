@@ -1,8 +1,8 @@
 package io.baton.node;
 
-import io.baton.chain.ChainDefinition;
-import io.baton.chain.ChainDefinition.DependencyDefinition;
-import io.baton.chain.ChainDefinition.JobDefinition;
+import io.baton.definition.ChainDefinition;
+import io.baton.definition.ChainDefinition.DependencyDefinition;
+import io.baton.definition.ChainDefinition.JobDefinition;
 import io.baton.exec.Timeouts;
 import io.baton.schedule.InvalidScheduleException;
 import io.baton.schedule.Schedule;

@@ -1,9 +1,10 @@
 package io.baton.chain;
 
+import io.baton.definition.ChainDefinition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.ConfigFactory;
-import io.baton.chain.ChainDefinition.JobDefinition;
+import io.baton.definition.ChainDefinition.JobDefinition;
 import io.baton.chain.ChainEvent.JobLaunch;
 import java.time.Instant;
 import java.util.List;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.typesafe.config.ConfigFactory;
-import io.baton.chain.ChainDefinition.DependencyDefinition;
-import io.baton.chain.ChainDefinition.JobDefinition;
+import io.baton.definition.ChainDefinition.DependencyDefinition;
+import io.baton.definition.ChainDefinition.JobDefinition;
 import io.baton.config.BatonSettings;
 import io.baton.config.ConfigLoader;
 import io.baton.db.RunRecord;

@@ -1,10 +1,11 @@
 package io.baton.chain;
 
+import io.baton.definition.ChainDefinition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baton.chain.ChainDefinition.JobDefinition;
+import io.baton.definition.ChainDefinition.JobDefinition;
 import io.baton.chain.ChainEvent.JobLaunch;
 import java.time.Instant;
 import java.util.List;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baton.chain.ChainDefinition;
+import io.baton.definition.ChainDefinition;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;

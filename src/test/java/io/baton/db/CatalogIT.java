@@ -6,7 +6,7 @@ import static io.baton.db.DbTestSupport.insertJob;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baton.chain.ChainDefinition;
+import io.baton.definition.ChainDefinition;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.baton.chain;
+package io.baton.definition;
 
 import java.util.List;
 
