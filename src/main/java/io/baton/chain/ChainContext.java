@@ -1,34 +1,30 @@
 package io.baton.chain;
 
 import io.baton.config.BatonSettings;
-import io.baton.exec.ProcessLauncher;
-import io.baton.node.LeaseGuard;
-import io.baton.node.NodeGauges;
-import io.baton.node.Receiver;
-import io.baton.node.RunIds;
 import java.time.Clock;
 import java.util.concurrent.Executor;
-import org.apache.pekko.actor.typed.ActorRef;
+import java.util.function.LongSupplier;
 
 /**
- * What every chain actor of a node shares: settings, clock, process launcher, the writer, the
- * lease guard that says whether this node may act as leader right now, and the runs recorded as
- * begun when it was elected.
+ * What every chain actor of a node shares, each part as narrow as the chain needs it: settings,
+ * clock, the host's processes, the pool for blocking calls, where outcomes are recorded, new run
+ * ids, the heartbeat's gauges, the lease guard that says whether this node may act right now, the
+ * runs recorded as begun when it was elected, and the metrics.
  */
 public record ChainContext(
     BatonSettings settings,
     Clock clock,
-    ProcessLauncher launcher,
+    ProcessHost processes,
     Executor blocking,
-    ActorRef<Receiver.Command> receiver,
-    RunIds runIds,
-    NodeGauges gauges,
-    LeaseGuard guard,
+    OutcomeSink outcomes,
+    LongSupplier runIds,
+    ChainGauges gauges,
+    LeaderGuard guard,
     BegunRuns begunRuns,
     RunMetrics metrics) {
 
   public RunLog runLog() {
-    return new RunLog(receiver, settings.nodeName(), guard);
+    return new RunLog(outcomes, settings.nodeName(), guard);
   }
 
   /** The leader epoch new runs and job starts are recorded under. */

@@ -3,7 +3,6 @@ package io.baton.chain;
 import io.baton.definition.ChainDefinition.DependencyDefinition;
 import io.baton.exec.ProcessKind;
 import io.baton.exec.ProcessRequest;
-import io.baton.exec.RunningProcess;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +24,7 @@ public final class DependencyActor {
 
   private record Check() implements Command {}
 
-  private record Launched(RunningProcess process) implements Command {}
+  private record Launched(ChainProcess process) implements Command {}
 
   private record LaunchFailed(String reason, boolean refused, boolean notNow) implements Command {}
 
@@ -52,8 +51,8 @@ public final class DependencyActor {
   private final RunLog runLog;
   private int checks;
   /** The check being started, until its Launched or LaunchFailed arrives. */
-  private CompletableFuture<RunningProcess> launching;
-  private RunningProcess process;
+  private CompletableFuture<ChainProcess> launching;
+  private ChainProcess process;
   private boolean timedOut;
 
   public static Behavior<Command> create(ChainContext node, ActorRef<JobchainActor.Command> chain, Assignment work) {
@@ -143,7 +142,7 @@ public final class DependencyActor {
     String status = timedOut ? "TIMEOUT" : m.exitCode() == 0 ? "PASSED" : m.exitCode() == 1 ? "NOT_PASSED" : "ERROR";
     runLog.processFinished(work.runId(), ProcessKind.DEP, work.dependency().id(), checks,
         node.clock().instant(), m.exitCode(), status);
-    RunningProcess ended = process;
+    ChainProcess ended = process;
     process = null;
     if (timedOut) {
       return verdict(Verdict.ERROR, m.exitCode(), "ran past its ottime of "
@@ -185,7 +184,7 @@ public final class DependencyActor {
     return Behaviors.same();
   }
 
-  private void cancel(RunningProcess check, int number) {
+  private void cancel(ChainProcess check, int number) {
     check.stop(node.settings().exec().killGrace());
     check.onExit().thenAccept(code -> runLog.processFinished(work.runId(), ProcessKind.DEP,
         work.dependency().id(), number, node.clock().instant(), code, "CANCELLED"));

@@ -1,6 +1,5 @@
 package io.baton.chain;
 
-import io.baton.node.NodeGauges;
 import io.baton.schedule.Schedule;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,13 +22,13 @@ final class FireTimer {
 
   private final TimerScheduler<JobchainActor.Command> timers;
   private final Clock clock;
-  private final NodeGauges gauges;
+  private final ChainGauges gauges;
   private final long chainId;
   private Schedule schedule;
   private Instant armedSince;
   private Instant nextFire;
 
-  FireTimer(TimerScheduler<JobchainActor.Command> timers, Clock clock, NodeGauges gauges, long chainId) {
+  FireTimer(TimerScheduler<JobchainActor.Command> timers, Clock clock, ChainGauges gauges, long chainId) {
     this.timers = timers;
     this.clock = clock;
     this.gauges = gauges;

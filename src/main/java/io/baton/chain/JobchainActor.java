@@ -271,7 +271,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
    */
   private boolean neverBegan(ActiveRun run) {
     return !run.showsProgress() && !node.begunRuns().contains(run.runId())
-        && !node.launcher().startedAnyOf(chainId, run.runId(), run.scheduledTime());
+        && !node.processes().startedAnyOf(chainId, run.runId(), run.scheduledTime());
   }
 
   private Effect<ChainEvent, ChainState> withdrawNeverBegun(ActiveRun run) {
@@ -325,7 +325,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
 
   /** Journals the run; a fire still ahead begins at its instant, already durable by then. */
   private Effect<ChainEvent, ChainState> startRun(ChainState previous, Trigger trigger, Instant scheduled) {
-    return startRun(previous, node.runIds().next(), trigger, scheduled, null, false, List.of(), state -> {});
+    return startRun(previous, node.runIds().getAsLong(), trigger, scheduled, null, false, List.of(), state -> {});
   }
 
   /**
@@ -398,7 +398,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       return refuse(m, "chain " + chainId + " has an active run " + active.runId() + " (" + active.trigger()
           + ", started " + active.startTime() + "); cancel it or wait for it to end");
     }
-    long runId = node.runIds().next();
+    long runId = node.runIds().getAsLong();
     Trigger trigger = command instanceof OperatorCommand.Rerun ? Trigger.RERUN : Trigger.MANUAL;
     // a manual run's slot is its trigger instant, kept to the millisecond like a schedule's fires
     Instant scheduled = node.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
@@ -552,7 +552,10 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       return Effect().none(); // withdrawn at recovery; this is a later run
     }
     List<JobAttempt> interrupted = run.running();
-    Survivors.kill(chainId, run.runId(), interrupted, log.logger());
+    List<Long> killed = node.processes().killSurvivors(run.runId(), interrupted);
+    if (!killed.isEmpty()) {
+      log.warn("chain " + chainId + " run " + run.runId() + ": killed processes " + killed + " left by the run's previous node");
+    }
     boolean cancelled = run.cancelledBy() != null; // its node died while stopping it
     boolean fail = cancelled || node.settings().recovery() == BatonSettings.Recovery.FAIL;
     RunStatus failedAs = cancelled ? RunStatus.CANCELLED : RunStatus.INTERRUPTED;

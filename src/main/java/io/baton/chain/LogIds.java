@@ -38,8 +38,4 @@ final class LogIds {
       log.warn(text);
     }
   }
-
-  Logger logger() {
-    return log;
-  }
 }

@@ -2,19 +2,16 @@ package io.baton.chain;
 
 import io.baton.db.RunRecord;
 import io.baton.exec.ProcessKind;
-import io.baton.node.LeaseGuard;
-import io.baton.node.Receiver;
 import java.time.Instant;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /** The chain actors' side of the Receiver: one method per fact the database must learn. */
 public final class RunLog {
-  private final ActorRef<Receiver.Command> receiver;
+  private final OutcomeSink outcomes;
   private final String node;
-  private final LeaseGuard guard;
+  private final LeaderGuard guard;
 
-  RunLog(ActorRef<Receiver.Command> receiver, String node, LeaseGuard guard) {
-    this.receiver = receiver;
+  RunLog(OutcomeSink outcomes, String node, LeaderGuard guard) {
+    this.outcomes = outcomes;
     this.node = node;
     this.guard = guard;
   }
@@ -77,6 +74,6 @@ public final class RunLog {
   }
 
   private void write(RunRecord record) {
-    receiver.tell(new Receiver.Write(record));
+    outcomes.write(record);
   }
 }

@@ -4,7 +4,6 @@ import io.baton.definition.ChainDefinition.JobDefinition;
 import io.baton.exec.ProcessKind;
 import io.baton.exec.ProcessLauncher;
 import io.baton.exec.ProcessRequest;
-import io.baton.exec.RunningProcess;
 import io.baton.exec.Timeouts;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +29,7 @@ public final class StepActor {
 
   private record Start() implements Command {}
 
-  private record Launched(RunningProcess process) implements Command {}
+  private record Launched(ChainProcess process) implements Command {}
 
   /** {@code notNow}: refused because this node may not start processes now; asked again later. */
   private record LaunchFailed(String reason, boolean refused, boolean notNow) implements Command {}
@@ -49,8 +48,8 @@ public final class StepActor {
   private final ActorRef<JobchainActor.Command> chain;
   private final Assignment work;
   /** The job's process being started, until its Launched or LaunchFailed arrives. */
-  private CompletableFuture<RunningProcess> launching;
-  private RunningProcess process;
+  private CompletableFuture<ChainProcess> launching;
+  private ChainProcess process;
   private JobStatus stopReason;
 
   public static Behavior<Command> create(
@@ -180,11 +179,11 @@ public final class StepActor {
     private Launch() {}
 
     /** Starts the process unless this node lost the right to (checked last, just before the spawn). */
-    static RunningProcess start(ChainContext node, ProcessRequest request) {
+    static ChainProcess start(ChainContext node, ProcessRequest request) {
       return start(node, request, Instant.MIN);
     }
 
-    static RunningProcess start(ChainContext node, ProcessRequest request, Instant notBefore) {
+    static ChainProcess start(ChainContext node, ProcessRequest request, Instant notBefore) {
       if (!node.guard().leading()) {
         throw new CompletionException(new ProcessLauncher.NotNowException("this node is not leading now"));
       }
@@ -192,7 +191,7 @@ public final class StepActor {
         Instant now = node.clock().instant();
         long notBeforeNanos = System.nanoTime() + (notBefore.isAfter(now) ? Duration.between(now, notBefore).toNanos() : 0);
         // leadership is asked again after the wait for the instant, just before the process is created
-        return node.launcher().start(request, notBeforeNanos, node.guard()::leading);
+        return node.processes().start(request, notBeforeNanos, node.guard()::leading);
       } catch (Exception e) {
         throw new CompletionException(e);
       }

@@ -10,7 +10,7 @@ import java.time.Duration;
  *
  * <p>One node runs per JVM; the journal plugin, which Pekko builds itself, finds the guard here.
  */
-public final class LeaseGuard {
+public final class LeaseGuard implements io.baton.chain.LeaderGuard {
 
   public enum State { LEADING, FENCED, STANDBY }
 
@@ -58,6 +58,7 @@ public final class LeaseGuard {
   }
 
   /** The epoch this node leads (or last led) under; -1 before its first election. */
+  @Override
   public long epoch() {
     return epoch;
   }
@@ -76,6 +77,7 @@ public final class LeaseGuard {
   }
 
   /** True while this node may fire chains, start processes and write as leader. */
+  @Override
   public boolean leading() {
     return state() == State.LEADING;
   }

@@ -6,10 +6,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Figures the heartbeat publishes; written by chain actors, read by the Heartbeat actor. */
-public final class NodeGauges {
+public final class NodeGauges implements io.baton.chain.ChainGauges {
   private final Set<Long> armedChains = ConcurrentHashMap.newKeySet();
   private final AtomicReference<Instant> lastJobOutcome = new AtomicReference<>();
 
+  @Override
   public void armed(long chainId, boolean armed) {
     if (armed) {
       armedChains.add(chainId);
@@ -27,6 +28,7 @@ public final class NodeGauges {
     return armedChains.size();
   }
 
+  @Override
   public void jobOutcome(Instant at) {
     lastJobOutcome.set(at);
   }

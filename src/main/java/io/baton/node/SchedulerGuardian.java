@@ -90,9 +90,9 @@ public final class SchedulerGuardian {
     context.spawn(Heartbeat.create(services.status(), services.settings().nodeName(), services.runIds(), services.gauges(),
         services.launcher(), services.settings().heartbeatInterval(), services.server(), services.blocking()),
         "heartbeat");
-    this.chainContext = new ChainContext(services.settings(), services.clock(), services.launcher(),
-        services.blocking(), receiver, services.runIds(), services.gauges(), services.guard(), begunRuns,
-        NodeMetrics.get(context.getSystem()));
+    this.chainContext = new ChainContext(services.settings(), services.clock(), new HostProcesses(services.launcher()),
+        services.blocking(), record -> receiver.tell(new Receiver.Write(record)), services.runIds()::next,
+        services.gauges(), services.guard(), begunRuns, NodeMetrics.get(context.getSystem()));
     // the catalog runs on standbys too, so a node that is elected has its chains at hand
     this.catalog = context.spawn(Catalog.create(services.settings(), services.catalog(), services.guard(),
         context.messageAdapter(Catalog.Change.class, CatalogSaid::new), receiver, services.blocking(),

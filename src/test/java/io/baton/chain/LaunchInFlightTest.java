@@ -13,6 +13,7 @@ import io.baton.config.ConfigLoader;
 import io.baton.db.RunRecord;
 import io.baton.exec.OsProcesses;
 import io.baton.exec.ProcessLauncher;
+import io.baton.node.HostProcesses;
 import io.baton.node.NodeGauges;
 import io.baton.node.Receiver;
 import io.baton.node.RunIds;
@@ -87,8 +88,9 @@ class LaunchInFlightTest {
     launcher = new ProcessLauncher(settings.exec(), settings.nodeName(), settings.jobsDir(), settings.dependentDir(),
         settings.logsDir());
     receiver = kit.createTestProbe();
-    node = new ChainContext(settings, Clock.systemUTC(), launcher, blocking, receiver.ref(),
-        new RunIds(1, Clock.systemUTC(), 0), new NodeGauges(), TestGuards.leading(), new io.baton.chain.BegunRuns(),
+    node = new ChainContext(settings, Clock.systemUTC(), new HostProcesses(launcher), blocking,
+        record -> receiver.ref().tell(new Receiver.Write(record)), new RunIds(1, Clock.systemUTC(), 0)::next,
+        new NodeGauges(), TestGuards.leading(), new io.baton.chain.BegunRuns(),
         io.baton.chain.RunMetrics.NONE);
   }
 

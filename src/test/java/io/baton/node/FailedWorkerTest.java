@@ -63,8 +63,9 @@ class FailedWorkerTest {
     LeaseGuard guard = LeaseGuard.install();
     guard.renewed(System.nanoTime(), Duration.ofDays(1), Duration.ZERO, 1);
     receiver = testKit.createTestProbe();
-    context = new ChainContext(settings, Clock.systemUTC(), launcher, blocking, receiver.getRef(),
-        new RunIds(1, Clock.systemUTC(), 0), new NodeGauges(), guard, new io.baton.chain.BegunRuns(),
+    context = new ChainContext(settings, Clock.systemUTC(), new HostProcesses(launcher), blocking,
+        record -> receiver.getRef().tell(new Receiver.Write(record)), new RunIds(1, Clock.systemUTC(), 0)::next,
+        new NodeGauges(), guard, new io.baton.chain.BegunRuns(),
         io.baton.chain.RunMetrics.NONE);
   }
 
