@@ -2,6 +2,7 @@ package io.baton.chain;
 
 import io.baton.JsonSerializable;
 import io.baton.chain.ActiveRun.JobAttempt;
+import io.baton.chain.ChainEvent.CommandCarriedOut;
 import io.baton.chain.ChainEvent.DependenciesPassed;
 import io.baton.chain.ChainEvent.DependencyPassed;
 import io.baton.chain.ChainEvent.FireSkipped;
@@ -13,6 +14,12 @@ import io.baton.chain.ChainEvent.RunStarted;
 import io.baton.chain.ChainEvent.RunCancelled;
 import io.baton.chain.ChainEvent.RunWithdrawn;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 
 /**
  * Everything a chain must remember across restarts: the last fire it handled (run or skipped),
@@ -20,13 +27,13 @@ import java.time.Instant;
  * again after a restart, in case the node died before the database learnt it).
  */
 public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun,
-    java.util.List<ChainEvent.CommandCarriedOut> recentCommands) implements JsonSerializable {
+    List<CommandCarriedOut> recentCommands) implements JsonSerializable {
 
   /** Commands remembered, so one handed over again is answered, not repeated. */
   private static final int COMMANDS_KEPT = 32;
 
   public ChainState {
-    recentCommands = recentCommands == null ? java.util.List.of() : java.util.List.copyOf(recentCommands);
+    recentCommands = recentCommands == null ? List.of() : List.copyOf(recentCommands);
   }
 
   /** The last run that ended, as chain_run must show it. */
@@ -34,56 +41,63 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun,
       Instant dependenciesPassedAt, Instant endTime, RunStatus status, Long epoch, String node, Long rerunOf) {}
 
   /** The command with this id, if this chain carried it out recently. */
-  public java.util.Optional<ChainEvent.CommandCarriedOut> carriedOut(long commandId) {
+  public Optional<CommandCarriedOut> carriedOut(long commandId) {
     return recentCommands.stream().filter(c -> c.commandId() == commandId).findFirst();
   }
 
   public static ChainState empty() {
-    return new ChainState(null, null, null, java.util.List.of());
+    return new ChainState(null, null, null, List.of());
   }
 
   public boolean running() {
     return active != null;
   }
 
+  /** How each event changes a chain's state: the chain actor's event handler, one method per event. */
+  static final EventHandler<ChainState, ChainEvent> EVENTS = EventHandlerBuilder.<ChainState, ChainEvent>builder()
+      .forAnyState()
+      .onEvent(RunStarted.class, ChainState::runStarted)
+      .onEvent(FireSkipped.class, ChainState::fireSkipped)
+      .onEvent(DependencyPassed.class, (state, e) -> state.withActive(a -> a.withDependencyPassed(e.dependencyId())))
+      .onEvent(DependenciesPassed.class, (state, e) -> state.withActive(a -> a.withDependenciesPassed(e.at())))
+      .onEvent(LevelStarted.class, (state, e) -> state.withActive(a -> launching(a, e)))
+      .onEvent(JobStarted.class, (state, e) -> state.withActive(a -> a.withAttempt(new JobAttempt(
+          e.jobId(), e.stepLevel(), e.attempt(), e.pid(), e.startTime(), e.logPath(), null, e.node(), e.epoch()))))
+      .onEvent(JobFinished.class, (state, e) -> state.withActive(a -> finish(a, e)))
+      .onEvent(RunCancelled.class, (state, e) -> state.withActive(a -> a.cancelledBy(e.by())))
+      .onEvent(RunFinished.class, ChainState::runFinished)
+      .onEvent(RunWithdrawn.class, (state, e) -> new ChainState(e.lastFireBefore(), null, state.lastRun,
+          state.recentCommands))
+      .onEvent(CommandCarriedOut.class, ChainState::commandCarriedOut)
+      .build();
+
+  /** The state after {@code event}. */
   public ChainState apply(ChainEvent event) {
-    // Java 17 has no pattern switch; this chain of instanceof covers every ChainEvent.
-    if (event instanceof RunStarted e) {
-      // a run an operator asked for is not a fire of the schedule
-      boolean fire = e.trigger() == Trigger.SCHEDULE || e.trigger() == Trigger.MISFIRE;
-      return new ChainState(fire ? later(e.scheduledTime()) : lastFire, ActiveRun.started(e, lastFire), lastRun,
-          recentCommands);
-    } else if (event instanceof FireSkipped e) {
-      return new ChainState(later(e.scheduledTime()), withActive(a -> a.withSkipped(e.scheduledTime())), lastRun,
-          recentCommands);
-    } else if (event instanceof DependencyPassed e) {
-      return new ChainState(lastFire, withActive(a -> a.withDependencyPassed(e.dependencyId())), lastRun,
-          recentCommands);
-    } else if (event instanceof DependenciesPassed e) {
-      return new ChainState(lastFire, withActive(a -> a.withDependenciesPassed(e.at())), lastRun, recentCommands);
-    } else if (event instanceof JobStarted e) {
-      return new ChainState(lastFire, withActive(a -> a.withAttempt(new JobAttempt(
-          e.jobId(), e.stepLevel(), e.attempt(), e.pid(), e.startTime(), e.logPath(), null, e.node(), e.epoch()))),
-          lastRun, recentCommands);
-    } else if (event instanceof LevelStarted e) {
-      return new ChainState(lastFire, withActive(a -> launching(a, e)), lastRun, recentCommands);
-    } else if (event instanceof JobFinished e) {
-      return new ChainState(lastFire, withActive(a -> finish(a, e)), lastRun, recentCommands);
-    } else if (event instanceof RunWithdrawn e) {
-      return new ChainState(e.lastFireBefore(), null, lastRun, recentCommands);
-    } else if (event instanceof RunCancelled e) {
-      return new ChainState(lastFire, withActive(a -> a.cancelledBy(e.by())), lastRun, recentCommands);
-    } else if (event instanceof ChainEvent.CommandCarriedOut e) {
-      java.util.List<ChainEvent.CommandCarriedOut> kept = new java.util.ArrayList<>(recentCommands);
-      kept.add(e);
-      return new ChainState(lastFire, active, lastRun,
-          kept.subList(Math.max(0, kept.size() - COMMANDS_KEPT), kept.size()));
-    } else if (event instanceof RunFinished e) {
-      return new ChainState(lastFire, null, active == null ? lastRun : new EndedRun(active.runId(), active.trigger(),
-          active.scheduledTime(), active.startTime(), active.dependenciesPassedAt(), e.endTime(), e.status(),
-          active.epoch(), active.node(), active.rerun() == null ? null : active.rerun().rerunOf()), recentCommands);
-    }
-    throw new IllegalArgumentException("unknown chain event " + event);
+    return EVENTS.apply(this, event);
+  }
+
+  private ChainState runStarted(RunStarted e) {
+    // a run an operator asked for is not a fire of the schedule
+    boolean fire = e.trigger() == Trigger.SCHEDULE || e.trigger() == Trigger.MISFIRE;
+    return new ChainState(fire ? later(e.scheduledTime()) : lastFire, ActiveRun.started(e, lastFire), lastRun,
+        recentCommands);
+  }
+
+  private ChainState fireSkipped(FireSkipped e) {
+    return new ChainState(later(e.scheduledTime()), active == null ? null : active.withSkipped(e.scheduledTime()),
+        lastRun, recentCommands);
+  }
+
+  private ChainState runFinished(RunFinished e) {
+    return new ChainState(lastFire, null, active == null ? lastRun : new EndedRun(active.runId(), active.trigger(),
+        active.scheduledTime(), active.startTime(), active.dependenciesPassedAt(), e.endTime(), e.status(),
+        active.epoch(), active.node(), active.rerun() == null ? null : active.rerun().rerunOf()), recentCommands);
+  }
+
+  private ChainState commandCarriedOut(CommandCarriedOut e) {
+    List<CommandCarriedOut> kept = new ArrayList<>(recentCommands);
+    kept.add(e);
+    return new ChainState(lastFire, active, lastRun, kept.subList(Math.max(0, kept.size() - COMMANDS_KEPT), kept.size()));
   }
 
   /** Each job of the level gets its new attempt, not started yet: no pid, no log, no status. */
@@ -107,8 +121,9 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun,
     return run.withAttempt(ended);
   }
 
-  private ActiveRun withActive(java.util.function.UnaryOperator<ActiveRun> change) {
-    return active == null ? null : change.apply(active);
+  /** The active run changed by {@code change}; an event of a run that is not active changes nothing. */
+  private ChainState withActive(UnaryOperator<ActiveRun> change) {
+    return new ChainState(lastFire, active == null ? null : change.apply(active), lastRun, recentCommands);
   }
 
   private Instant later(Instant fire) {

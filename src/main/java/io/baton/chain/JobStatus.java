@@ -10,6 +10,11 @@ public enum JobStatus {
   /** Stopped because an operator cancelled the run. */
   CANCELLED;
 
+  /** The job failed by itself, not stopped by its node or an operator: the operator is told why. */
+  boolean failed() {
+    return this == FAILED || this == TIMEOUT || this == REFUSED;
+  }
+
   /** The run status a failed job gives its run. */
   RunStatus runStatus() {
     return switch (this) {

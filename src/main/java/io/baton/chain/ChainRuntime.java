@@ -1,0 +1,88 @@
+package io.baton.chain;
+
+import io.baton.chain.JobchainActor.Command;
+import io.baton.chain.JobchainActor.Drained;
+import io.baton.definition.ChainDefinition;
+import java.time.Instant;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
+
+/**
+ * What one chain actor holds besides its journaled {@link ChainState}: its tools, shared by the
+ * files that handle its commands, and the facts of this incarnation that the journal need not
+ * keep (they are rebuilt from the Catalog and the journal after a restart).
+ */
+final class ChainRuntime {
+  final long chainId;
+  final ChainContext node;
+  final ActorContext<Command> context;
+  final TimerScheduler<Command> timers;
+  final EffectFactories<ChainEvent, ChainState> effect;
+  final RunLog runLog;
+  final Messages messages;
+  final LogIds log;
+  final FireTimer fireTimer;
+  final RunWorkers workers;
+
+  /** The Catalog's latest definition (null until the first arrives): new runs take it. */
+  ChainDefinition definition;
+  /** The chain's row was deleted: it finishes its run, then stops. */
+  boolean removed;
+  /** The node is stopping: set once Drain came, told when no job of this chain runs. */
+  ActorRef<Drained> drainedReplyTo;
+  /** Switched OFF by an operator's command, until the Catalog reads the switch OFF too. */
+  boolean switchedOff;
+  /** A blocking question to the host is out (see {@link Recovery}): other commands wait for its answer. */
+  boolean waitingForHost;
+
+  ChainRuntime(long chainId, ChainContext node, ActorContext<Command> context, TimerScheduler<Command> timers,
+      EffectFactories<ChainEvent, ChainState> effect) {
+    this.chainId = chainId;
+    this.node = node;
+    this.context = context;
+    this.timers = timers;
+    this.effect = effect;
+    this.runLog = node.runLog();
+    this.messages = new Messages(chainId);
+    this.log = new LogIds(context.getLog(), chainId);
+    this.fireTimer = new FireTimer(timers, node.clock(), node.gauges(), chainId);
+    this.workers = new RunWorkers(node, context, chainId, log);
+  }
+
+  Instant now() {
+    return node.clock().instant();
+  }
+
+  boolean draining() {
+    return drainedReplyTo != null;
+  }
+
+  /** Deleted or stopping: it fires nothing more and carries out no command. */
+  boolean stopping() {
+    return removed || draining();
+  }
+
+  /** Logged and written to error_message. */
+  void report(Long runId, String text) {
+    log.warn(text);
+    runLog.message(runId, text);
+  }
+
+  /**
+   * Waits for the next fire. A schedule whose next fire cannot be computed (the Catalog holds those
+   * it can tell at once; some only fail months ahead) stops the chain firing, with one message, and
+   * touches nothing else: a run in progress goes on.
+   */
+  void arm(ChainState state) {
+    try {
+      fireTimer.arm(state.lastFire());
+    } catch (RuntimeException e) {
+      fireTimer.disarm();
+      report(null, "chain " + chainId + " is held and will not fire until its timestr changes: timestr '"
+          + fireTimer.schedule().text() + "': " + e.getMessage());
+      fireTimer.use(null);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package io.baton.chain;
+
+import io.baton.chain.ChainEvent.FireSkipped;
+import io.baton.chain.JobchainActor.CatchUp;
+import io.baton.chain.JobchainActor.Define;
+import io.baton.chain.JobchainActor.RunExamined;
+import io.baton.chain.JobchainActor.Tick;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
+
+/**
+ * The chain's schedule: the Catalog's definition taken in, the next fire armed, a due fire run (or
+ * skipped while a run is active), and after a start the fires missed while no node ran, caught up
+ * once if recent enough. A node that may not lead right now takes no fire: it looks again shortly.
+ */
+final class Firing {
+  private final ChainRuntime chain;
+  private final JournalAhead ahead;
+  private final Recovery recovery;
+
+  Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
+    this.chain = chain;
+    this.ahead = ahead;
+    this.recovery = recovery;
+  }
+
+  Effect<ChainEvent, ChainState> define(ChainState state, Define d) {
+    boolean first = chain.definition == null;
+    chain.definition = d.definition();
+    if (!d.definition().switchOn()) {
+      chain.switchedOff = false; // the tables say OFF too now
+    }
+    FireTimer fireTimer = chain.fireTimer;
+    // switched OFF by an operator: a definition read before the switch was written must not re-arm it
+    boolean changed = fireTimer.use(chain.switchedOff ? null : d.schedule());
+    if (first) {
+      if (state.running() && recovery.mayNeverHaveBegun(state.active())) {
+        recovery.examine(state.active()); // answered by RunExamined
+        return chain.effect.none();
+      }
+      return startFiring(state);
+    }
+    boolean mustNotFire = mustNotFire();
+    if ((changed || mustNotFire) && ahead.notBegun(state)) {
+      // switched OFF, held, or rescheduled before the instant of a run journaled ahead: that fire never came
+      return ahead.withdraw(state, "its chain changed").thenRun(after -> {
+        if (!mustNotFire) {
+          fireTimer.startFrom(chain.now());
+          chain.arm(after);
+        }
+      });
+    }
+    if (mustNotFire) {
+      fireTimer.disarm();
+    } else if (changed || !fireTimer.armed()) {
+      fireTimer.startFrom(chain.now());
+      chain.arm(state);
+    }
+    return chain.effect.none();
+  }
+
+  private boolean mustNotFire() {
+    return chain.fireTimer.schedule() == null || chain.stopping();
+  }
+
+  /** The first definition after a start: the chain fires from now on, and catches up what it missed. */
+  private EffectBuilder<ChainEvent, ChainState> startFiring(ChainState state) {
+    if (mustNotFire()) {
+      chain.fireTimer.disarm();
+      return chain.effect.none();
+    }
+    return catchUp(state);
+  }
+
+  /** The host said whether the run found active at the start began here: it goes on, or is withdrawn. */
+  Effect<ChainEvent, ChainState> onRunExamined(ChainState state, RunExamined m) {
+    chain.waitingForHost = false;
+    boolean neverBegan = !m.startedHere() && state.running() && state.active().runId() == m.runId();
+    return (neverBegan ? recovery.withdrawNeverBegun(state.active()) : startFiring(state)).thenUnstashAll();
+  }
+
+  Effect<ChainEvent, ChainState> onCatchUp(ChainState state, CatchUp c) {
+    return chain.fireTimer.schedule() == null ? chain.effect.none() : catchUp(state);
+  }
+
+  /** Fires that fell while no node ran: one catch-up run for the latest if it is recent enough. */
+  private EffectBuilder<ChainEvent, ChainState> catchUp(ChainState state) {
+    Instant now = chain.now();
+    chain.fireTimer.startFrom(now);
+    Misfires missed;
+    try {
+      missed = Misfires.between(chain.fireTimer.schedule(), state.lastFire(), now);
+    } catch (RuntimeException e) { // a schedule whose fires cannot be computed: held by arm()
+      chain.arm(state);
+      return chain.effect.none();
+    }
+    if (missed.count() == 0) {
+      chain.arm(state);
+      return chain.effect.none();
+    }
+    Duration grace = chain.node.settings().misfireGrace();
+    boolean recent = Duration.between(missed.latest(), now).compareTo(grace) <= 0;
+    chain.report(null, chain.messages.misfires(missed, recent, state.running(), grace));
+    if (!recent) {
+      chain.arm(state);
+      return chain.effect.none();
+    }
+    return state.running() ? skip(missed.latest()) : ahead.startRun(state, Trigger.MISFIRE, missed.latest());
+  }
+
+  Effect<ChainEvent, ChainState> fireWhenIdle(ChainState state, Tick tick) {
+    if (!chain.node.guard().leading()) {
+      chain.fireTimer.retrySoon(); // fenced: a fire is taken late, never by a node that may have lost the lease
+      return chain.effect.none();
+    }
+    return chain.fireTimer.dueWithin(FireTimer.LEAD)
+        .map(fire -> (Effect<ChainEvent, ChainState>) ahead.startRun(state, Trigger.SCHEDULE, fire))
+        .orElseGet(chain.effect::none);
+  }
+
+  Effect<ChainEvent, ChainState> fireWhileRunning(ChainState state, Tick tick) {
+    if (!chain.node.guard().leading()) {
+      chain.fireTimer.retrySoon();
+      return chain.effect.none();
+    }
+    return chain.fireTimer.dueWithin(Duration.ZERO)
+        .map(fire -> (Effect<ChainEvent, ChainState>) skip(fire))
+        .orElseGet(chain.effect::none);
+  }
+
+  private EffectBuilder<ChainEvent, ChainState> skip(Instant fire) {
+    chain.log.info("chain {}: fire of {} skipped, a run is still active", chain.chainId, fire);
+    return chain.effect.persist(new FireSkipped(fire)).thenRun(chain::arm);
+  }
+
+  Effect<ChainEvent, ChainState> onClockMoved(ChainState state, JobchainActor.ClockMoved m) {
+    chain.fireTimer.waitAgain();
+    return chain.effect.none();
+  }
+}
