@@ -15,16 +15,7 @@ import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
  * skipped while a run is active), and after a start the fires missed while no node ran, caught up
  * once if recent enough. A node that may not lead right now takes no fire: it looks again shortly.
  */
-final class Firing {
-  private final ChainRuntime chain;
-  private final JournalAhead ahead;
-  private final Recovery recovery;
-
-  Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
-    this.chain = chain;
-    this.ahead = ahead;
-    this.recovery = recovery;
-  }
+record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
 
   Effect<ChainEvent, ChainState> define(ChainState state, Define d) {
     boolean first = chain.definition == null;

@@ -16,14 +16,7 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
  * are journaled together, so a command handed over again (after a change of leader) gets the
  * answer it got the first time. A refusal changes nothing and is simply given again.
  */
-final class OperatorActions {
-  private final ChainRuntime chain;
-  private final JournalAhead ahead;
-
-  OperatorActions(ChainRuntime chain, JournalAhead ahead) {
-    this.chain = chain;
-    this.ahead = ahead;
-  }
+record OperatorActions(ChainRuntime chain, JournalAhead ahead) {
 
   Effect<ChainEvent, ChainState> operate(ChainState state, Operate m) {
     OperatorCommand command = m.command();

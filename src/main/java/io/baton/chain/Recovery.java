@@ -25,16 +25,7 @@ import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
  * step is run again or it ends, by the recovery rule. Looking at the host's processes blocks, so it
  * is done on the blocking pool while the chain's other commands wait.
  */
-final class Recovery {
-  private final ChainRuntime chain;
-  private final JournalAhead ahead;
-  private final RunProgress progress;
-
-  Recovery(ChainRuntime chain, JournalAhead ahead, RunProgress progress) {
-    this.chain = chain;
-    this.ahead = ahead;
-    this.progress = progress;
-  }
+record Recovery(ChainRuntime chain, JournalAhead ahead, RunProgress progress) {
 
   /** The journal is replayed. */
   void recovered(ChainState state) {

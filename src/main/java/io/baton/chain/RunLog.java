@@ -4,17 +4,11 @@ import io.baton.db.RunRecord;
 import io.baton.exec.ProcessKind;
 import java.time.Instant;
 
-/** The chain actors' side of the Receiver: one method per fact the database must learn. */
-public final class RunLog {
-  private final OutcomeSink outcomes;
-  private final String node;
-  private final LeaderGuard guard;
-
-  RunLog(OutcomeSink outcomes, String node, LeaderGuard guard) {
-    this.outcomes = outcomes;
-    this.node = node;
-    this.guard = guard;
-  }
+/**
+ * The chain actors' side of the node's writer: one method per fact the database must learn, each
+ * credited to this {@code node} under the epoch its {@code guard} holds.
+ */
+public record RunLog(OutcomeSink outcomes, String node, LeaderGuard guard) {
 
   /**
    * {@code ranOn}: the node the run was started on (this one unless it is resumed here); {@code

@@ -26,16 +26,9 @@ import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
  * journaled with what it decides next (the next level's attempts go in the same write as the end
  * of the last job before them), so nothing durable stands between a decision and its processes.
  */
-final class RunProgress {
+record RunProgress(ChainRuntime chain, RunStartRecord record) {
   private static final String DEPENDENCY_WINDOW = "dependency-window";
 
-  private final ChainRuntime chain;
-  private final RunStartRecord record;
-
-  RunProgress(ChainRuntime chain, RunStartRecord record) {
-    this.chain = chain;
-    this.record = record;
-  }
 
   /** Starts what the run waits for: its dependency checks, or the level it is at. */
   void proceed(ActiveRun run) {

@@ -12,16 +12,7 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
  * jobs left when the grace is over are interrupted). A run journaled ahead whose instant has not
  * come is withdrawn either way: its fire is left to the next start's misfire rule.
  */
-final class Stopping {
-  private final ChainRuntime chain;
-  private final JournalAhead ahead;
-  private final RunProgress progress;
-
-  Stopping(ChainRuntime chain, JournalAhead ahead, RunProgress progress) {
-    this.chain = chain;
-    this.ahead = ahead;
-    this.progress = progress;
-  }
+record Stopping(ChainRuntime chain, JournalAhead ahead, RunProgress progress) {
 
   Effect<ChainEvent, ChainState> remove(ChainState state, Remove r) {
     chain.removed = true;
