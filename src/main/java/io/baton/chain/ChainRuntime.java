@@ -46,6 +46,7 @@ final class ChainRuntime {
     this.effect = effect;
     this.runLog = node.runLog();
     this.messages = new Messages(chainId);
+    context.setLoggerName(JobchainActor.class); // operators grep the node's log for it
     this.log = new LogIds(context.getLog(), chainId);
     this.fireTimer = new FireTimer(timers, node.clock(), node.gauges(), chainId);
     this.workers = new RunWorkers(node, context, chainId, log);
