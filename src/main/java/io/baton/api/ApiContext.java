@@ -5,8 +5,7 @@ import io.baton.db.CommandRepository;
 import io.baton.db.NodeRoster;
 import io.baton.db.RunHistory;
 import io.baton.exec.ProcessLauncher;
-import io.baton.node.CatalogView;
-import io.baton.node.LeaseGuard;
+import io.baton.definition.CatalogView;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -14,8 +13,9 @@ import java.util.function.Supplier;
 /**
  * What the routes read and where they send commands: the read-model tables, the Catalog's view of
  * the chains, the command table, and this node's own facts. Routes hold no rule of their own.
- * {@code databaseUp} answers whether the database answers now; {@code metrics} is the scrape text;
- * {@code port} is the one the server listens on.
+ * {@code leading} answers whether this node may act as leader now; {@code databaseUp} whether the
+ * database answers now; {@code metrics} is the scrape text; {@code port} is the one the server
+ * listens on.
  */
 public record ApiContext(
     BatonSettings settings,
@@ -25,7 +25,7 @@ public record ApiContext(
     CommandRepository commands,
     CatalogView catalog,
     ProcessLauncher launcher,
-    LeaseGuard guard,
+    BooleanSupplier leading,
     BooleanSupplier databaseUp,
     Supplier<String> metrics,
     int port) {}

@@ -2,7 +2,7 @@ package io.baton.api;
 
 import io.baton.config.BatonSettings.Site;
 import io.baton.db.RunHistory;
-import io.baton.node.CatalogView;
+import io.baton.definition.CatalogView;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

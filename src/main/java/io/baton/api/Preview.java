@@ -4,7 +4,7 @@ import io.baton.definition.ChainDefinition;
 import io.baton.exec.LaunchRefusedException;
 import io.baton.exec.ProcessKind;
 import io.baton.exec.ProcessRequest;
-import io.baton.node.CatalogView;
+import io.baton.definition.CatalogView;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZonedDateTime;

@@ -3,7 +3,7 @@ package io.baton.api;
 import io.baton.config.BatonSettings.Site;
 import io.baton.db.NodeRoster;
 import io.baton.db.RunHistory;
-import io.baton.node.CatalogView;
+import io.baton.definition.CatalogView;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +33,7 @@ final class Reads {
   /** Ready once the database answers and this node knows its role (it has read the chains). */
   void ready(Exchange ex) throws IOException {
     boolean database = context.databaseUp().getAsBoolean();
-    String role = context.guard().leading() ? "leader" : "standby";
+    String role = context.leading().getAsBoolean() ? "leader" : "standby";
     boolean ready = database && context.catalog().loaded();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", ready ? "ready" : "not ready");

@@ -50,7 +50,15 @@ public record BatonSettings(
   }
 
   public record ExecSettings(
-      List<String> interpreters, Duration defaultTimeout, Duration killGrace, long logCapBytes) {}
+      List<String> interpreters, Duration defaultTimeout, Duration killGrace, long logCapBytes) {
+    /**
+     * The longest timeout anything may ask for: this default, a job's or a dependency's ottime, a
+     * chain's dep_ot. Timers cannot wait without bound (Pekko's stop at about 248 days), and a
+     * larger value is a typing error rather than a job anyone expects to run for a month: the chain
+     * is held instead.
+     */
+    public static final Duration LONGEST_TIMEOUT = Duration.ofDays(30);
+  }
 
   /** Reads and checks the settings; a bad value throws {@link ConfigurationException}. */
   public static BatonSettings from(Config root) {

@@ -92,9 +92,9 @@ final class SettingsReader {
   /** A job timeout: the same bound as a row's (a timer cannot wait without limit). */
   private static Duration atMostLongest(Config c, String key) {
     Duration d = positive(c, key);
-    if (d.compareTo(io.baton.exec.Timeouts.LONGEST) > 0) {
+    if (d.compareTo(ExecSettings.LONGEST_TIMEOUT) > 0) {
       throw new ConfigurationException("configuration: baton." + key + " is " + d.toDays()
-          + " days, more than the longest allowed (" + io.baton.exec.Timeouts.LONGEST.toDays() + " days)");
+          + " days, more than the longest allowed (" + ExecSettings.LONGEST_TIMEOUT.toDays() + " days)");
     }
     return d;
   }

@@ -1,5 +1,7 @@
 package io.baton.exec;
 
+import static io.baton.config.BatonSettings.ExecSettings.LONGEST_TIMEOUT;
+
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -13,13 +15,6 @@ import java.util.regex.Pattern;
  */
 public final class Timeouts {
   private Timeouts() {}
-
-  /**
-   * The longest duration a row may ask for (a job's or a dependency's ottime, a chain's dep_ot).
-   * Timers cannot wait without bound (Pekko's stop at about 248 days), and a larger value is a
-   * typing error rather than a job anyone expects to run for a month: the chain is held instead.
-   */
-  public static final Duration LONGEST = Duration.ofDays(30);
 
   private static final Pattern SECONDS = Pattern.compile("\\d+");
   private static final Pattern UNITS =
@@ -54,11 +49,11 @@ public final class Timeouts {
     return d.isZero() ? nodeDefault : d;
   }
 
-  /** Refuses a duration above {@link #LONGEST}, naming what asked for it. */
+  /** Refuses a duration above the longest timeout allowed, naming what asked for it. */
   public static void requireWithinLongest(Duration d, String what) {
-    if (d.compareTo(LONGEST) > 0) {
+    if (d.compareTo(LONGEST_TIMEOUT) > 0) {
       throw new IllegalArgumentException(what + " is " + describe(d) + ", more than the longest allowed ("
-          + LONGEST.toDays() + " days)");
+          + LONGEST_TIMEOUT.toDays() + " days)");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.baton.node;
 
+import io.baton.definition.CatalogView;
 import io.baton.definition.ChainDefinition;
 import io.baton.config.BatonSettings;
 import io.baton.config.BatonSettings.Site;

@@ -1,5 +1,7 @@
 package io.baton.node;
 
+import static io.baton.config.BatonSettings.ExecSettings.LONGEST_TIMEOUT;
+
 import io.baton.definition.ChainDefinition;
 import io.baton.definition.ChainDefinition.DependencyDefinition;
 import io.baton.definition.ChainDefinition.JobDefinition;
@@ -57,10 +59,10 @@ public final class ChainValidator {
       problems.add("total_stpes is " + chain.totalSteps() + " but its jobs have " + levels
           + " distinct step_lvl value(s)");
     }
-    if (Double.isNaN(chain.depTimeoutMinutes()) || chain.depTimeoutMinutes() * 60_000 > Timeouts.LONGEST.toMillis()) {
+    if (Double.isNaN(chain.depTimeoutMinutes()) || chain.depTimeoutMinutes() * 60_000 > LONGEST_TIMEOUT.toMillis()) {
       problems.add("dep_ot " + java.math.BigDecimal.valueOf(chain.depTimeoutMinutes()).stripTrailingZeros().toPlainString()
           + " (minutes) is more than the longest allowed ("
-          + Timeouts.LONGEST.toMinutes() + " minutes, " + Timeouts.LONGEST.toDays() + " days)");
+          + LONGEST_TIMEOUT.toMinutes() + " minutes, " + LONGEST_TIMEOUT.toDays() + " days)");
     }
     for (JobDefinition job : chain.jobs()) {
       if (job.command() == null || job.command().isBlank()) {

@@ -6,6 +6,7 @@ import io.baton.db.CommandRepository;
 import io.baton.db.CommandRepository.Command;
 import io.baton.db.CommandRepository.Verb;
 import io.baton.db.RunHistory;
+import io.baton.definition.CatalogView;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -13,6 +13,7 @@ import io.baton.db.HistoryRepository;
 import io.baton.db.LeaseRepository;
 import io.baton.db.RunRepository;
 import io.baton.db.StatusRepository;
+import io.baton.definition.CatalogView;
 import io.baton.exec.ProcessLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -124,7 +125,7 @@ public final class Node {
     });
     NodeRoster roster = new NodeRoster(db.dataSource());
     http.start(new ApiContext(settings, clock, roster, services.runHistory(), services.commands(),
-        services.catalogView(), launcher, guard, db::reachable, metrics::scrape, http.port()));
+        services.catalogView(), launcher, guard::leading, db::reachable, metrics::scrape, http.port()));
     String address = "http://" + advertised(settings.http().bind()) + ":" + http.port();
     blocking.execute(() -> {
       try {

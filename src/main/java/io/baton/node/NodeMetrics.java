@@ -4,6 +4,7 @@ import io.baton.chain.JobStatus;
 import io.baton.chain.RunMetrics;
 import io.baton.chain.RunStatus;
 import io.baton.config.BatonSettings.Site;
+import io.baton.definition.CatalogView;
 import io.baton.exec.ProcessLauncher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -8,6 +8,7 @@ import io.baton.db.HistoryRepository;
 import io.baton.db.LeaseRepository;
 import io.baton.db.RunRepository;
 import io.baton.db.StatusRepository;
+import io.baton.definition.CatalogView;
 import io.baton.exec.ProcessLauncher;
 import java.time.Clock;
 import java.util.concurrent.Executor;

@@ -1,6 +1,5 @@
-package io.baton.node;
+package io.baton.definition;
 
-import io.baton.definition.ChainDefinition;
 import io.baton.config.BatonSettings.Site;
 import io.baton.schedule.Schedule;
 import java.util.Collection;
@@ -11,6 +10,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /**
  * The chains as this node's Catalog last read and judged them, for the operator's surface: every
  * node keeps it (the Catalog runs on standbys too), so reads never load the three tables again.
+ * Only the Catalog writes it ({@link #put}, {@link #remove}, {@link #markLoaded}); the API, the
+ * metrics and the command desk read it.
  */
 public final class CatalogView {
   /** One chain: its rows, why it is held (empty when valid), and its parsed schedule when valid. */
@@ -37,15 +38,15 @@ public final class CatalogView {
   private final ConcurrentSkipListMap<Long, Entry> chains = new ConcurrentSkipListMap<>();
   private volatile boolean loaded;
 
-  void put(Entry entry) {
+  public void put(Entry entry) {
     chains.put(entry.definition().id(), entry);
   }
 
-  void remove(long chainId) {
+  public void remove(long chainId) {
     chains.remove(chainId);
   }
 
-  void markLoaded() {
+  public void markLoaded() {
     loaded = true;
   }
 
