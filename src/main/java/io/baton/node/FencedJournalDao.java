@@ -38,11 +38,13 @@ public final class FencedJournalDao extends DefaultJournalDao {
       + " AND lease_holder = ? AND lease_epoch = ? AND lease_until > CURRENT_TIMESTAMP(3) LOCK IN SHARE MODE";
 
   private final NodeMetrics metrics;
+  private final LeaseGuard guard;
 
   public FencedJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, JournalConfig journalConfig,
       Serialization serialization, ExecutionContext ec, Materializer mat) {
     super(db, profile, journalConfig, serialization, ec, mat);
     this.metrics = NodeMetrics.get(mat.system());
+    this.guard = LeaseGuard.get(mat.system());
   }
 
   @Override
@@ -57,7 +59,6 @@ public final class FencedJournalDao extends DefaultJournalDao {
   }
 
   private Future<BoxedUnit> fencedWrite(Seq<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows) {
-    LeaseGuard guard = LeaseGuard.current();
     if (!(profile() instanceof MySQLProfile) || guard.nodeName() == null) {
       return super.writeJournalRows(rows);
     }

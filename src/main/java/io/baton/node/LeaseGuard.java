@@ -1,6 +1,12 @@
 package io.baton.node;
 
 import java.time.Duration;
+import org.apache.pekko.actor.setup.Setup;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.actor.typed.ExtensionSetup;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 
 /**
  * Whether this node may act as leader right now, judged on its own monotonic clock: a renewal
@@ -8,36 +14,50 @@ import java.time.Duration;
  * margin before that. After a pause (GC, SIGSTOP, suspended VM) the deadline has passed the
  * moment the node runs again, before it can fire or start anything.
  *
- * <p>One node runs per JVM; the journal plugin, which Pekko builds itself, finds the guard here.
+ * <p>Each node's actor system carries its node's guard (a Pekko extension), so the journal plugin,
+ * which Pekko builds itself, fences its writes by the lease of the node it writes for, however many
+ * nodes share the JVM.
  */
-public final class LeaseGuard implements io.baton.chain.LeaderGuard {
+public final class LeaseGuard implements Extension, io.baton.chain.LeaderGuard {
 
   public enum State { LEADING, FENCED, STANDBY }
 
-  private static volatile LeaseGuard current = new LeaseGuard(null);
+  /** An actor system started without a node's guard gets one that never leads and fences nothing. */
+  private static final ExtensionId<LeaseGuard> ID = new ExtensionId<>() {
+    @Override
+    public LeaseGuard createExtension(ActorSystem<?> system) {
+      return new LeaseGuard(null);
+    }
+  };
 
   private volatile long validUntilNanos = Long.MIN_VALUE;
   private volatile boolean deposed = true;
   private volatile long epoch = -1;
   private final String nodeName;
 
-  private LeaseGuard(String nodeName) {
+  /** A standing-by guard for the node of that name; null where no lease fences the journal (tests of single actors). */
+  LeaseGuard(String nodeName) {
     this.nodeName = nodeName;
   }
 
-  public static LeaseGuard current() {
-    return current;
+  /** The guard of the node this actor system runs. */
+  public static LeaseGuard get(ActorSystem<?> system) {
+    return ID.apply(system);
   }
 
-  /** A fresh guard for a node that is starting (tests start several nodes one after another). */
-  static LeaseGuard install() {
-    return install(null);
+  public static LeaseGuard get(org.apache.pekko.actor.ActorSystem system) {
+    return get(Adapter.toTyped(system));
   }
 
-  /** As {@link #install()}, for the node of that name: its journal writes are fenced by its lease. */
-  static LeaseGuard install(String nodeName) {
-    current = new LeaseGuard(nodeName);
-    return current;
+  /** What the node's actor system is created with, so that {@link #get} answers this guard there. */
+  Setup setup() {
+    return new Attached(this);
+  }
+
+  private static final class Attached extends ExtensionSetup<LeaseGuard> {
+    Attached(LeaseGuard guard) {
+      super(ID, system -> guard);
+    }
   }
 
   /** The node whose lease fences the journal's writes; null where none does (tests of single actors). */

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.BootstrapSetup;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -80,7 +81,7 @@ public final class Node {
     }
     StatusRepository status = new StatusRepository(db.dataSource());
     LeaseRepository leases = new LeaseRepository(db.dataSource());
-    LeaseGuard guard = LeaseGuard.install(settings.nodeName());
+    LeaseGuard guard = new LeaseGuard(settings.nodeName());
     StatusRepository.Registration registration;
     try {
       registration = status.claim(new StatusRepository.Claim(settings.nodeName(), HostName.get(),
@@ -98,8 +99,8 @@ public final class Node {
         new RunRepository(db.dataSource()), new HistoryRepository(db.dataSource()), status, leases, guard, launcher, new NodeGauges(), runIds,
         settings.bkpDb().configured() ? db::currentServer : null, blocking, new CommandRepository(db.dataSource()),
         new RunHistory(db.dataSource()), new CatalogView());
-    ActorSystem<SchedulerGuardian.Command> system =
-        ActorSystem.create(SchedulerGuardian.create(services), "baton", PekkoConfig.of(db, settings));
+    ActorSystem<SchedulerGuardian.Command> system = ActorSystem.create(SchedulerGuardian.create(services), "baton",
+        BootstrapSetup.create(PekkoConfig.of(db, settings)).and(guard.setup()));
     NodeMetrics metrics = NodeMetrics.get(system);
     metrics.bind(launcher, guard, services.catalogView(), settings.site());
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);

@@ -32,9 +32,11 @@ public final class RetryingJournal extends JdbcAsyncWriteJournal {
   private static final Duration FIRST_RETRY = Duration.ofMillis(250);
   private static final Duration LAST_RETRY = Duration.ofSeconds(5);
   private final DatabaseOutage outage = new DatabaseOutage(log, "writing chain events");
+  private final LeaseGuard guard;
 
   public RetryingJournal(Config config) {
     super(config);
+    this.guard = LeaseGuard.get(context().system());
   }
 
   @Override
@@ -43,7 +45,7 @@ public final class RetryingJournal extends JdbcAsyncWriteJournal {
   }
 
   private CompletionStage<Seq<Try<BoxedUnit>>> write(Seq<AtomicWrite> messages, Duration retryIn, boolean retried) {
-    LeaseGuard.State lease = LeaseGuard.current().state();
+    LeaseGuard.State lease = guard.state();
     if (lease == LeaseGuard.State.STANDBY) {
       return CompletableFuture.failedFuture(new IllegalStateException("write refused: this node no longer leads"));
     }
