@@ -20,7 +20,7 @@ final class ConnectionFailures {
   private ConnectionFailures() {}
 
   static DatabaseException describe(String url, Throwable failure) {
-    String where = "database " + Database.display(url);
+    String where = "database " + JdbcUrl.display(url);
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof DatabaseException known) {
         return known;

@@ -66,7 +66,7 @@ public final class Database implements AutoCloseable {
     try {
       return openUnmasked(url, user, password, dataDirForH2);
     } catch (DatabaseException e) {
-      String safe = masked(e.getMessage(), url, password);
+      String safe = JdbcUrl.masked(e.getMessage(), url, password);
       throw safe.equals(e.getMessage()) ? e : new DatabaseException(safe);
     }
   }
@@ -76,11 +76,11 @@ public final class Database implements AutoCloseable {
     if (dialect == Dialect.H2 && dataDirForH2 != null) {
       createDataDir(dataDirForH2);
     }
-    String effectiveUrl = isConnectorJ(url) ? withBatchRewrite(url.trim()) : url.trim();
+    String effectiveUrl = JdbcUrl.isConnectorJ(url) ? JdbcUrl.withBatchRewrite(url.trim()) : url.trim();
     // Credentials written into the url win over the configured ones (which default to root and
     // an empty password), as they would for any other JDBC client given that url.
-    String effectiveUser = urlParameter(url, "user").orElse(user == null ? "" : user);
-    String effectivePassword = urlParameter(url, "password").orElse(password == null ? "" : password);
+    String effectiveUser = JdbcUrl.parameter(url, "user").orElse(user == null ? "" : user);
+    String effectivePassword = JdbcUrl.parameter(url, "password").orElse(password == null ? "" : password);
     // A plain driver connection first: its failure is reported as one line, whereas a failing
     // pool start logs a stack trace of its own before the cause can be explained.
     probe(effectiveUrl, effectiveUser, effectivePassword, dialect);
@@ -133,7 +133,7 @@ public final class Database implements AutoCloseable {
 
   /** Whether the database answers now (a pooled connection that passes its validity check). */
   public boolean reachable() {
-    try (java.sql.Connection c = pool.getConnection()) {
+    try (Connection c = pool.getConnection()) {
       return c.isValid(2);
     } catch (SQLException e) {
       return false;
@@ -142,7 +142,7 @@ public final class Database implements AutoCloseable {
 
   /** host:port of the server a pooled connection reaches now (Connector/J only; else the url). */
   public String currentServer() {
-    try (java.sql.Connection c = pool.getConnection()) {
+    try (Connection c = pool.getConnection()) {
       if (c.isWrapperFor(com.mysql.cj.jdbc.JdbcConnection.class)) {
         return c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getHostPortPair();
       }
@@ -163,87 +163,12 @@ public final class Database implements AutoCloseable {
 
   /** The url as it may be shown: no credentials, no parameters (which can carry a password). */
   public String displayUrl() {
-    return display(url);
+    return JdbcUrl.display(url);
   }
 
   @Override
   public String toString() {
-    return "Database[" + display(url) + "]";
-  }
-
-  /** The url as shown in messages: no query string or H2 flags, no credentials. */
-  static String display(String url) {
-    if (url == null) {
-      return "<none>";
-    }
-    String u = url.trim();
-    int cut = u.length();
-    for (char c : new char[] {'?', ';'}) {
-      int i = u.indexOf(c);
-      if (i >= 0 && i < cut) {
-        cut = i;
-      }
-    }
-    return u.substring(0, cut)
-        .replaceAll("(//|,)[^/,@()]*@", "$1") // user:password@ before every host of a multi-host url
-        .replaceAll("(?i)((?:password|pwd)\\s*=\\s*)[^)(,&;]*", "$1****"); // address=(...)(password=...)
-  }
-
-  /**
-   * {@code text} with every password Baton knows of for {@code url} (the configured one, those
-   * written in the url) replaced by ****: a driver's message may quote a piece of the url.
-   */
-  static String masked(String text, String url, String password) {
-    if (text == null) {
-      return null;
-    }
-    java.util.List<String> secrets = new java.util.ArrayList<>();
-    if (password != null) {
-      secrets.add(password);
-    }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)(?:password|pwd)\\s*=\\s*([^)(,&;]+)").matcher(url);
-    while (m.find()) {
-      secrets.add(m.group(1));
-      secrets.add(java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8));
-    }
-    java.util.regex.Matcher userInfo = java.util.regex.Pattern.compile("(?://|,)[^/,@():]*:([^/,@()]*)@").matcher(url);
-    while (userInfo.find()) {
-      secrets.add(userInfo.group(1));
-    }
-    String out = text;
-    for (String secret : secrets) {
-      if (secret.length() >= 3) { // an empty or one-letter password would mask half the message
-        out = out.replace(secret, "****");
-      }
-    }
-    return out;
-  }
-
-  /** A {@code name=value} parameter of the url's query string (MySQL) or ;-list (H2), decoded. */
-  static java.util.Optional<String> urlParameter(String url, String name) {
-    int start = url.indexOf('?') >= 0 ? url.indexOf('?') : url.indexOf(';');
-    if (start < 0) {
-      return java.util.Optional.empty();
-    }
-    for (String pair : url.substring(start + 1).split("[&;]")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && pair.substring(0, eq).trim().equalsIgnoreCase(name)) {
-        return java.util.Optional.of(java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
-      }
-    }
-    return java.util.Optional.empty();
-  }
-
-  private static boolean isConnectorJ(String url) {
-    return url.trim().toLowerCase(Locale.ROOT).startsWith("jdbc:mysql:");
-  }
-
-  /** Connector/J sends a batch as one multi-row statement only with this flag (journal writes). */
-  static String withBatchRewrite(String url) {
-    if (url.toLowerCase(Locale.ROOT).contains("rewritebatchedstatements=")) {
-      return url;
-    }
-    return url + (url.contains("?") ? "&" : "?") + "rewriteBatchedStatements=true";
+    return "Database[" + JdbcUrl.display(url) + "]";
   }
 
   private static void createDataDir(Path dir) {

@@ -20,7 +20,7 @@ public enum Dialect {
       return MYSQL;
     }
     throw new DatabaseException(
-        "database url " + Database.display(url)
+        "database url " + JdbcUrl.display(url)
             + " is not supported: use jdbc:mysql://, jdbc:mariadb:// or jdbc:h2:");
   }
 }

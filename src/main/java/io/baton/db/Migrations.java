@@ -41,7 +41,7 @@ final class Migrations {
       return flyway.migrate();
     } catch (FlywayException e) {
       throw new DatabaseException(
-          "database " + Database.display(url) + ": schema migration failed: " + summary(e), e);
+          "database " + JdbcUrl.display(url) + ": schema migration failed: " + summary(e), e);
     }
   }
 

@@ -5,21 +5,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Starts job and dependency-check scripts as OS processes, each in its own session and process
@@ -29,23 +23,16 @@ import org.slf4j.LoggerFactory;
  * groups, and the node's next start kills what still carries its mark ({@link JobMark}).
  */
 public final class ProcessLauncher implements AutoCloseable {
-  private static final Logger logger = LoggerFactory.getLogger(ProcessLauncher.class);
-
   private final ExecSettings exec;
   private final Path jobsDir;
   private final Path dependentDir;
   private final Path logsDir;
   private final String nodeName;
-  /** Processes started and not yet gone, by pid. */
-  private final Map<Long, RunningProcess> live = new ConcurrentHashMap<>();
-  /** Jobs whose process is being started, by count: its pid is not known yet. */
-  private final Map<JobMark.Key, Integer> starting = new ConcurrentHashMap<>();
-  private final Orphans orphans;
+  private final LiveJobs live;
   private final ScheduledExecutorService timer;
   private final Spawner spawner;
   private volatile boolean closed;
-  private volatile boolean endedSinceTick;
-  private final java.util.Set<Long> leftoverRuns;
+  private final Set<Long> leftoverRuns;
 
   /**
    * Kills what a previous JVM of node {@code nodeName} left running, then makes this JVM adopt the
@@ -58,7 +45,8 @@ public final class ProcessLauncher implements AutoCloseable {
     this.dependentDir = dependentDir;
     this.logsDir = logsDir;
     this.leftoverRuns = Orphans.killLeftovers(nodeName);
-    this.orphans = new Orphans(nodeName); // before the first process: only those started later are adopted
+    // before the first process: only those started later are adopted
+    this.live = new LiveJobs(new Orphans(nodeName));
     try {
       this.spawner = Spawner.create();
     } catch (IOException e) {
@@ -69,7 +57,7 @@ public final class ProcessLauncher implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+    timer.scheduleWithFixedDelay(live::tick, 1, 1, TimeUnit.SECONDS);
   }
 
   /**
@@ -84,7 +72,7 @@ public final class ProcessLauncher implements AutoCloseable {
    * The runs whose processes a previous JVM of this node left running (killed at start-up): those
    * runs had begun, whatever their journal shows.
    */
-  public java.util.Set<Long> leftoverRuns() {
+  public Set<Long> leftoverRuns() {
     return leftoverRuns;
   }
 
@@ -109,29 +97,16 @@ public final class ProcessLauncher implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(ProcessRequest, long)}; {@code mayStart} is asked last, after the wait for the
-   * instant and just before the process is created: false refuses the start (nothing runs) with
-   * {@link NotNowException}. A node that lost its lease during the wait starts nothing.
-   */
-  /**
    * The exact argv {@code request} would run, after every check a start makes; a refusal throws
    * with the message a run would record. Nothing is started (a preview).
    */
-  public java.util.List<String> argvOf(ProcessRequest request) throws LaunchRefusedException {
+  public List<String> argvOf(ProcessRequest request) throws LaunchRefusedException {
     return LaunchPlan.of(request, request.kind() == ProcessKind.JOB ? jobsDir : dependentDir, exec.interpreters()).argv();
   }
 
   /** The log files of the processes running now (links resolved). */
-  public java.util.Set<Path> openLogs() {
-    java.util.Set<Path> open = new java.util.HashSet<>();
-    for (RunningProcess process : live.values()) {
-      try {
-        open.add(process.logPath().toRealPath());
-      } catch (java.io.IOException e) {
-        open.add(process.logPath().toAbsolutePath()); // gone already: nothing to keep
-      }
-    }
-    return open;
+  public Set<Path> openLogs() {
+    return live.openLogs();
   }
 
   /** Where the log files of processes of this node are written. */
@@ -139,6 +114,11 @@ public final class ProcessLauncher implements AutoCloseable {
     return logsDir;
   }
 
+  /**
+   * As {@link #start(ProcessRequest, long)}; {@code mayStart} is asked last, after the wait for the
+   * instant and just before the process is created: false refuses the start (nothing runs) with
+   * {@link NotNowException}. A node that lost its lease during the wait starts nothing.
+   */
   public RunningProcess start(ProcessRequest request, long notBeforeNanos, BooleanSupplier mayStart)
       throws LaunchRefusedException, IOException {
     if (closed) {
@@ -162,47 +142,21 @@ public final class ProcessLauncher implements AutoCloseable {
     // The JVM's clock as the process is created (the kernel's start instant has only clock-tick
     // precision, too coarse to order the jobs of consecutive step levels).
     Instant startTime = Instant.now();
-    starting.merge(key, 1, Integer::sum);
+    live.starting(key);
     try {
       Spawner.Child child = spawner.spawn(plan.argv(), plan.workDir(), environment, logFile.path());
       RunningProcess running = new RunningProcess(child, key, startTime, logFile, timer, exec.killGrace(),
-          () -> escapedFrom(key, child.pid()),
+          () -> live.escapedFrom(key, child.pid()),
           gone -> {
             child.release();
-            live.remove(child.pid(), gone); // runs after live.put: see watch()
-            endedSinceTick = true;
-            orphans.reap();
+            live.gone(gone);
           });
-      live.put(child.pid(), running);
+      live.add(running);
       running.watch();
       return running;
     } finally {
-      starting.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null); // after live.put: see mayBeFirstProcess
+      live.startOver(key);
     }
-  }
-
-  /**
-   * The processes of job {@code key} that the node adopted and that run now; {@code rootPid} is its
-   * first process, whose session tells its descendants that cleared their environment.
-   */
-  private List<ProcessHandle> escapedFrom(JobMark.Key key, long rootPid) {
-    List<ProcessHandle> found = new ArrayList<>();
-    for (Orphans.Found f : orphans.adoptedNow()) {
-      boolean ofThisJob = f.mark() != null ? f.mark().job().equals(key) : f.proc().sid() == rootPid;
-      if (ofThisJob && !mayBeFirstProcess(f)) {
-        orphans.adopted(f);
-        f.handle().ifPresent(found::add);
-      }
-    }
-    return found;
-  }
-
-  /**
-   * Whether {@code f} is (or may be) the first process of a job, which its spawner waits for: a job
-   * being started is asked first, as it is counted there until after its pid is in {@code live}.
-   */
-  private boolean mayBeFirstProcess(Orphans.Found f) {
-    return f.mark() != null && starting.containsKey(f.mark().job()) || live.containsKey(f.pid());
   }
 
   /**
@@ -243,65 +197,12 @@ public final class ProcessLauncher implements AutoCloseable {
    * Returns how many were running.
    */
   public int killAllNow() {
-    int n = 0;
-    for (RunningProcess r : live.values()) {
-      r.killForFence();
-      n++;
-    }
-    return n;
+    return live.killAllNow();
   }
 
   /** Processes started and not yet exited (with their groups cleaned up). */
   public int running() {
-    return live.size();
-  }
-
-  /**
-   * The shared periodic check, with one read of /proc for all: log caps, descendants, processes of
-   * jobs that left their trees (killed if their job ended), and reaping what the node adopted.
-   * Also runs once after jobs ended, for processes that left them and that only this check finds.
-   */
-  private void tick() {
-    boolean ended = endedSinceTick;
-    endedSinceTick = false;
-    if (live.isEmpty() && !ended && !orphans.pending()) {
-      return;
-    }
-    try {
-      List<ProcessTrees.Proc> snapshot = ProcessTrees.snapshot();
-      for (RunningProcess r : live.values()) {
-        r.tick(snapshot);
-      }
-      for (Orphans.Found f : orphans.inSnapshot(snapshot, live::containsKey)) {
-        attribute(f);
-      }
-      orphans.reap();
-      orphans.reapForgotten(snapshot, live::containsKey);
-    } catch (RuntimeException e) {
-      logger.warn("periodic process check failed", e); // and keep the schedule alive
-    }
-  }
-
-  /** A process outside its job's tree: its job gets it, or it is killed if that job ended. */
-  private void attribute(Orphans.Found f) {
-    if (mayBeFirstProcess(f)) {
-      return;
-    }
-    List<RunningProcess> jobs = live.values().stream()
-        .filter(r -> f.mark() != null ? r.key().equals(f.mark().job()) : r.pid() == f.proc().sid())
-        .toList();
-    if (f.mark() == null && jobs.isEmpty()) {
-      return; // nothing says it is a job's
-    }
-    orphans.adopted(f);
-    f.handle().ifPresent(h -> {
-      if (jobs.isEmpty()) {
-        logger.warn("killing process {} of {}: it outlived its job", f.pid(), f.mark().job());
-        h.destroyForcibly();
-      } else {
-        jobs.forEach(r -> r.adopt(h));
-      }
-    });
+    return live.count();
   }
 
   /**
@@ -314,20 +215,9 @@ public final class ProcessLauncher implements AutoCloseable {
       return;
     }
     closed = true;
-    List<CompletableFuture<Integer>> exits = new ArrayList<>();
-    for (RunningProcess r : live.values()) {
-      r.kill();
-      exits.add(r.onExit());
-    }
-    try {
-      CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(15, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      logger.warn("{} processes did not end on close; the spawner kills them", live.size());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    live.killAll();
     timer.shutdownNow();
-    orphans.killAll(live::containsKey); // whatever left its job unseen (no subreaper here, say)
+    live.killLeftBehind();
     spawner.close();
   }
 }

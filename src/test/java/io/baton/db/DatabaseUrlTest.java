@@ -22,23 +22,23 @@ class DatabaseUrlTest {
   @Test
   void connectorJUrlsGetBatchRewritingOnce() {
     assertEquals("jdbc:mysql://h/db?rewriteBatchedStatements=true",
-        Database.withBatchRewrite("jdbc:mysql://h/db"));
+        JdbcUrl.withBatchRewrite("jdbc:mysql://h/db"));
     assertEquals("jdbc:mysql://h/db?useSSL=false&rewriteBatchedStatements=true",
-        Database.withBatchRewrite("jdbc:mysql://h/db?useSSL=false"));
+        JdbcUrl.withBatchRewrite("jdbc:mysql://h/db?useSSL=false"));
     assertEquals("jdbc:mysql://h/db?rewriteBatchedStatements=false",
-        Database.withBatchRewrite("jdbc:mysql://h/db?rewriteBatchedStatements=false"));
+        JdbcUrl.withBatchRewrite("jdbc:mysql://h/db?rewriteBatchedStatements=false"));
   }
 
   @Test
   void displayedUrlsCarryNoCredentialsNorFlags() {
-    assertEquals("jdbc:mysql://h:3307/x", Database.display("jdbc:mysql://u:pw@h:3307/x?password=pw"));
-    assertEquals("jdbc:h2:file:/d/baton", Database.display("jdbc:h2:file:/d/baton;MODE=MySQL"));
+    assertEquals("jdbc:mysql://h:3307/x", JdbcUrl.display("jdbc:mysql://u:pw@h:3307/x?password=pw"));
+    assertEquals("jdbc:h2:file:/d/baton", JdbcUrl.display("jdbc:h2:file:/d/baton;MODE=MySQL"));
     // every host of a failover url, and the address=(...) forms
-    assertEquals("jdbc:mysql://h1:3306,h2:3307/x", Database.display("jdbc:mysql://u:Sec1@h1:3306,u:Sec2@h2:3307/x"));
+    assertEquals("jdbc:mysql://h1:3306,h2:3307/x", JdbcUrl.display("jdbc:mysql://u:Sec1@h1:3306,u:Sec2@h2:3307/x"));
     assertEquals("jdbc:mysql://address=(host=h)(port=3306)(user=u)(password=****)/x",
-        Database.display("jdbc:mysql://address=(host=h)(port=3306)(user=u)(password=Sec3)/x"));
+        JdbcUrl.display("jdbc:mysql://address=(host=h)(port=3306)(user=u)(password=Sec3)/x"));
     assertEquals("jdbc:mysql://(host=h,port=3306,user=u,password=****)/x",
-        Database.display("jdbc:mysql://(host=h,port=3306,user=u,password=Sec4)/x"));
+        JdbcUrl.display("jdbc:mysql://(host=h,port=3306,user=u,password=Sec4)/x"));
   }
 
   @Test
@@ -53,7 +53,7 @@ class DatabaseUrlTest {
   void aDriversMessageQuotingTheUrlHasItsPasswordsMasked() {
     String url = "jdbc:mariadb://u:Zq9Secret@127.0.0.1:3999/db?password=Other%21pw";
     assertEquals("Incorrect port value : ****@127.0.0.1; also **** and ****",
-        Database.masked("Incorrect port value : Zq9Secret@127.0.0.1; also Other!pw and configured",
+        JdbcUrl.masked("Incorrect port value : Zq9Secret@127.0.0.1; also Other!pw and configured",
             url, "configured"));
   }
 }
