@@ -166,39 +166,41 @@ public final class CatalogRepository {
   }
 
   private static void jobs(Connection c, Map<Long, ChainRow> chains) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-            "SELECT id, job_chain_id, env, command, step_lvl, ottime, job_desc"
-                + " FROM jobtable ORDER BY job_chain_id, step_lvl, id");
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        try {
-          ChainRow chain = chains.get(rs.getLong("job_chain_id"));
-          if (chain != null) {
-            chain.jobs.add(new JobDefinition(rs.getLong("id"), rs.getString("env"),
-                rs.getString("command"), rs.getInt("step_lvl"), rs.getString("ottime"),
-                rs.getString("job_desc")));
-          }
-        } catch (SQLException | RuntimeException e) {
-          unreadable(chains, "jobtable", rs, "job_chain_id", e);
-        }
-      }
-    }
+    rowsOfChains(c, chains, "jobtable", "job_chain_id", "SELECT id, job_chain_id, env, command, step_lvl, ottime,"
+        + " job_desc FROM jobtable ORDER BY job_chain_id, step_lvl, id",
+        (rs, chain) -> chain.jobs.add(new JobDefinition(rs.getLong("id"), rs.getString("env"),
+            rs.getString("command"), rs.getInt("step_lvl"), rs.getString("ottime"), rs.getString("job_desc"))));
   }
 
   private static void dependencies(Connection c, Map<Long, ChainRow> chains) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-            "SELECT id, jobchainid, env, command, ottime, `desc` FROM deptable"
-                + " ORDER BY jobchainid, id");
+    rowsOfChains(c, chains, "deptable", "jobchainid", "SELECT id, jobchainid, env, command, ottime, `desc`"
+        + " FROM deptable ORDER BY jobchainid, id",
+        (rs, chain) -> chain.dependencies.add(new DependencyDefinition(rs.getLong("id"), rs.getString("env"),
+            rs.getString("command"), rs.getInt("ottime"), rs.getString("desc"))));
+  }
+
+  @FunctionalInterface
+  private interface RowOfChain {
+    void add(ResultSet rs, ChainRow chain) throws SQLException;
+  }
+
+  /**
+   * Reads the rows {@code sql} selects from {@code table} and hands each to the chain that
+   * {@code chainColumn} names; a row of no known chain is left out, one that cannot be read holds
+   * its chain.
+   */
+  private static void rowsOfChains(Connection c, Map<Long, ChainRow> chains, String table, String chainColumn,
+      String sql, RowOfChain row) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         try {
-          ChainRow chain = chains.get(rs.getLong("jobchainid"));
+          ChainRow chain = chains.get(rs.getLong(chainColumn));
           if (chain != null) {
-            chain.dependencies.add(new DependencyDefinition(rs.getLong("id"), rs.getString("env"),
-                rs.getString("command"), rs.getInt("ottime"), rs.getString("desc")));
+            row.add(rs, chain);
           }
         } catch (SQLException | RuntimeException e) {
-          unreadable(chains, "deptable", rs, "jobchainid", e);
+          unreadable(chains, table, rs, chainColumn, e);
         }
       }
     }

@@ -78,46 +78,20 @@ public final class DemoChains {
   /** main_flag and BKP_flag both 1: the demo runs whichever site the node is configured for. */
   private static long chain(Connection c, String desc, int steps, String timestr, double depOt)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO jobchain_table (job_desc, total_stpes, timestr, dep_ot, `switch`,"
-            + " main_flag, BKP_flag, tag, subtag) VALUES (?, ?, ?, ?, 'ON', 1, 1, 'demo', NULL)",
-        Statement.RETURN_GENERATED_KEYS)) {
-      ps.setString(1, desc);
-      ps.setInt(2, steps);
-      ps.setString(3, timestr);
-      ps.setDouble(4, depOt);
-      ps.executeUpdate();
-      try (ResultSet keys = ps.getGeneratedKeys()) {
-        keys.next();
-        return keys.getLong(1);
-      }
-    }
+    return Jdbc.insert(c, "INSERT INTO jobchain_table (job_desc, total_stpes, timestr, dep_ot, `switch`,"
+        + " main_flag, BKP_flag, tag, subtag) VALUES (?, ?, ?, ?, 'ON', 1, 1, 'demo', NULL)",
+        desc, steps, timestr, depOt).orElseThrow();
   }
 
   private static void job(Connection c, long chainId, String command, int step, String desc)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO jobtable (env, job_chain_id, job_desc, command, step_lvl, ottime)"
-            + " VALUES (?, ?, ?, ?, ?, '60')")) {
-      ps.setString(1, ENV);
-      ps.setLong(2, chainId);
-      ps.setString(3, desc);
-      ps.setString(4, command);
-      ps.setInt(5, step);
-      ps.executeUpdate();
-    }
+    Jdbc.update(c, "INSERT INTO jobtable (env, job_chain_id, job_desc, command, step_lvl, ottime)"
+        + " VALUES (?, ?, ?, ?, ?, '60')", ENV, chainId, desc, command, step);
   }
 
   private static void dependency(Connection c, long chainId, String command, int ottime,
       String desc) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO deptable (jobchainid, env, command, `desc`, ottime) VALUES (?, ?, ?, ?, ?)")) {
-      ps.setLong(1, chainId);
-      ps.setString(2, ENV);
-      ps.setString(3, command);
-      ps.setString(4, desc);
-      ps.setInt(5, ottime);
-      ps.executeUpdate();
-    }
+    Jdbc.update(c, "INSERT INTO deptable (jobchainid, env, command, `desc`, ottime) VALUES (?, ?, ?, ?, ?)",
+        chainId, ENV, command, desc, ottime);
   }
 }

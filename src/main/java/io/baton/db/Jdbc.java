@@ -4,15 +4,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Objects;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 
-/** Short transactions and the two time conventions shared by the repositories. */
+/** Short transactions, plain statements and the two time conventions shared by the repositories. */
 final class Jdbc {
   /** A deadlock victim is rolled back whole, so running the transaction again is safe. */
   private static final int ATTEMPTS = 3;
@@ -59,6 +62,34 @@ final class Jdbc {
       return work.run(c);
     } catch (SQLException e) {
       throw new DatabaseException(what + " failed: " + ConnectionFailures.firstLine(e), e);
+    }
+  }
+
+  /**
+   * Runs an INSERT, UPDATE or DELETE with {@code values} bound in order (strings and numbers, never
+   * null: a null needs its column's type, and instants their column's convention); the rows it changed.
+   */
+  static int update(Connection c, String sql, Object... values) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, values);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** As {@link #update}, for an INSERT into a table with an AUTO_INCREMENT id: that id, if the driver tells it. */
+  static OptionalLong insert(Connection c, String sql, Object... values) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+      bind(ps, values);
+      ps.executeUpdate();
+      try (ResultSet keys = ps.getGeneratedKeys()) {
+        return keys.next() ? OptionalLong.of(keys.getLong(1)) : OptionalLong.empty();
+      }
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Object... values) throws SQLException {
+    for (int i = 0; i < values.length; i++) {
+      ps.setObject(i + 1, Objects.requireNonNull(values[i], "a bound value"));
     }
   }
 

@@ -85,15 +85,8 @@ public final class MessageRepository {
       rs.next();
       floor = rs.getLong(1) - REPLAY_WINDOW;
     }
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO schedulerMessage (run_id, msg) SELECT ?, ? FROM DUAL WHERE NOT EXISTS"
-            + " (SELECT 1 FROM schedulerMessage m WHERE m.id > ? AND m.run_id = ? AND m.msg = ?)")) {
-      ps.setLong(1, runId);
-      ps.setString(2, text);
-      ps.setLong(3, floor);
-      ps.setLong(4, runId);
-      ps.setString(5, text);
-      ps.executeUpdate();
-    }
+    Jdbc.update(c, "INSERT INTO schedulerMessage (run_id, msg) SELECT ?, ? FROM DUAL WHERE NOT EXISTS"
+        + " (SELECT 1 FROM schedulerMessage m WHERE m.id > ? AND m.run_id = ? AND m.msg = ?)",
+        runId, text, floor, runId, text);
   }
 }

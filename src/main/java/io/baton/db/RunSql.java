@@ -39,6 +39,19 @@ final class RunSql {
           + " AND (r.start_time > (SELECT s.start_time FROM chain_run s WHERE s.run_id = ?)"
           + " OR (r.run_id = ? AND r.end_time IS NOT NULL)))";
 
+  /** Binds {@code jobchain_id = ?} and the {@link #LATEST} guard after it, from {@code index} on. */
+  private static void latest(PreparedStatement ps, int index, long chainId, long runId) throws SQLException {
+    ps.setLong(index, chainId);
+    ps.setLong(index + 1, chainId);
+    ps.setLong(index + 2, runId);
+  }
+
+  /** Binds {@code jobchain_id = ?} and the {@link #LATEST_OPEN} guard after it, from {@code index} on. */
+  private static void latestOpen(PreparedStatement ps, int index, long chainId, long runId) throws SQLException {
+    latest(ps, index, chainId, runId);
+    ps.setLong(index + 3, runId);
+  }
+
   private static final String LAST_RUN_STARTED =
       "UPDATE jobchain_lst_run SET last_run_start = ?, last_run_end = NULL,"
           + " status = 'RUNNING...', pid = NULL, dep_pass_ts = ? WHERE jobchain_id = ?"
@@ -83,10 +96,7 @@ final class RunSql {
     try (PreparedStatement up = c.prepareStatement(LAST_RUN_STARTED)) {
       Jdbc.setTimestamp(up, 1, r.startTime());
       Jdbc.setTimestamp(up, 2, r.dependenciesPassedAt());
-      up.setLong(3, r.chainId());
-      up.setLong(4, r.chainId());
-      up.setLong(5, r.runId());
-      up.setLong(6, r.runId());
+      latestOpen(up, 3, r.chainId(), r.runId());
       if (up.executeUpdate() > 0) {
         return;
       }
@@ -122,10 +132,7 @@ final class RunSql {
         run.setLong(2, r.runId());
         run.addBatch();
         Jdbc.setTimestamp(last, 1, r.at());
-        last.setLong(2, r.chainId());
-        last.setLong(3, r.chainId());
-        last.setLong(4, r.runId());
-        last.setLong(5, r.runId());
+        latestOpen(last, 2, r.chainId(), r.runId());
         last.addBatch();
       }
       run.executeBatch();
@@ -154,10 +161,7 @@ final class RunSql {
         job.addBatch();
         if ("JOB".equals(r.kind()) && r.pid() > 0) {
           pid.setLong(1, r.pid());
-          pid.setLong(2, r.chainId());
-          pid.setLong(3, r.chainId());
-          pid.setLong(4, r.runId());
-          pid.setLong(5, r.runId());
+          latestOpen(pid, 2, r.chainId(), r.runId());
           pid.addBatch();
           anyJob = true;
         }
@@ -200,9 +204,7 @@ final class RunSql {
         run.addBatch();
         Jdbc.setTimestamp(last, 1, r.end());
         last.setString(2, r.status());
-        last.setLong(3, r.chainId());
-        last.setLong(4, r.chainId());
-        last.setLong(5, r.runId());
+        latest(last, 3, r.chainId(), r.runId());
         last.addBatch();
       }
       run.executeBatch();

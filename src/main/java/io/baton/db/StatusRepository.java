@@ -4,9 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
@@ -198,21 +198,9 @@ public final class StatusRepository {
 
   private static long insert(Connection c, String nodeName, long pid, String logLevel)
       throws SQLException {
-    try (PreparedStatement ins = c.prepareStatement(
-        "INSERT INTO realtime_status (name, timequeuesize, replyqueuesize, debugmode,"
-            + " index_last_ping_time, pid_index) VALUES (?, 0, 0, ?, CURRENT_TIMESTAMP, ?)",
-        Statement.RETURN_GENERATED_KEYS)) {
-      ins.setString(1, nodeName);
-      ins.setString(2, logLevel);
-      ins.setLong(3, pid);
-      ins.executeUpdate();
-      try (ResultSet keys = ins.getGeneratedKeys()) {
-        if (keys.next()) {
-          return keys.getLong(1);
-        }
-      }
-    }
-    return idOf(c, nodeName);
+    OptionalLong id = Jdbc.insert(c, "INSERT INTO realtime_status (name, timequeuesize, replyqueuesize, debugmode,"
+        + " index_last_ping_time, pid_index) VALUES (?, 0, 0, ?, CURRENT_TIMESTAMP, ?)", nodeName, logLevel, pid);
+    return id.isPresent() ? id.getAsLong() : idOf(c, nodeName);
   }
 
   /** Several rows may carry the name (nothing in the original forbids it): the oldest wins. */
