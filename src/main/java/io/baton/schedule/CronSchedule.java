@@ -24,17 +24,7 @@ import java.util.Optional;
  *       in the second pass those times are already past and the search resumes after the overlap.
  * </ul>
  */
-final class CronSchedule implements Schedule {
-
-  private final String text;
-  private final ZoneId zone;
-  private final ExecutionTime wallClock;
-
-  CronSchedule(String text, ZoneId zone, ExecutionTime wallClock) {
-    this.text = text;
-    this.zone = zone;
-    this.wallClock = wallClock;
-  }
+record CronSchedule(String text, ZoneId zone, ExecutionTime wallClock) implements Schedule {
 
   @Override
   public Optional<Instant> nextFireAfter(Instant after) {
@@ -67,11 +57,6 @@ final class CronSchedule implements Schedule {
         cursor = lastOfOverlap.isAfter(local) ? lastOfOverlap : local;
       }
     }
-  }
-
-  @Override
-  public String text() {
-    return text;
   }
 
   @Override
