@@ -15,6 +15,11 @@ import java.util.concurrent.Callable;
 /** The workloads of shared BENCH.md, each measured from Baton's own records. */
 final class Workloads {
   private static final DateTimeFormatter SQL_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
+  /** A schedule that never fires during a benchmark: the chains are made due by {@link #fireAllAt}. */
+  private static final String NEVER = "0 0 0 1 1 ? 2099";
+  /** Each job's delay, in microseconds, from its run's scheduled time to its process starting. */
+  private static final String FIRE_DELAYS = "SELECT TIMESTAMPDIFF(MICROSECOND, c.scheduled_time, j.start_time)"
+      + " FROM chain_run c JOIN job_run j ON j.run_id = c.run_id";
 
   private Workloads() {}
 
@@ -32,19 +37,13 @@ final class Workloads {
     int n = (int) Math.max(10, 1000 * scale);
     Figures f = new Figures("W1", n + " chains, one job each, all due in the same second");
     try (BenchNode node = BenchNode.start(home, db, Map.of())) {
-      ChainLoader.chains(db, n, 1, 1, "0 0 0 1 1 ? 2099", false);
-      Instant due = fireAllAt(db, n, Duration.ofSeconds(6));
-      Map<String, Long> before = db.counters();
-      awaitFinished(db, n, due, Duration.ofMinutes(3));
-      Map<String, Long> after = db.counters();
-      double drain = drainSeconds(db, due);
-      f.add("runs/s", n / drain, "", ">= 0.8 x W0");
-      fireDelays(db, due, f);
-      f.add("SUCCESS runs", db.scalar("SELECT COUNT(*) FROM chain_run WHERE status = 'SUCCESS'"), "", "all " + n);
-      f.add("statements per run", (after.get("Questions") - before.get("Questions")) / (double) n, "", "<= 12");
-      f.add("commits per run (Com_commit)", (after.get("Com_commit") - before.get("Com_commit")) / (double) n, "", "<= 3");
-      f.add("commits per run (Handler_commit)", (after.get("Handler_commit") - before.get("Handler_commit")) / (double) n,
-          "", "");
+      Burst burst = allDueAtOnce(db, n, 1, 1, false);
+      f.add("runs/s", n / drainSeconds(db, burst.due()), "", ">= 0.8 x W0");
+      fireDelays(db, f);
+      f.add("SUCCESS runs", successes(db), "", "all " + n);
+      f.add("statements per run", burst.counters().per("Questions", n), "", "<= 12");
+      f.add("commits per run (Com_commit)", burst.counters().per("Com_commit", n), "", "<= 3");
+      f.add("commits per run (Handler_commit)", burst.counters().per("Handler_commit", n), "", "");
     }
     return f;
   }
@@ -58,8 +57,7 @@ final class Workloads {
       awaitUntil(() -> db.scalar("SELECT COUNT(*) FROM chain_run WHERE end_time IS NOT NULL") >= seconds + 2,
           Duration.ofSeconds(seconds + 60));
       // the first two fires include the node's warm-up
-      List<Double> delays = millis(db, "SELECT TIMESTAMPDIFF(MICROSECOND, c.scheduled_time, j.start_time)"
-          + " FROM chain_run c JOIN job_run j ON j.run_id = c.run_id ORDER BY c.scheduled_time LIMIT 1000 OFFSET 2");
+      List<Double> delays = millis(db, FIRE_DELAYS + " ORDER BY c.scheduled_time LIMIT 1000 OFFSET 2");
       double[] d = Figures.sorted(delays);
       f.add("fire delay p50", Figures.percentile(d, 50), "ms", "");
       f.add("fire delay p99", Figures.percentile(d, 99), "ms", "<= 10 ms");
@@ -73,9 +71,7 @@ final class Workloads {
     int n = (int) Math.max(2, 20 * scale);
     Figures f = new Figures("W3", n + " chains x 5 levels x 4 jobs, all due at once");
     try (BenchNode node = BenchNode.start(home, db, Map.of())) {
-      ChainLoader.chains(db, n, 5, 4, "0 0 0 1 1 ? 2099", false);
-      Instant due = fireAllAt(db, n, Duration.ofSeconds(6));
-      awaitFinished(db, n, due, Duration.ofMinutes(3));
+      Burst burst = allDueAtOnce(db, n, 5, 4, false);
       List<Double> handOffs = millis(db, "SELECT TIMESTAMPDIFF(MICROSECOND, e.last_end, s.first_start) FROM"
           + " (SELECT run_id, step_lvl, MAX(end_time) last_end FROM job_run GROUP BY run_id, step_lvl) e JOIN"
           + " (SELECT run_id, step_lvl, MIN(start_time) first_start FROM job_run GROUP BY run_id, step_lvl) s"
@@ -83,8 +79,8 @@ final class Workloads {
       double[] h = Figures.sorted(handOffs);
       f.add("level hand-off median", Figures.percentile(h, 50), "ms", "<= 5 ms");
       f.add("level hand-off p99", Figures.percentile(h, 99), "ms", "<= 20 ms");
-      f.add("total (due -> last end)", drainSeconds(db, due), "s", "");
-      f.add("SUCCESS runs", db.scalar("SELECT COUNT(*) FROM chain_run WHERE status = 'SUCCESS'"), "", "all " + n);
+      f.add("total (due -> last end)", drainSeconds(db, burst.due()), "s", "");
+      f.add("SUCCESS runs", successes(db), "", "all " + n);
     }
     return f;
   }
@@ -94,16 +90,12 @@ final class Workloads {
     int n = (int) Math.max(10, 500 * scale);
     Figures f = new Figures("W4", n + " chains, one dependency passing at its 2nd check (poll 1 s), one job");
     try (BenchNode node = BenchNode.start(home, db, Map.of("baton.dependency.poll-interval", "1s"))) {
-      ChainLoader.chains(db, n, 1, 1, "0 0 0 1 1 ? 2099", true);
-      Instant due = fireAllAt(db, n, Duration.ofSeconds(6));
-      Map<String, Long> before = db.counters();
-      awaitFinished(db, n, due, Duration.ofMinutes(3));
-      Map<String, Long> after = db.counters();
-      f.add("due -> last SUCCESS", drainSeconds(db, due), "s", "<= 1 s + poll + W1 time for " + n);
+      Burst burst = allDueAtOnce(db, n, 1, 1, true);
+      f.add("due -> last SUCCESS", drainSeconds(db, burst.due()), "s", "<= 1 s + poll + W1 time for " + n);
       long checks = db.scalar("SELECT COUNT(*) FROM job_run WHERE kind = 'DEP'");
-      f.add("statements per dependency check (all statements / checks)",
-          (after.get("Questions") - before.get("Questions")) / (double) checks, "", "0 for a check that changes nothing");
-      f.add("SUCCESS runs", db.scalar("SELECT COUNT(*) FROM chain_run WHERE status = 'SUCCESS'"), "", "all " + n);
+      f.add("statements per dependency check (all statements / checks)", burst.counters().per("Questions", checks), "",
+          "0 for a check that changes nothing");
+      f.add("SUCCESS runs", successes(db), "", "all " + n);
     }
     return f;
   }
@@ -118,16 +110,15 @@ final class Workloads {
     }
     long started = System.nanoTime();
     try (BenchNode node = BenchNode.start(home, db, Map.of())) {
-      awaitUntil(() -> db.scalar("SELECT timequeuesize FROM realtime_status WHERE name = ?", BenchNode.NAME) >= n,
-          Duration.ofMinutes(4));
+      awaitArmed(db, n, Duration.ofMinutes(4));
       f.add("start -> all armed", (System.nanoTime() - started) / 1e9, "s", "<= 15 s");
       f.add("heap after full GC", Memory.heapAfterGc() / 1048576.0, "MiB", "<= 512 MiB");
       f.add("RSS", Memory.rss() / 1048576.0, "MiB", "");
       Map<String, Long> before = db.counters();
       double cpu = Memory.cpuSecondsDuring(Duration.ofSeconds(window));
-      Map<String, Long> after = db.counters();
+      Counted counted = new Counted(before, db.counters());
       f.add("idle CPU", 100 * cpu / window, "% of a core", "<= 2 %");
-      f.add("idle statements/s", (after.get("Questions") - before.get("Questions")) / (double) window, "", "<= 5");
+      f.add("idle statements/s", counted.per("Questions", window), "", "<= 5");
     }
     return f;
   }
@@ -140,15 +131,13 @@ final class Workloads {
     Figures f = new Figures("W6", n + " chains @every 10s for " + minutes + " x " + window + " s");
     try (BenchNode node = BenchNode.start(home, db, Map.of())) {
       ChainLoader.chains(db, n, 1, 1, "@every 10s", false);
-      awaitUntil(() -> db.scalar("SELECT timequeuesize FROM realtime_status WHERE name = ?", BenchNode.NAME) >= n,
-          Duration.ofMinutes(2));
+      awaitArmed(db, n, Duration.ofMinutes(2));
       Instant from = Instant.now();
       for (int minute = 1; minute <= minutes; minute++) {
         Instant end = from.plusSeconds((long) window * minute);
         awaitUntil(() -> Instant.now().isAfter(end), Duration.ofSeconds(window + 10));
         Instant start = end.minusSeconds(window);
-        double[] d = Figures.sorted(millis(db, "SELECT TIMESTAMPDIFF(MICROSECOND, c.scheduled_time, j.start_time)"
-            + " FROM chain_run c JOIN job_run j ON j.run_id = c.run_id WHERE c.scheduled_time >= '"
+        double[] d = Figures.sorted(millis(db, FIRE_DELAYS + " WHERE c.scheduled_time >= '"
             + SQL_TIME.format(start.atOffset(ZoneOffset.UTC)) + "' AND c.scheduled_time < '"
             + SQL_TIME.format(end.minusSeconds(5).atOffset(ZoneOffset.UTC)) + "'"));
         f.add("window " + minute + ": fire delay p99", Figures.percentile(d, 99), "ms", "<= 50 ms, flat");
@@ -161,10 +150,43 @@ final class Workloads {
 
   // ---- shared steps -------------------------------------------------------------------------------
 
+  /** The server's counters before and after a stretch of work. */
+  private record Counted(Map<String, Long> before, Map<String, Long> after) {
+    /** How much {@code counter} grew per unit of work. */
+    double per(String counter, double units) {
+      return (after.get(counter) - before.get(counter)) / units;
+    }
+  }
+
+  /** Chains made due together: the instant, and the counters from just after it to the end of the last run. */
+  private record Burst(Instant due, Counted counters) {}
+
+  /**
+   * Loads {@code n} chains of {@code levels} x {@code jobsPerLevel} jobs (and a dependency each if
+   * asked), makes all of them due 6 s from now, and waits until every run ended.
+   */
+  private static Burst allDueAtOnce(BenchDatabase db, int n, int levels, int jobsPerLevel, boolean dependency)
+      throws Exception {
+    ChainLoader.chains(db, n, levels, jobsPerLevel, NEVER, dependency);
+    Instant due = fireAllAt(db, n, Duration.ofSeconds(6));
+    Map<String, Long> before = db.counters();
+    awaitFinished(db, n, due, Duration.ofMinutes(3));
+    return new Burst(due, new Counted(before, db.counters()));
+  }
+
+  /** Waits until the node has armed {@code n} chains (its realtime_status row says how many). */
+  private static void awaitArmed(BenchDatabase db, int n, Duration atMost) throws Exception {
+    awaitUntil(() -> db.scalar("SELECT timequeuesize FROM realtime_status WHERE name = ?", BenchNode.NAME) >= n,
+        atMost);
+  }
+
+  private static long successes(BenchDatabase db) throws SQLException {
+    return db.scalar("SELECT COUNT(*) FROM chain_run WHERE status = 'SUCCESS'");
+  }
+
   /** Waits for the node to arm every chain, then makes all of them due at one whole second. */
   private static Instant fireAllAt(BenchDatabase db, int n, Duration lead) throws Exception {
-    awaitUntil(() -> db.scalar("SELECT timequeuesize FROM realtime_status WHERE name = ?", BenchNode.NAME) >= n,
-        Duration.ofMinutes(5));
+    awaitArmed(db, n, Duration.ofMinutes(5));
     ZonedDateTime due = ZonedDateTime.now(ZoneOffset.UTC).plus(lead).withNano(0);
     db.execute("UPDATE jobchain_table SET timestr = '" + ChainLoader.once(due) + "'");
     return due.toInstant();
@@ -180,9 +202,8 @@ final class Workloads {
         + "', MAX(end_time)) FROM chain_run") / 1e6;
   }
 
-  private static void fireDelays(BenchDatabase db, Instant due, Figures f) throws SQLException {
-    double[] d = Figures.sorted(millis(db, "SELECT TIMESTAMPDIFF(MICROSECOND, c.scheduled_time, j.start_time)"
-        + " FROM chain_run c JOIN job_run j ON j.run_id = c.run_id"));
+  private static void fireDelays(BenchDatabase db, Figures f) throws SQLException {
+    double[] d = Figures.sorted(millis(db, FIRE_DELAYS));
     f.add("fire delay p50", Figures.percentile(d, 50), "ms", "");
     f.add("fire delay p99", Figures.percentile(d, 99), "ms", "");
     f.add("fire delay max", d.length == 0 ? Double.NaN : d[d.length - 1], "ms", "");
