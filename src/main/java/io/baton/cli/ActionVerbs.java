@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baton.api.Json;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,32 +31,49 @@ public final class ActionVerbs {
     return 0;
   }
 
+  /** The chain a verb acts on: its first parameter. */
+  static final class ChainId {
+    @Parameters(index = "0", paramLabel = "CHAIN", description = "the chain's id")
+    long id;
+
+    String path(String action) {
+      return "/api/v1/chains/" + id + "/" + action;
+    }
+  }
+
+  /** The run a verb acts on: its first parameter. */
+  static final class RunId {
+    @Parameters(index = "0", paramLabel = "RUN", description = "the run's id")
+    long id;
+
+    String path(String action) {
+      return "/api/v1/runs/" + id + "/" + action;
+    }
+  }
+
   @Command(name = "trigger", description = "Start a MANUAL run of a chain now (refused while it has an active run).")
   public static final class Trigger extends Verb {
-    @Parameters(paramLabel = "CHAIN", description = "the chain's id")
-    long chainId;
+    @Mixin ChainId chain;
 
     @Override
     int run() {
-      return report(this, act("/api/v1/chains/" + chainId + "/trigger", Json.object()));
+      return report(this, act(chain.path("trigger"), Json.object()));
     }
   }
 
   @Command(name = "cancel", description = "Cancel an active run: its processes are stopped, later levels never start.")
   public static final class Cancel extends Verb {
-    @Parameters(paramLabel = "RUN", description = "the run's id")
-    long runId;
+    @Mixin RunId run;
 
     @Override
     int run() {
-      return report(this, act("/api/v1/runs/" + runId + "/cancel", Json.object()));
+      return report(this, act(run.path("cancel"), Json.object()));
     }
   }
 
   @Command(name = "rerun", description = "Run a finished run again from its failed step, as a new RERUN run.")
   public static final class Rerun extends Verb {
-    @Parameters(paramLabel = "RUN", description = "the run's id")
-    long runId;
+    @Mixin RunId run;
 
     // required: the only rerun there is; saying it keeps the command line explicit about what runs
     @Option(names = "--from-failed", required = true,
@@ -68,14 +86,13 @@ public final class ActionVerbs {
     @Override
     int run() {
       ObjectNode body = Json.object().put("fromFailed", fromFailed).put("withDeps", withDeps);
-      return report(this, act("/api/v1/runs/" + runId + "/rerun", body));
+      return report(this, act(run.path("rerun"), body));
     }
   }
 
   @Command(name = "switch", description = "Switch a chain on or off (jobchain_table.switch).")
   public static final class Switch extends Verb {
-    @Parameters(index = "0", paramLabel = "CHAIN", description = "the chain's id")
-    long chainId;
+    @Mixin ChainId chain;
 
     @Parameters(index = "1", paramLabel = "on|off", description = "on or off")
     String position;
@@ -86,7 +103,7 @@ public final class ActionVerbs {
       if (!p.equals("on") && !p.equals("off")) {
         throw new CliException(CliException.USAGE, "switch takes on or off, got '" + position + "'");
       }
-      return report(this, act("/api/v1/chains/" + chainId + "/switch", Json.object().put("on", p.equals("on"))));
+      return report(this, act(chain.path("switch"), Json.object().put("on", p.equals("on"))));
     }
   }
 }

@@ -88,15 +88,7 @@ final class NodeClient {
 
   /** A streamed GET (a followed log): no time limit, the body read as it arrives. */
   HttpResponse<InputStream> stream(String path, String accept) {
-    HttpRequest request = request(path).header("Accept", accept).GET().build();
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw unreachable(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException(CliException.USAGE, "interrupted");
-    }
+    return exchange(request(path).header("Accept", accept).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
   }
 
   /** A non-2xx answer as the one line and exit code the operator gets. */
@@ -129,9 +121,13 @@ final class NodeClient {
   }
 
   private Answer send(HttpRequest request) {
+    HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return read(response.statusCode(), response.body());
+  }
+
+  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
     try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      return read(response.statusCode(), response.body());
+      return http.send(request, body);
     } catch (IOException e) {
       throw unreachable(e);
     } catch (InterruptedException e) {
