@@ -108,11 +108,9 @@ public final class Catalog {
   }
 
   private Behavior<Command> onLoaded(Loaded loaded) {
-    if (loaded.error() != null) {
-      outage.started(loaded.error(), 0);
+    if (outage.failed(loaded.error())) {
       return behavior();
     }
-    outage.ended();
     fingerprint = loaded.fingerprint();
     if (loaded.chains() != null) {
       lastFullLoad = System.nanoTime();

@@ -100,11 +100,9 @@ public final class CommandDesk {
 
   private Behavior<Msg> onRead(Read m) {
     reading = false;
-    if (m.error() != null) {
-      outage.started(m.error(), 0);
+    if (outage.failed(m.error())) {
       return Behaviors.same();
     }
-    outage.ended();
     long now = System.nanoTime();
     inFlight.values().removeIf(f -> now - f.since() > ANSWER_WAIT.toNanos());
     for (Command command : m.pending()) { // oldest first

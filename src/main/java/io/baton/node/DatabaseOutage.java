@@ -32,6 +32,19 @@ public final class DatabaseOutage {
     }
   }
 
+  /**
+   * The answer to an attempt that leaves nothing waiting: its error starts (or continues) the
+   * outage, a success ends it. Whether the attempt failed.
+   */
+  public boolean failed(Throwable error) {
+    if (error == null) {
+      ended();
+      return false;
+    }
+    started(error, 0);
+    return true;
+  }
+
   public boolean ongoing() {
     return since != 0;
   }

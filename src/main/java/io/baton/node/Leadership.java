@@ -124,11 +124,9 @@ public final class Leadership {
 
   private Behavior<Command> onAnswer(Answer a) {
     asking = false;
-    if (a.error() != null) {
-      outage.started(a.error(), 0);
+    if (outage.failed(a.error())) {
       return Behaviors.same();
     }
-    outage.ended();
     answered = true;
     Lease lease = a.lease();
     if (lease != null && settings.nodeName().equals(lease.holder()) && lease.won()) {
