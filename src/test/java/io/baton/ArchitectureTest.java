@@ -10,10 +10,10 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The packages form layers that only look down. At the bottom, what any part may use: settings,
- * schedules, processes, chain definitions and the database. Above them the chain actors, then the
- * node that wires actors, database and HTTP API together; the command line and the benchmark sit
- * on top. A dependency the other way, or any cycle between packages, fails the build here rather
- * than growing unnoticed.
+ * schedules, processes, chain definitions and the database. Above them the chain actors and the
+ * HTTP API, then the node that wires them together; the command line and the benchmark sit on top.
+ * A dependency the other way, or any cycle between packages, fails the build here rather than
+ * growing unnoticed.
  */
 @AnalyzeClasses(packages = "io.baton", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
