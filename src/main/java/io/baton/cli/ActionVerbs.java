@@ -53,27 +53,27 @@ public final class ActionVerbs {
 
   @Command(name = "trigger", description = "Start a MANUAL run of a chain now (refused while it has an active run).")
   public static final class Trigger extends Verb {
-    @Mixin ChainId chain;
+    @Mixin ChainId chainId;
 
     @Override
     int run() {
-      return report(this, act(chain.path("trigger"), Json.object()));
+      return report(this, act(chainId.path("trigger"), Json.object()));
     }
   }
 
   @Command(name = "cancel", description = "Cancel an active run: its processes are stopped, later levels never start.")
   public static final class Cancel extends Verb {
-    @Mixin RunId run;
+    @Mixin RunId runId;
 
     @Override
     int run() {
-      return report(this, act(run.path("cancel"), Json.object()));
+      return report(this, act(runId.path("cancel"), Json.object()));
     }
   }
 
   @Command(name = "rerun", description = "Run a finished run again from its failed step, as a new RERUN run.")
   public static final class Rerun extends Verb {
-    @Mixin RunId run;
+    @Mixin RunId runId;
 
     // required: the only rerun there is; saying it keeps the command line explicit about what runs
     @Option(names = "--from-failed", required = true,
@@ -86,13 +86,13 @@ public final class ActionVerbs {
     @Override
     int run() {
       ObjectNode body = Json.object().put("fromFailed", fromFailed).put("withDeps", withDeps);
-      return report(this, act(run.path("rerun"), body));
+      return report(this, act(runId.path("rerun"), body));
     }
   }
 
   @Command(name = "switch", description = "Switch a chain on or off (jobchain_table.switch).")
   public static final class Switch extends Verb {
-    @Mixin ChainId chain;
+    @Mixin ChainId chainId;
 
     @Parameters(index = "1", paramLabel = "on|off", description = "on or off")
     String position;
@@ -103,7 +103,7 @@ public final class ActionVerbs {
       if (!p.equals("on") && !p.equals("off")) {
         throw new CliException(CliException.USAGE, "switch takes on or off, got '" + position + "'");
       }
-      return report(this, act(chain.path("switch"), Json.object().put("on", p.equals("on"))));
+      return report(this, act(chainId.path("switch"), Json.object().put("on", p.equals("on"))));
     }
   }
 }
