@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -153,7 +155,7 @@ final class ProcessWatch<C> {
   Behavior<C> withOutputTail(Function<String, Behavior<C>> then) {
     ChainProcess ended = exited;
     afterTail = then;
-    context.pipeToSelf(CompletableFuture.supplyAsync(() -> ended.outputTail(OUTPUT_TAIL_CHARS), node.blocking()),
+    context.pipeToSelf(onPool(() -> ended.outputTail(OUTPUT_TAIL_CHARS)),
         (tail, error) -> wrap.apply(error == null ? new TailRead(tail) : new CallFailed(error)));
     return Behaviors.same();
   }
@@ -163,15 +165,15 @@ final class ProcessWatch<C> {
     Duration grace = node.settings().exec().killGrace();
     if (running != null) {
       ChainProcess process = running;
-      stopOffThread(process);
+      runOnPool(() -> process.stop(grace));
       process.onExit().thenAccept(whenGone::ended);
     } else if (launching != null) {
       // Its Launched message will find no one: it is stopped as soon as it exists.
-      launching.thenAcceptAsync(started -> {
+      launching.thenAccept(started -> runOnPool(() -> {
         whenGone.started(started);
         started.stop(grace);
         started.onExit().thenAccept(whenGone::ended);
-      }, node.blocking());
+      }));
     }
   }
 
@@ -180,7 +182,8 @@ final class ProcessWatch<C> {
       return owner.stoppedBeforeStart();
     }
     if (!node.guard().leading()) {
-      timers.startSingleTimer(Retry.class, wrap.apply(new Retry()), NOT_LEADING_RETRY); // fenced: once the lease is renewed
+      // fenced: started once the lease is renewed
+      timers.startSingleTimer(Retry.class, wrap.apply(new Retry()), NOT_LEADING_RETRY);
       return Behaviors.same();
     }
     ProcessRequest asked = request;
@@ -191,7 +194,7 @@ final class ProcessWatch<C> {
     return Behaviors.same();
   }
 
-  /** On the blocking pool: starts the process unless this node lost the right to (asked last, just before the spawn). */
+  /** On the blocking pool: starts the process unless this node lost the right to (asked last, before the spawn). */
   private ChainProcess startNow(ProcessRequest asked, Instant from) {
     if (!node.guard().leading()) {
       throw new CompletionException(new ProcessLauncher.NotNowException("this node is not leading now"));
@@ -249,10 +252,29 @@ final class ProcessWatch<C> {
   private void stopOffThread(ChainProcess process) {
     Duration grace = node.settings().exec().killGrace();
     ActorRef<C> self = context.getSelf();
-    CompletableFuture.runAsync(() -> process.stop(grace), node.blocking()).whenComplete((done, error) -> {
+    runOnPool(() -> process.stop(grace)).whenComplete((done, error) -> {
       if (error != null) {
         self.tell(wrap.apply(new CallFailed(error)));
       }
+    });
+  }
+
+  /**
+   * Runs {@code call} on the blocking pool. A pool that refuses it is closing with its node: then
+   * here, so a process is still stopped and its end still reported.
+   */
+  private <T> CompletableFuture<T> onPool(Supplier<T> call) {
+    try {
+      return CompletableFuture.supplyAsync(call, node.blocking());
+    } catch (RejectedExecutionException closing) {
+      return CompletableFuture.completedFuture(call.get());
+    }
+  }
+
+  private CompletableFuture<Void> runOnPool(Runnable call) {
+    return onPool(() -> {
+      call.run();
+      return null;
     });
   }
 }
