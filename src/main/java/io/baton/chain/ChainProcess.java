@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
-/** A job or dependency check process as its chain sees it. */
+/**
+ * A job or dependency check process as its chain sees it. {@link #stop} and {@link #outputTail}
+ * block: chain actors call them on the blocking pool.
+ */
 public interface ChainProcess {
   long pid();
 

@@ -105,6 +105,14 @@ class LaunchInFlightTest {
     kit.shutdownTestKit();
   }
 
+  /** Runs what the actor's process left for the pool (its stop) until nothing of it is left. */
+  private void awaitNoProcessLeft() {
+    await().atMost(Duration.ofSeconds(5)).until(() -> {
+      blocking.runAll();
+      return running("sleep", sleep).isEmpty() && launcher.running() == 0;
+    });
+  }
+
   @Test
   void aDependencyCheckStoppedWhileItStartsLeavesNoProcessAndIsRecorded() {
     TestProbe<JobchainActor.Command> chain = kit.createTestProbe();
@@ -114,9 +122,9 @@ class LaunchInFlightTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> blocking.size() == 1);
 
     kit.stop(check);
-    blocking.runAll(); // the process starts now, its actor gone
+    blocking.runAll(); // the process starts now, its actor gone; stopping it is the pool's next task
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> running("sleep", sleep).isEmpty() && launcher.running() == 0);
+    awaitNoProcessLeft();
     RunRecord started = ((Receiver.Write) receiver.receiveMessage()).record();
     RunRecord finished = ((Receiver.Write) receiver.receiveMessage()).record();
     assertInstanceOf(RunRecord.ProcessStarted.class, started);
@@ -131,8 +139,8 @@ class LaunchInFlightTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> blocking.size() == 1);
 
     kit.stop(step);
-    blocking.runAll();
+    blocking.runAll(); // the process starts now, its actor gone; stopping it is the pool's next task
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> running("sleep", sleep).isEmpty() && launcher.running() == 0);
+    awaitNoProcessLeft();
   }
 }
