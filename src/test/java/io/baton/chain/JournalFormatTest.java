@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -13,15 +14,19 @@ import io.baton.definition.ChainDefinition;
 import io.baton.definition.ChainDefinition.JobDefinition;
 import io.baton.chain.ChainEvent.JobLaunch;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -30,13 +35,17 @@ import org.junit.jupiter.api.Test;
  * The journal's format: events and state go through its serializer and back unchanged, and a
  * journal and a snapshot recorded on 2026-11-29 (src/test/resources/journal-fixtures, payloads and
  * manifests as the jdbc journal stores them) still replay, so moving or renaming an event or a
- * field cannot silently strand the journals of running installations.
+ * field cannot silently strand the journals of running installations. Rows written since name an
+ * event by its name in the payload and a snapshot by its serializer, never by a Java class.
  */
 class JournalFormatTest {
   /** The node's serialization settings, as its journal uses them. */
   private static final Config NODE = ConfigFactory.parseResources("baton-pekko.conf").withFallback(ConfigFactory.load());
   private static final ActorTestKit KIT = ActorTestKit.create(NODE);
   private static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
+  /** Serializer ids kept in every row written since events had names: they never change. */
+  private static final int EVENTS = 4101;
+  private static final int SNAPSHOTS = 4102;
 
   @AfterAll
   static void stop() {
@@ -106,6 +115,38 @@ class JournalFormatTest {
     }
     ChainState state = ChainState.empty().apply(rerun).apply(carried).apply(cancelled);
     assertEquals(state, roundTrip(state));
+  }
+
+  /**
+   * Each recorded row written today: same payload (the event's name included), and the serializer
+   * that names events or snapshots, with no manifest, so nothing stored names a Java class.
+   */
+  @Test
+  void rowsWrittenNowNameTheEventNotItsClass() throws Exception {
+    for (String line : fixture("chain-7.journal.jsonl")) {
+      assertWrittenAs(EVENTS, line);
+    }
+    assertWrittenAs(SNAPSHOTS, fixture("chain-7.snapshot.jsonl").get(0));
+  }
+
+  private static void assertWrittenAs(int serializerId, String line) throws Exception {
+    Object value = stored(line);
+    Serialization serialization = serialization(KIT.system());
+    Serializer serializer = serialization.findSerializerFor(value);
+    byte[] payload = serialization.serialize(value).get();
+    assertEquals(serializerId, serializer.identifier(), line);
+    assertEquals("", Serializers.manifestFor(serializer, value), line);
+    assertEquals(MAPPER.readTree(line).get("payload"), MAPPER.readTree(payload), line);
+    assertEquals(value, serialization.deserialize(payload, serializerId, "").get());
+  }
+
+  /** An event without a name would be written under its class's name, which a move changes. */
+  @Test
+  void everyEventHasANameOfItsOwn() {
+    Map<Class<?>, String> names = Arrays.stream(ChainEvent.class.getAnnotation(JsonSubTypes.class).value())
+        .collect(Collectors.toMap(JsonSubTypes.Type::value, JsonSubTypes.Type::name));
+    assertEquals(Set.of(ChainEvent.class.getPermittedSubclasses()), names.keySet());
+    assertEquals(names.size(), Set.copyOf(names.values()).size(), "two events share a name: " + names);
   }
 
   /**
