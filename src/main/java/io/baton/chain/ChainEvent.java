@@ -6,7 +6,12 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.baton.JsonSerializable;
 import java.time.Instant;
 
-/** What happened to a chain; the journal of persistenceId "chain-&lt;id&gt;" holds these. */
+/**
+ * What happened to a chain; the journal of persistenceId "chain-&lt;id&gt;" holds these, each under
+ * its name below (the payload's "type"), not its class's name. A name is written once and read for
+ * as long as the journal keeps the event: never change or reuse one (an event given a new name keeps
+ * its old one in {@code names}); a new event needs a name of its own.
+ */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = ChainEvent.RunStarted.class, name = "RunStarted"),

@@ -1,10 +1,13 @@
 package io.baton.node;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +26,11 @@ class BoundedJournalIT {
       int rows = ((Number) node.rows("SELECT COUNT(*) n FROM event_journal WHERE persistence_id = ?", "chain-" + chain)
           .get(0).get("n")).intValue();
       assertTrue(rows < 300, rows + " journal rows after 1,000 runs");
+      // the rows kept name events and snapshots by serializer and payload, never by Java class
+      assertEquals(List.of(Map.of("event_ser_id", 4101, "event_ser_manifest", "")), node.rows(
+          "SELECT DISTINCT event_ser_id, event_ser_manifest FROM event_journal WHERE persistence_id = ?", "chain-" + chain));
+      assertEquals(List.of(Map.of("snapshot_ser_id", 4102, "snapshot_ser_manifest", "")), node.rows(
+          "SELECT DISTINCT snapshot_ser_id, snapshot_ser_manifest FROM snapshot WHERE persistence_id = ?", "chain-" + chain));
       MisfireIT.assertNoFireTwice(node, chain);
     }
   }
