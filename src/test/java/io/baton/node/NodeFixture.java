@@ -1,14 +1,12 @@
 package io.baton.node;
 
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.ConfigFactory;
 import io.baton.config.BatonSettings;
 import io.baton.config.ConfigLoader;
 import io.baton.db.Database;
 import io.baton.db.TestDatabases;
-import io.baton.db.TestSql;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,15 +16,12 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -39,16 +34,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * static field it serves the whole test class, in an instance field each test. Each gets a fresh
  * MariaDB database holding the original tables (the original DDL verbatim), or the embedded one,
  * a home folder with the standard scripts and fast poll intervals. The node runs in this JVM
- * ({@link #start()}) or as processes of the packaged jar ({@link #startProcess}); SQL helpers
- * insert chains the way an operator would and read back what Baton recorded. Afterwards every
- * process is killed, the node stopped and the database dropped; a failed test's home folder (node
- * and job logs) is kept for reading.
+ * ({@link #start()}) or as processes of the packaged jar ({@link #startProcess}); the tables are
+ * written and read through {@link ChainTables}. Afterwards every process is killed, the node
+ * stopped and the database dropped; a failed test's home folder (node and job logs) is kept.
  */
-public final class NodeFixture extends TestSql
+public final class NodeFixture extends ChainTables
     implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
-  private static final Duration PATIENCE = Duration.ofSeconds(30);
-  private static final String RUNS = "SELECT * FROM chain_run WHERE chain_id = ? ORDER BY scheduled_time";
-
   private final boolean embedded;
   private final Map<String, Object> settings = new HashMap<>();
   private final List<NodeProcess> processes = new ArrayList<>();
@@ -190,23 +181,14 @@ public final class NodeFixture extends TestSql
     return "http://127.0.0.1:" + node.httpPort();
   }
 
+  /** Waits (30 s at most) until the node in this JVM shows the chain in {@code state} (armed, off, held). */
+  void awaitState(long chain, String state) {
+    await().atMost(PATIENCE).until(() ->
+        ApiCalls.get(api(), "/api/v1/chains/" + chain).text().contains("\"state\":\"" + state + "\""));
+  }
+
   public Path home() {
     return home;
-  }
-
-  /** The test database's Connector/J url. */
-  public String url() {
-    return url;
-  }
-
-  /** The test database's url through {@code proxy}, which a test can cut. */
-  String urlVia(TcpProxy proxy) {
-    return url.replace("127.0.0.1:3306", "127.0.0.1:" + proxy.port());
-  }
-
-  /** Baton's own tables, created now as a node's first start would create them. */
-  public void migrate() {
-    Database.open(url, TestDatabases.USER, TestDatabases.PASSWORD, null).close();
   }
 
   // ---- node processes ---------------------------------------------------------------------------
@@ -296,102 +278,27 @@ public final class NodeFixture extends TestSql
         + "if [ -e \"$m\" ]; then exit 0; fi\n: > \"$m\"\nexit 1");
   }
 
-  // ---- rows -------------------------------------------------------------------------------------
+  // ---- the database -----------------------------------------------------------------------------
+
+  /** The test database's Connector/J url. */
+  public String url() {
+    return url;
+  }
+
+  /** The test database's url through {@code proxy}, which a test can cut. */
+  String urlVia(TcpProxy proxy) {
+    return url.replace("127.0.0.1:3306", "127.0.0.1:" + proxy.port());
+  }
+
+  /** Baton's own tables, created now as a node's first start would create them. */
+  public void migrate() {
+    Database.open(url, TestDatabases.USER, TestDatabases.PASSWORD, null).close();
+  }
 
   @Override
   protected Connection connect() throws SQLException {
     return embedded
         ? DriverManager.getConnection(Database.embeddedUrl(home.resolve("data")), "sa", "")
         : DriverManager.getConnection(url, TestDatabases.USER, TestDatabases.PASSWORD);
-  }
-
-  public long chain(String desc, int steps, String timestr, double depOt) {
-    return chain(desc, steps, timestr, depOt, "ON");
-  }
-
-  /** A chain switched OFF: only an operator's command runs it. */
-  public long chainOff(String desc, int steps, String timestr) {
-    return chain(desc, steps, timestr, 0, "OFF");
-  }
-
-  private long chain(String desc, int steps, String timestr, double depOt, String onOrOff) {
-    return insert("INSERT INTO jobchain_table (job_desc, total_stpes, timestr, dep_ot, switch) VALUES (?, ?, ?, ?, ?)",
-        desc, steps, timestr, depOt, onOrOff);
-  }
-
-  /** A chain of one level with one job, {@code command} with a 30 s ottime, and no dependency. */
-  public long chainOfOneJob(String desc, String timestr, String command) {
-    long chain = chain(desc, 1, timestr, 0);
-    job(chain, command, 1, "30");
-    return chain;
-  }
-
-  /** A chain that fires exactly once, three seconds from now (Quartz cron with a year). */
-  long chainFiringOnce(String desc, int steps, double depOt) {
-    ZonedDateTime at = ZonedDateTime.now().plusSeconds(3);
-    String once = at.getSecond() + " " + at.getMinute() + " " + at.getHour() + " " + at.getDayOfMonth() + " "
-        + at.getMonthValue() + " ? " + at.getYear();
-    return chain(desc, steps, once, depOt);
-  }
-
-  public long job(long chainId, String command, int level, String ottime) {
-    return insert("INSERT INTO jobtable (job_chain_id, env, command, step_lvl, ottime) VALUES (?, NULL, ?, ?, ?)",
-        chainId, command, level, ottime);
-  }
-
-  public long dependency(long chainId, String command, int ottime) {
-    return insert("INSERT INTO deptable (jobchainid, env, command, ottime) VALUES (?, NULL, ?, ?)",
-        chainId, command, ottime);
-  }
-
-  public List<Map<String, Object>> runs(long chainId) {
-    return rows(RUNS, chainId);
-  }
-
-  public List<Map<String, Object>> messages(String containing) {
-    return rows("SELECT run_id, msg FROM schedulerMessage WHERE msg LIKE ? ORDER BY id", "%" + containing + "%");
-  }
-
-  public static boolean finished(Map<String, Object> run) {
-    return run.get("end_time") != null && !"RUNNING".equals(run.get("status"));
-  }
-
-  public void assertNoFireTwice(long chain) {
-    List<Map<String, Object>> doubled = rows(
-        "SELECT scheduled_time, COUNT(*) n FROM chain_run WHERE chain_id = ? GROUP BY scheduled_time HAVING n > 1", chain);
-    assertEquals(List.of(), doubled, "a scheduled fire ran twice");
-  }
-
-  // ---- waits ------------------------------------------------------------------------------------
-
-  /** Waits (polling, 30 s at most) until the query's rows satisfy {@code until}; returns them. */
-  public List<Map<String, Object>> awaitRows(Predicate<List<Map<String, Object>>> until, String sql, Object... args) {
-    List<List<Map<String, Object>>> last = new ArrayList<>(List.of(List.of()));
-    await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
-      last.set(0, rows(sql, args));
-      return until.test(last.get(0));
-    });
-    return last.get(0);
-  }
-
-  /** Waits (30 s at most) until the query has a row; returns the first. */
-  public Map<String, Object> awaitRow(String sql, Object... args) {
-    return awaitRows(rows -> !rows.isEmpty(), sql, args).get(0);
-  }
-
-  public List<Map<String, Object>> awaitRuns(long chainId, Predicate<List<Map<String, Object>>> condition) {
-    return awaitRows(condition, RUNS, chainId);
-  }
-
-  /** Waits (30 s at most) until the chain has a finished run, and returns the first. */
-  public Map<String, Object> firstFinishedRun(long chainId) {
-    return awaitRuns(chainId, runs -> runs.stream().anyMatch(NodeFixture::finished)).stream()
-        .filter(NodeFixture::finished).findFirst().orElseThrow();
-  }
-
-  /** Waits (30 s at most) until the node in this JVM shows the chain in {@code state} (armed, off, held). */
-  void awaitState(long chain, String state) {
-    await().atMost(PATIENCE).until(() ->
-        ApiCalls.get(api(), "/api/v1/chains/" + chain).text().contains("\"state\":\"" + state + "\""));
   }
 }
