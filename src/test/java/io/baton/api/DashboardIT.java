@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
@@ -43,9 +44,8 @@ class DashboardIT {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-  @TempDir static Path home;
+  @RegisterExtension static final NodeFixture node = NodeFixture.onMariaDb();
   @TempDir static Path profile;
-  static NodeFixture node;
   static WebDriver driver;
   static String base;
   static long chain;
@@ -57,18 +57,15 @@ class DashboardIT {
   static void start() throws Exception {
     assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "the dashboard test needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
-    node = NodeFixture.onMariaDb(home).with("baton.http.port", 0);
     node.script("jobs", "hello.sh", "echo \"dashboard-hello-$BATON_RUN_ID\"");
     // switched off: only the dashboard's "Run now" starts it
-    chain = node.insert("INSERT INTO jobchain_table (job_desc, total_stpes, timestr, dep_ot, switch) VALUES (?, ?, ?, ?, 'OFF')",
-        "dashboard demo", 1, "@every 1h", 0);
+    chain = node.chainOff("dashboard demo", 1, "@every 1h");
     job = node.job(chain, "hello.sh", 1, "30");
     node.script("jobs", "slow.sh", "echo \"stream-start-$BATON_RUN_ID\"\nsleep 8\necho \"stream-end-$BATON_RUN_ID\"");
-    slowChain = node.insert("INSERT INTO jobchain_table (job_desc, total_stpes, timestr, dep_ot, switch) VALUES (?, ?, ?, ?, 'OFF')",
-        "dashboard slow", 1, "@every 1h", 0);
+    slowChain = node.chainOff("dashboard slow", 1, "@every 1h");
     slowJob = node.job(slowChain, "slow.sh", 1, "60");
     node.start();
-    base = "http://127.0.0.1:" + node.node().httpPort();
+    base = node.api();
 
     // no Selenium Manager (it would download a driver): the Debian driver and browser, offline
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
@@ -88,15 +85,9 @@ class DashboardIT {
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    try {
-      if (driver != null) {
-        driver.quit();
-      }
-    } finally {
-      if (node != null) {
-        node.close();
-      }
+  static void stop() {
+    if (driver != null) {
+      driver.quit();
     }
   }
 

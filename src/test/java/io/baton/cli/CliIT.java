@@ -18,9 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI verbs, run as separate processes against a real node on MariaDB: what an operator sees. */
@@ -29,26 +29,19 @@ class CliIT {
   private static final String RARELY = "@every 1000h";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path home;
+  @RegisterExtension static final NodeFixture node = NodeFixture.onMariaDb();
   @TempDir static Path workDir;
-  static NodeFixture node;
   static String url;
   static BatonCli cli;
 
   @BeforeAll
   static void startNode() throws Exception {
-    node = NodeFixture.onMariaDb(home);
     // writes a line, waits until the file named by $1 exists, writes another
     node.script("jobs", "gate.sh", "echo 'before the gate'\nwhile [ ! -e \"$1\" ]; do sleep 0.1; done\n"
         + "echo 'after the gate'");
     node.start();
-    url = "http://127.0.0.1:" + node.node().httpPort();
+    url = node.api();
     cli = new BatonCli(workDir);
-  }
-
-  @AfterAll
-  static void stopNode() throws Exception {
-    node.close();
   }
 
   @Test
@@ -158,7 +151,7 @@ class CliIT {
     BatonCli.Result preview = baton("preview", Long.toString(chain), "--n", "3");
     assertEquals(0, preview.exit(), preview.toString());
     assertTrue(preview.out().startsWith("chain " + chain + ": valid"), preview.toString());
-    assertTrue(preview.out().contains(home.resolve("jobs").resolve("ok.sh").toString()), preview.toString());
+    assertTrue(preview.out().contains(node.home().resolve("jobs").resolve("ok.sh").toString()), preview.toString());
   }
 
   @Test
@@ -226,9 +219,8 @@ class CliIT {
     return new Chain(id, job);
   }
 
-  private static long insertChain(String description, String timestr) throws Exception {
-    return node.insert("INSERT INTO jobchain_table (job_desc, total_stpes, timestr, dep_ot) VALUES (?, 1, ?, 0)",
-        description, timestr);
+  private static long insertChain(String description, String timestr) {
+    return node.chain(description, 1, timestr, 0);
   }
 
   private static JsonNode get(String path) throws Exception {

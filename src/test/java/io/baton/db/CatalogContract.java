@@ -14,32 +14,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** CatalogRepository behaviour, run on H2 and on MariaDB by the subclasses. */
-abstract class CatalogContract {
-  protected Database db;
-  protected DataSource ds;
+abstract class CatalogContract extends FreshDatabase {
   protected CatalogRepository catalog;
 
-  /** A migrated, empty database. */
-  protected abstract Database openFresh();
-
-  protected abstract void dispose(Database db);
-
-  @BeforeEach
-  void open() {
-    db = openFresh();
-    ds = db.dataSource();
-    catalog = new CatalogRepository(ds);
+  CatalogContract(Kind kind) {
+    super(kind);
   }
 
-  @AfterEach
-  void close() {
-    dispose(db);
+  @BeforeEach
+  void openRepository() {
+    catalog = new CatalogRepository(ds);
   }
 
   @Test

@@ -1,19 +1,8 @@
 package io.baton.db;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.io.TempDir;
-
 /** CatalogContract on an embedded H2 file database, as a node without a configured url uses. */
 class CatalogH2Test extends CatalogContract {
-  @TempDir Path dir;
-
-  @Override
-  protected Database openFresh() {
-    return Database.open(TestDatabases.h2Url(dir), Database.EMBEDDED_USER, "", dir);
-  }
-
-  @Override
-  protected void dispose(Database db) {
-    db.close();
+  CatalogH2Test() {
+    super(Kind.H2);
   }
 }

@@ -12,18 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** CatalogContract on a fresh MariaDB database reached through Connector/J (jdbc:mysql://). */
 class CatalogIT extends CatalogContract {
-  private String url;
-
-  @Override
-  protected Database openFresh() {
-    url = TestDatabases.createMariaDb();
-    return Database.open(url, TestDatabases.USER, TestDatabases.PASSWORD, null);
-  }
-
-  @Override
-  protected void dispose(Database db) {
-    db.close();
-    TestDatabases.drop(url);
+  CatalogIT() {
+    super(Kind.MARIADB);
   }
 
   /** total_stpes is INT UNSIGNED: 4294967295 fits the column but not a Java int. */

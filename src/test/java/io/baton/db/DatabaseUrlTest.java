@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class DatabaseUrlTest {
   @Test
@@ -19,26 +21,27 @@ class DatabaseUrlTest {
         + " use jdbc:mysql://, jdbc:mariadb:// or jdbc:h2:", e.getMessage());
   }
 
-  @Test
-  void connectorJUrlsGetBatchRewritingOnce() {
-    assertEquals("jdbc:mysql://h/db?rewriteBatchedStatements=true",
-        JdbcUrl.withBatchRewrite("jdbc:mysql://h/db"));
-    assertEquals("jdbc:mysql://h/db?useSSL=false&rewriteBatchedStatements=true",
-        JdbcUrl.withBatchRewrite("jdbc:mysql://h/db?useSSL=false"));
-    assertEquals("jdbc:mysql://h/db?rewriteBatchedStatements=false",
-        JdbcUrl.withBatchRewrite("jdbc:mysql://h/db?rewriteBatchedStatements=false"));
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      jdbc:mysql://h/db                                      | jdbc:mysql://h/db?rewriteBatchedStatements=true
+      jdbc:mysql://h/db?useSSL=false                         | jdbc:mysql://h/db?useSSL=false&rewriteBatchedStatements=true
+      jdbc:mysql://h/db?rewriteBatchedStatements=false       | jdbc:mysql://h/db?rewriteBatchedStatements=false
+      """)
+  void connectorJUrlsGetBatchRewritingOnce(String url, String rewritten) {
+    assertEquals(rewritten, JdbcUrl.withBatchRewrite(url));
   }
 
-  @Test
-  void displayedUrlsCarryNoCredentialsNorFlags() {
-    assertEquals("jdbc:mysql://h:3307/x", JdbcUrl.display("jdbc:mysql://u:pw@h:3307/x?password=pw"));
-    assertEquals("jdbc:h2:file:/d/baton", JdbcUrl.display("jdbc:h2:file:/d/baton;MODE=MySQL"));
-    // every host of a failover url, and the address=(...) forms
-    assertEquals("jdbc:mysql://h1:3306,h2:3307/x", JdbcUrl.display("jdbc:mysql://u:Sec1@h1:3306,u:Sec2@h2:3307/x"));
-    assertEquals("jdbc:mysql://address=(host=h)(port=3306)(user=u)(password=****)/x",
-        JdbcUrl.display("jdbc:mysql://address=(host=h)(port=3306)(user=u)(password=Sec3)/x"));
-    assertEquals("jdbc:mysql://(host=h,port=3306,user=u,password=****)/x",
-        JdbcUrl.display("jdbc:mysql://(host=h,port=3306,user=u,password=Sec4)/x"));
+  /** Every host of a failover url, and the address=(...) forms, too. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      jdbc:mysql://u:pw@h:3307/x?password=pw                              | jdbc:mysql://h:3307/x
+      jdbc:h2:file:/d/baton;MODE=MySQL                                    | jdbc:h2:file:/d/baton
+      jdbc:mysql://u:Sec1@h1:3306,u:Sec2@h2:3307/x                        | jdbc:mysql://h1:3306,h2:3307/x
+      jdbc:mysql://address=(host=h)(port=3306)(user=u)(password=Sec3)/x   | jdbc:mysql://address=(host=h)(port=3306)(user=u)(password=****)/x
+      jdbc:mysql://(host=h,port=3306,user=u,password=Sec4)/x              | jdbc:mysql://(host=h,port=3306,user=u,password=****)/x
+      """)
+  void displayedUrlsCarryNoCredentialsNorFlags(String url, String displayed) {
+    assertEquals(displayed, JdbcUrl.display(url));
   }
 
   @Test

@@ -13,20 +13,14 @@ import io.baton.db.RunRecord.ProcessFinished;
 import io.baton.db.RunRecord.ProcessStarted;
 import io.baton.db.RunRecord.RunFinished;
 import io.baton.db.RunRecord.RunStarted;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** RunRepository (run read model), run on H2 and on MariaDB by the subclasses. */
-abstract class RunContract {
+abstract class RunContract extends FreshDatabase {
   /**
    * Microseconds survive DATETIME(6). The original TIMESTAMP columns keep whole seconds on
    * MariaDB (H2 keeps more), so they are compared at seconds.
@@ -34,26 +28,17 @@ abstract class RunContract {
   static final Instant T0 = Instant.parse("2026-06-15T10:30:00.123456Z");
   static final Instant T0_SECONDS = Instant.parse("2026-06-15T10:30:00Z");
 
-  protected Database db;
-  protected DataSource ds;
   protected RunRepository runs;
   protected long chain;
 
-  protected abstract Database openFresh();
-
-  protected abstract void dispose(Database db);
-
-  @BeforeEach
-  void open() {
-    db = openFresh();
-    ds = db.dataSource();
-    runs = new RunRepository(ds);
-    chain = insertChain(ds, "c", 1, "@hourly", 0, "ON", 1, 0);
+  RunContract(Kind kind) {
+    super(kind);
   }
 
-  @AfterEach
-  void close() {
-    dispose(db);
+  @BeforeEach
+  void openRepository() {
+    runs = new RunRepository(ds);
+    chain = insertChain(ds, "c", 1, "@hourly", 0, "ON", 1, 0);
   }
 
   @Test
@@ -211,34 +196,22 @@ abstract class RunContract {
   }
 
   ChainRunRow chainRun(long runId) {
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT * FROM chain_run WHERE run_id = ?")) {
-      ps.setLong(1, runId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return new ChainRunRow(rs.getLong("chain_id"), rs.getString("trigger_type"),
-            Jdbc.getUtc(rs, "scheduled_time"), Jdbc.getUtc(rs, "start_time"),
-            Jdbc.getUtc(rs, "dep_pass_ts"), Jdbc.getUtc(rs, "end_time"), rs.getString("status"),
-            rs.getString("node"), rs.getObject("epoch") == null ? null : rs.getLong("epoch"));
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestSql.of(ds).query("SELECT * FROM chain_run WHERE run_id = ?", rs -> {
+      rs.next();
+      return new ChainRunRow(rs.getLong("chain_id"), rs.getString("trigger_type"),
+          Jdbc.getUtc(rs, "scheduled_time"), Jdbc.getUtc(rs, "start_time"),
+          Jdbc.getUtc(rs, "dep_pass_ts"), Jdbc.getUtc(rs, "end_time"), rs.getString("status"),
+          rs.getString("node"), rs.getObject("epoch") == null ? null : rs.getLong("epoch"));
+    }, runId);
   }
 
   LastRunRow lastRun(long chainId) {
-    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "SELECT * FROM jobchain_lst_run WHERE jobchain_id = ?")) {
-      ps.setLong(1, chainId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return new LastRunRow(seconds(Jdbc.getTimestamp(rs, "last_run_start")),
-            seconds(Jdbc.getTimestamp(rs, "last_run_end")),
-            seconds(Jdbc.getTimestamp(rs, "dep_pass_ts")),
-            rs.getString("status"), rs.getObject("pid") == null ? null : rs.getInt("pid"));
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestSql.of(ds).query("SELECT * FROM jobchain_lst_run WHERE jobchain_id = ?", rs -> {
+      rs.next();
+      return new LastRunRow(seconds(Jdbc.getTimestamp(rs, "last_run_start")),
+          seconds(Jdbc.getTimestamp(rs, "last_run_end")),
+          seconds(Jdbc.getTimestamp(rs, "dep_pass_ts")),
+          rs.getString("status"), rs.getObject("pid") == null ? null : rs.getInt("pid"));
+    }, chainId);
   }
 }

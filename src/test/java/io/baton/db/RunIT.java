@@ -2,17 +2,7 @@ package io.baton.db;
 
 /** RunContract on a fresh MariaDB database reached through Connector/J (jdbc:mysql://). */
 class RunIT extends RunContract {
-  private String url;
-
-  @Override
-  protected Database openFresh() {
-    url = TestDatabases.createMariaDb();
-    return Database.open(url, TestDatabases.USER, TestDatabases.PASSWORD, null);
-  }
-
-  @Override
-  protected void dispose(Database db) {
-    db.close();
-    TestDatabases.drop(url);
+  RunIT() {
+    super(Kind.MARIADB);
   }
 }

@@ -5,17 +5,7 @@ package io.baton.db;
  * original TIMESTAMP columns must round-trip just as Connector/J's do.
  */
 class RunMariaDbDriverIT extends RunContract {
-  private String url;
-
-  @Override
-  protected Database openFresh() {
-    url = TestDatabases.mariadbDriverUrl(TestDatabases.createMariaDb());
-    return Database.open(url, TestDatabases.USER, TestDatabases.PASSWORD, null);
-  }
-
-  @Override
-  protected void dispose(Database db) {
-    db.close();
-    TestDatabases.drop(url);
+  RunMariaDbDriverIT() {
+    super(Kind.MARIADB_DRIVER);
   }
 }

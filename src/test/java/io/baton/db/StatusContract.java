@@ -15,33 +15,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** StatusRepository and DemoChains, run on H2 and on MariaDB by the subclasses. */
-abstract class StatusContract {
-  protected Database db;
-  protected DataSource ds;
-
-  protected abstract Database openFresh();
-
-  protected abstract void dispose(Database db);
-
-  @BeforeEach
-  void open() {
-    db = openFresh();
-    ds = db.dataSource();
-  }
-
-  @AfterEach
-  void close() {
-    dispose(db);
-  }
-
+abstract class StatusContract extends FreshDatabase {
   private static final Duration TTL = Duration.ofSeconds(10);
   private static final long ME = ProcessHandle.current().pid();
+
+  StatusContract(Kind kind) {
+    super(kind);
+  }
 
   private static StatusRepository.Claim claim(String name, String host, long pid) {
     return new StatusRepository.Claim(name, host, pid, "info", TTL);

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,13 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  * line; "gone" means not running (a killed process may stay a zombie of a parent that does not reap).
  */
 class EscapedProcessTest {
-  @TempDir Path tmp;
-  ExecFixture fx;
+  @AutoClose final ExecFixture fx;
   final List<String> sleeps = new ArrayList<>();
+
+  EscapedProcessTest(@TempDir Path tmp) {
+    fx = new ExecFixture(tmp);
+  }
 
   @BeforeEach
   void setUp() throws Exception {
-    fx = new ExecFixture(tmp);
     // $1: the escaping sleep, whose pid goes to escaped-$1.pid; $2, if given: what the job then sleeps
     script(fx.jobs.resolve("escape.sh"), "( setsid sleep \"$1\" & echo $! > \"escaped-$1.pid\" )\n"
         + "if [ -n \"$2\" ]; then exec sleep \"$2\"; fi\nexit 0\n");
@@ -41,7 +44,6 @@ class EscapedProcessTest {
 
   @AfterEach
   void tearDown() {
-    fx.close();
     sleeps.forEach(s -> OsProcesses.kill("sleep", s)); // never leave one behind, whatever failed
   }
 
@@ -80,22 +82,29 @@ class EscapedProcessTest {
 
   @Test
   void aDoubleForkedProcessIsStoppedWithItsJob() throws Exception {
-    String escaping = sleep();
-    String own = sleep();
-    RunningProcess p = startEscaping(escaping, own);
-    p.stop(Duration.ofSeconds(1)); // as on a timeout
-    assertEquals(143, p.onExit().get(10, TimeUnit.SECONDS));
-    assertEquals(List.of(), running("sleep", escaping));
-    assertEquals(List.of(), running("sleep", own));
+    assertGoesWithItsJob(p -> p.stop(Duration.ofSeconds(1)), 143, 10); // as on a timeout
   }
 
   @Test
   void aDoubleForkedProcessIsKilledWhenTheLauncherCloses() throws Exception {
+    assertGoesWithItsJob(p -> fx.launcher.close(), 137, 1);
+  }
+
+  /** What ends a job in a test. */
+  private interface Ending {
+    void end(RunningProcess job) throws Exception;
+  }
+
+  /**
+   * A job that left a process is ended by {@code ending} with {@code exit} within {@code seconds},
+   * and neither the process it left nor its own sleep runs on.
+   */
+  private void assertGoesWithItsJob(Ending ending, int exit, int seconds) throws Exception {
     String escaping = sleep();
     String own = sleep();
     RunningProcess p = startEscaping(escaping, own);
-    fx.launcher.close();
-    assertEquals(137, p.onExit().get(1, TimeUnit.SECONDS));
+    ending.end(p);
+    assertEquals(exit, p.onExit().get(seconds, TimeUnit.SECONDS));
     assertEquals(List.of(), running("sleep", escaping));
     assertEquals(List.of(), running("sleep", own));
   }

@@ -18,8 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,26 +50,19 @@ class InterpreterFlagsTest {
   static final String PYTHON_ALLOWED = "-u -B -E -s -S -I -O -OO -q";
   static final String SHELL_ALLOWED = "-e -u -x";
 
-  @TempDir Path tmp;
-  ExecFixture fx;
-  Path marker;
-  Path evilPy;
-  Path evilSh;
+  @AutoClose final ExecFixture fx;
+  final Path marker;
+  final Path evilPy;
+  final Path evilSh;
 
-  @BeforeEach
-  void setUp() throws IOException {
+  InterpreterFlagsTest(@TempDir Path tmp) throws IOException {
     fx = new ExecFixture(tmp);
-    marker = fx.root.resolve("ran");
+    marker = fx.marker;
     evilPy = script(fx.root.resolve("evil.py"), "open('" + marker + "', 'w').close()\n");
     evilSh = script(fx.root.resolve("evil.sh"), "touch '" + marker + "'\n");
     script(fx.jobs.resolve("hello.py"),
         "import sys\nfor a in sys.argv[1:]:\n    print('[' + a + ']')\n");
     script(fx.jobs.resolve("hello.sh"), "for a in \"$@\"; do echo \"[$a]\"; done\n");
-  }
-
-  @AfterEach
-  void tearDown() {
-    fx.close();
   }
 
   private static boolean isPython(String interpreter) {
@@ -88,15 +80,6 @@ class InterpreterFlagsTest {
 
   private Path evil(String interpreter) {
     return isPython(interpreter) ? evilPy : evilSh;
-  }
-
-  private String refused(ProcessRequest request) {
-    LaunchRefusedException e =
-        assertThrows(LaunchRefusedException.class, () -> fx.launcher.start(request));
-    assertFalse(Files.exists(marker), "another program ran");
-    assertFalse(Files.exists(fx.logs), "a log was created for a refused command");
-    assertEquals(0, fx.launcher.running());
-    return e.getMessage();
   }
 
   private static String refusal(String label, String env, String flag, String interpreter) {
@@ -124,7 +107,7 @@ class InterpreterFlagsTest {
   @MethodSource("refusedFlags")
   void flagsOutsideTheListAreRefused(String interpreter, String flags) {
     String env = interpreter + " " + flags;
-    String msg = refused(job(env, hello(interpreter) + " " + evil(interpreter)));
+    String msg = fx.refused(job(env, hello(interpreter) + " " + evil(interpreter)));
     String flag = CommandLine.split(flags).get(0);
     assertEquals(refusal("job 12 of chain 3", env, flag, interpreter), msg);
   }
@@ -135,7 +118,7 @@ class InterpreterFlagsTest {
     script(fx.dependent.resolve("check.sh"), "exit 0\n");
     String env = "/bin/sh -e -u -c 'touch " + marker + "'";
     assertEquals(refusal("dependency 5 of chain 3", env, "-c", "/bin/sh"),
-        refused(dep(env, "check.sh")));
+        fx.refused(dep(env, "check.sh")));
   }
 
   /**
@@ -149,7 +132,7 @@ class InterpreterFlagsTest {
     assumeInstalled("/usr/bin/python3");
     String env = "/usr/bin/python3 " + flag;
     assertEquals(refusal("job 12 of chain 3", env, flag, "/usr/bin/python3"),
-        refused(job(env, "hello.sh " + evilPy + " --directory / 8000")));
+        fx.refused(job(env, "hello.sh " + evilPy + " --directory / 8000")));
 
     // The same words, started without the check, do run the other program: the check is what stops it.
     List<String> unchecked = List.of("/usr/bin/python3", flag, fx.jobs.resolve("hello.sh").toString(),
@@ -164,7 +147,7 @@ class InterpreterFlagsTest {
     assumeInstalled("/bin/bash");
     String env = "/bin/bash --rcfile";
     assertEquals(refusal("job 12 of chain 3", env, "--rcfile", "/bin/bash"),
-        refused(job(env, "hello.sh " + evilSh)));
+        fx.refused(job(env, "hello.sh " + evilSh)));
 
     List<String> unchecked =
         List.of("/bin/bash", "--rcfile", fx.jobs.resolve("hello.sh").toString(), evilSh.toString());

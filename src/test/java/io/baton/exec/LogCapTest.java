@@ -10,24 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LogCapTest {
   private static final int CAP = 1000;
-  @TempDir Path tmp;
-  ExecFixture fx;
+  @AutoClose final ExecFixture fx;
 
-  @BeforeEach
-  void setUp() {
+  LogCapTest(@TempDir Path tmp) {
     fx = new ExecFixture(tmp, CAP);
-  }
-
-  @AfterEach
-  void tearDown() {
-    fx.close();
   }
 
   @Test

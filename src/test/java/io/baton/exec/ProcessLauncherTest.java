@@ -14,26 +14,21 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Processes that are allowed to run: arguments, environment, exit codes, log files. */
 class ProcessLauncherTest {
-  @TempDir Path tmp;
-  ExecFixture fx;
+  @AutoClose final ExecFixture fx;
 
-  @BeforeEach
-  void setUp() {
+  ProcessLauncherTest(@TempDir Path tmp) {
     fx = new ExecFixture(tmp);
-  }
-
-  @AfterEach
-  void tearDown() {
-    fx.close();
   }
 
   private static String finish(RunningProcess p, int expectedExit) throws Exception {
@@ -41,40 +36,37 @@ class ProcessLauncherTest {
     return Files.readString(p.logPath());
   }
 
+  /** A script in jobs/, how it is started, and what its log holds once it exited with {@code exit}. */
+  record Started(String file, String body, String env, String command, int exit, String log) {}
+
+  private void assertLogged(Started s) throws Exception {
+    script(fx.jobs.resolve(s.file()), s.body());
+    assertEquals(s.log(), finish(fx.launcher.start(job(s.env(), s.command())), s.exit()));
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 3})
   void exitCodeIsReported(int code) throws Exception {
-    script(fx.jobs.resolve("exit.sh"), "echo leaving with $1\nexit $1\n");
-    RunningProcess p = fx.launcher.start(job("/bin/sh", "exit.sh " + code));
-    assertEquals("leaving with " + code + "\n", finish(p, code));
+    assertLogged(new Started("exit.sh", "echo leaving with $1\nexit $1\n", "/bin/sh", "exit.sh " + code, code,
+        "leaving with " + code + "\n"));
   }
 
-  @Test
-  void argumentsArriveAsSplitWords() throws Exception {
-    script(fx.jobs.resolve("args.sh"), "for a in \"$@\"; do echo \"[$a]\"; done\n");
-    RunningProcess p = fx.launcher.start(job("/bin/sh", "args.sh 'a b' \"c\\\"d\" $HOME ''"));
-    assertEquals("[a b]\n[c\"d]\n[$HOME]\n[]\n", finish(p, 0));
+  static Stream<Named<Started>> scripts() {
+    return Stream.of(
+        Named.of("arguments arrive as split words", new Started("args.sh", "for a in \"$@\"; do echo \"[$a]\"; done\n",
+            "/bin/sh", "args.sh 'a b' \"c\\\"d\" $HOME ''", 0, "[a b]\n[c\"d]\n[$HOME]\n[]\n")),
+        Named.of("interpreter flags apply", new Started("strict.sh", "echo before\nfalse\necho after\n",
+            "/bin/sh -e", "strict.sh", 1, "before\n")),
+        Named.of("python with flags", new Started("hello.py", "import sys\nprint('py', sys.argv[1])\nsys.exit(3)\n",
+            "/usr/bin/python3 -u", "hello.py x", 3, "py x\n")),
+        Named.of("an executable script runs directly", new Started("direct.sh", "#!/bin/sh\necho direct \"$1\"\n",
+            null, "direct.sh one", 0, "direct one\n")));
   }
 
-  @Test
-  void interpreterFlagsApply() throws Exception {
-    script(fx.jobs.resolve("strict.sh"), "echo before\nfalse\necho after\n");
-    RunningProcess p = fx.launcher.start(job("/bin/sh -e", "strict.sh"));
-    assertEquals("before\n", finish(p, 1));
-  }
-
-  @Test
-  void pythonWithFlags() throws Exception {
-    script(fx.jobs.resolve("hello.py"), "import sys\nprint('py', sys.argv[1])\nsys.exit(3)\n");
-    RunningProcess p = fx.launcher.start(job("/usr/bin/python3 -u", "hello.py x"));
-    assertEquals("py x\n", finish(p, 3));
-  }
-
-  @Test
-  void executableScriptRunsDirectly() throws Exception {
-    script(fx.jobs.resolve("direct.sh"), "#!/bin/sh\necho direct \"$1\"\n");
-    RunningProcess p = fx.launcher.start(job(null, "direct.sh one"));
-    assertEquals("direct one\n", finish(p, 0));
+  @ParameterizedTest
+  @MethodSource("scripts")
+  void aScriptsOutputIsItsLog(Started s) throws Exception {
+    assertLogged(s);
   }
 
   @Test
@@ -89,14 +81,13 @@ class ProcessLauncherTest {
 
   @Test
   void jobSeesItsVariablesAndRunsInItsFolder() throws Exception {
-    script(fx.jobs.resolve("etl/env.sh"), "env | grep '^BATON_' | sort\npwd -P\necho \"$PATH\"\n");
-    RunningProcess p = fx.launcher.start(job("/bin/bash", "etl/env.sh"));
     String expected = String.join("\n",
         "BATON_ATTEMPT=1", "BATON_CHAIN_ID=3", "BATON_JOB_ID=12", "BATON_NODE=exec-test",
         "BATON_NODE_PID=" + ProcessHandle.current().pid(), "BATON_RUN_ID=7",
         "BATON_SCHEDULED_TIME=2024-05-01T10:15:30Z", "BATON_STEP=2",
         fx.jobs.resolve("etl").toString(), System.getenv("PATH"), "");
-    assertEquals(expected, finish(p, 0));
+    assertLogged(new Started("etl/env.sh", "env | grep '^BATON_' | sort\npwd -P\necho \"$PATH\"\n",
+        "/bin/bash", "etl/env.sh", 0, expected));
   }
 
   @Test

@@ -12,8 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,17 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * init does not reap, killed orphans stay zombies, which hold nothing but a process-table entry.
  */
 class ProcessStopTest {
-  @TempDir Path tmp;
-  ExecFixture fx;
+  @AutoClose final ExecFixture fx;
 
-  @BeforeEach
-  void setUp() {
+  ProcessStopTest(@TempDir Path tmp) {
     fx = new ExecFixture(tmp);
-  }
-
-  @AfterEach
-  void tearDown() {
-    fx.close();
   }
 
   private static List<ProcessHandle> treeOf(RunningProcess p, int size) {

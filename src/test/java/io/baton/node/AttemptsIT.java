@@ -13,10 +13,9 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A process that ran is never invisible: a job starts at its fire while the database is away, so
@@ -24,32 +23,20 @@ import org.junit.jupiter.api.io.TempDir;
  * attempt 1 (job_run names it) and runs the job again as attempt 2.
  */
 class AttemptsIT {
-  @TempDir Path home;
-  private TestNode db;
-  private NodeProcess node;
+  @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb().with("baton.lease.ttl", "30s");
 
   @BeforeEach
   void setUp() throws Exception {
-    db = TestNode.onMariaDb(home).with("baton.lease.ttl", "30s");
     // the first attempt records itself and stays; a later one records itself and ends
     db.script("jobs", "record.sh", "echo \"$BATON_ATTEMPT\" >> ../attempts.txt\n"
         + "if [ \"$BATON_ATTEMPT\" = 1 ]; then sleep 600; fi");
   }
 
-  @AfterEach
-  void tearDown() throws Exception {
-    if (node != null && node.alive()) {
-      node.kill();
-    }
-    db.close();
-  }
-
   @Test
   void aJobStartedWhileItsStartCouldNotBeJournaledIsAttemptOneAndTheReRunIsAttemptTwo() throws Exception {
     try (TcpProxy proxy = new TcpProxy(3306)) {
-      String viaProxy = db.url.replace("127.0.0.1:3306", "127.0.0.1:" + proxy.port());
-      Map<String, Object> settings = Map.of("baton.db.main.url", viaProxy, "baton.timezone", "UTC");
-      node = NodeProcess.start(db, settings, "first");
+      Map<String, Object> settings = Map.of("baton.db.main.url", db.urlVia(proxy), "baton.timezone", "UTC");
+      NodeProcess node = db.startProcess("first", settings);
       long chain = db.chain("once", 1, "0 0 1 1 *", 0);
       long job = db.job(chain, "record.sh", 1, "1h");
       // one fire, four seconds from now: journaled a second ahead, well after the node read the row
@@ -59,15 +46,16 @@ class AttemptsIT {
 
       long runId = node.awaitJournaledAhead(chain).runId();
       proxy.cut(); // before the fire: the run begins, its job starts, nothing more reaches the database
-      Path attempts = home.resolve("attempts.txt");
+      Path attempts = db.home().resolve("attempts.txt");
       await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(attempts)
           && Files.readAllLines(attempts).equals(List.of("1")));
       node.kill();
       proxy.restore();
-      node = NodeProcess.start(db, settings, "second");
+      db.startProcess("second", settings);
 
       await().atMost(Duration.ofSeconds(30)).until(() -> Files.readAllLines(attempts).equals(List.of("1", "2")));
-      await().atMost(Duration.ofSeconds(30)).until(() -> "SUCCESS".equals(status(runId)));
+      db.awaitRows(rows -> !rows.isEmpty() && "SUCCESS".equals(rows.get(0).get("status")),
+          "SELECT status FROM chain_run WHERE run_id = ?", runId);
       List<Map<String, Object>> rows = db.rows("SELECT attempt, status, pid FROM job_run WHERE run_id = ? AND ref_id = ?"
           + " ORDER BY attempt", runId, job);
       assertEquals(2, rows.size(), rows.toString());
@@ -82,10 +70,5 @@ class AttemptsIT {
       assertTrue(db.rows("SELECT msg FROM schedulerMessage WHERE run_id = ? AND msg LIKE '%attempt 1 may have started%'",
           runId).size() == 1, "the recovery message names the unconfirmed attempt");
     }
-  }
-
-  private String status(long runId) throws Exception {
-    List<Map<String, Object>> rows = db.rows("SELECT status FROM chain_run WHERE run_id = ?", runId);
-    return rows.isEmpty() ? null : (String) rows.get(0).get("status");
   }
 }

@@ -4,36 +4,20 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Validation, hot reload and the heartbeat, on one real node against MariaDB. */
 class ChainCatalogIT {
-  @TempDir static Path home;
-  static TestNode node;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = TestNode.onMariaDb(home).start();
-  }
-
-  @AfterAll
-  static void stopNode() throws Exception {
-    node.close();
-  }
+  @RegisterExtension static final NodeFixture node = NodeFixture.onMariaDb().started();
 
   @Test
   void aTimestrThatDoesNotParseHoldsTheChainWithOneMessageAndFixingItReleasesIt() throws Exception {
-    long broken = node.chain("bad timestr", 1, "every now and then", 0);
-    node.job(broken, "ok.sh", 1, "30");
-    long healthy = node.chain("healthy neighbour", 1, "@every 1s", 0);
-    node.job(healthy, "ok.sh", 1, "30");
+    long broken = node.chainOfOneJob("bad timestr", "every now and then", "ok.sh");
+    long healthy = node.chainOfOneJob("healthy neighbour", "@every 1s", "ok.sh");
     assertEquals("SUCCESS", node.firstFinishedRun(healthy).get("status"), "the other chains run");
     await().atMost(Duration.ofSeconds(10)).until(() -> !node.messages("chain " + broken + " ").isEmpty());
     // several polls later there is still one message, and no run
@@ -57,8 +41,7 @@ class ChainCatalogIT {
     long noJobs = node.chain("no jobs", 1, "@every 1s", 0);
     long badOttime = node.chain("bad ottime", 1, "@every 1s", 0);
     node.job(badOttime, "ok.sh", 1, "soon");
-    long emptyCommand = node.chain("empty command", 1, "@every 1s", 0);
-    node.job(emptyCommand, "", 1, "30");
+    long emptyCommand = node.chainOfOneJob("empty command", "@every 1s", "");
     // the chains are inserted row by row, so a chain may be held for more than one reason on the way
     await().atMost(Duration.ofSeconds(10)).until(() ->
         held(halfMade, "total_stpes is 2 but its jobs have 1 distinct step_lvl")
@@ -100,12 +83,9 @@ class ChainCatalogIT {
 
   @Test
   void rowsThatCannotBeReadOrScheduledHoldTheirChainAndFixingThemReleasesIt() throws Exception {
-    long weekday = node.chain("nearest weekday to the 31st", 1, "0 0 12 31W * ?", 0);
-    node.job(weekday, "ok.sh", 1, "30");
-    long tooOften = node.chain("every millisecond", 1, "@every 1ms", 0);
-    node.job(tooOften, "ok.sh", 1, "30");
-    long halfRead = node.chain("a job id out of range", 1, "@every 1h", 0);
-    node.job(halfRead, "ok.sh", 1, "30");
+    long weekday = node.chainOfOneJob("nearest weekday to the 31st", "0 0 12 31W * ?", "ok.sh");
+    long tooOften = node.chainOfOneJob("every millisecond", "@every 1ms", "ok.sh");
+    long halfRead = node.chainOfOneJob("a job id out of range", "@every 1h", "ok.sh");
     // last: after it, new jobtable ids are out of range too until the row is gone
     node.update("INSERT INTO jobtable (id, job_chain_id, env, command, step_lvl, ottime)"
         + " VALUES (9223372036854775808, ?, NULL, 'fail.sh', 1, '30')", halfRead);
@@ -127,8 +107,7 @@ class ChainCatalogIT {
 
   @Test
   void insertsUpdatesDeletesAndSwitchTakeEffectWithoutRestart() throws Exception {
-    long chain = node.chain("reloaded", 1, "0 0 1 1 *", 0); // once a year: armed, not firing
-    node.job(chain, "ok.sh", 1, "30");
+    long chain = node.chainOfOneJob("reloaded", "0 0 1 1 *", "ok.sh"); // once a year: armed, not firing
     node.update("UPDATE jobchain_table SET timestr = '@every 1s' WHERE id = ?", chain);
     node.firstFinishedRun(chain);
 
@@ -167,7 +146,7 @@ class ChainCatalogIT {
     long[] since = {System.nanoTime()};
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
       List<Map<String, Object>> runs = node.runs(chain);
-      if (runs.size() != seen[0] || runs.stream().anyMatch(r -> !TestNode.finished(r))) {
+      if (runs.size() != seen[0] || runs.stream().anyMatch(r -> !NodeFixture.finished(r))) {
         seen[0] = runs.size();
         since[0] = System.nanoTime();
         return false;

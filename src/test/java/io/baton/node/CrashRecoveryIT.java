@@ -7,47 +7,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A node in its own JVM is killed with SIGKILL while a run waits on a dependency, runs a step
  * level, or hands over between levels; the next node resumes the run from its events.
  */
 class CrashRecoveryIT {
-  @TempDir Path home;
-  TestNode db;
+  @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb();
   NodeProcess node;
 
   @BeforeEach
   void setUp() throws Exception {
-    db = TestNode.onMariaDb(home);
     // level 2: the first attempt leaves a grandchild and hangs; a re-run succeeds at once
     db.script("jobs", "level2.sh", "echo $$ > ../level2-$BATON_ATTEMPT.pid\n"
         + "if [ \"$BATON_ATTEMPT\" = 1 ]; then sleep 1000 & echo $! > ../grandchild.pid; wait; fi\nexit 0");
     db.script("dependent", "go.sh", "test -e ../go");
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (node != null && node.alive()) {
-      node.kill();
-    }
-    db.close();
+    node = db.startProcess("first");
   }
 
   @Test
   void aRunKilledInTheMiddleOfALevelReRunsThatLevelAndNoProcessSurvivesTheNode() throws Exception {
-    node = NodeProcess.start(db, Map.of(), "first");
-    long chain = oneShotChain(2, 0);
+    long chain = db.chainFiringOnce("one shot", 2, 0);
     db.job(chain, "ok.sh", 1, "30");
     long level2 = db.job(chain, "level2.sh", 2, "1h");
-    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(home.resolve("grandchild.pid"))
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(db.home().resolve("grandchild.pid"))
         && db.rows("SELECT * FROM job_run WHERE ref_id = ?", level2).size() == 1);
     long job = pid("level2-1.pid");
     long grandchild = pid("grandchild.pid");
@@ -55,7 +43,7 @@ class CrashRecoveryIT {
     node.kill();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !alive(job) && !alive(grandchild));
-    node = NodeProcess.start(db, Map.of(), "second");
+    node = db.startProcess("second");
     Map<String, Object> run = finished(chain);
     assertEquals("SUCCESS", run.get("status"));
     List<Map<String, Object>> attempts = db.rows(
@@ -68,13 +56,12 @@ class CrashRecoveryIT {
 
   @Test
   void withRecoveryFailTheInterruptedRunEndsInterrupted() throws Exception {
-    node = NodeProcess.start(db, Map.of(), "first");
-    long chain = oneShotChain(1, 0);
+    long chain = db.chainFiringOnce("one shot", 1, 0);
     long level1 = db.job(chain, "level2.sh", 1, "1h");
     await().atMost(Duration.ofSeconds(30)).until(() -> db.rows("SELECT * FROM job_run WHERE ref_id = ?", level1).size() == 1);
 
     node.kill();
-    node = NodeProcess.start(db, Map.of("baton.recovery", "fail"), "second");
+    node = db.startProcess("second", Map.of("baton.recovery", "fail"));
 
     Map<String, Object> run = finished(chain);
     assertEquals("INTERRUPTED", run.get("status"));
@@ -84,17 +71,16 @@ class CrashRecoveryIT {
 
   @Test
   void aRunKilledWhileWaitingOnItsDependencyGoesOnWaitingAfterTheRestart() throws Exception {
-    node = NodeProcess.start(db, Map.of(), "first");
-    long chain = oneShotChain(1, 10);
+    long chain = db.chainFiringOnce("one shot", 1, 10);
     db.dependency(chain, "go.sh", 10);
     db.job(chain, "ok.sh", 1, "30");
     await().atMost(Duration.ofSeconds(30)).until(() ->
         db.rows("SELECT * FROM job_run WHERE chain_id = ? AND kind = 'DEP' AND end_time IS NOT NULL", chain).size() >= 1);
 
     node.kill();
-    node = NodeProcess.start(db, Map.of(), "second");
+    node = db.startProcess("second");
     await().atMost(Duration.ofSeconds(20)).until(() -> !db.messages("RECOVERY").isEmpty());
-    Files.writeString(home.resolve("go"), "");
+    Files.writeString(db.home().resolve("go"), "");
 
     Map<String, Object> run = finished(chain);
     assertEquals("SUCCESS", run.get("status"));
@@ -104,14 +90,13 @@ class CrashRecoveryIT {
   @Test
   void aNodeKilledAsALevelHandsOverResumesAtTheNextLevel() throws Exception {
     db.script("jobs", "kill_node.sh", "if [ ! -e ../killed ]; then : > ../killed; kill -9 $(cat ../node.pid); fi\nexit 0");
-    node = NodeProcess.start(db, Map.of(), "first");
-    Files.writeString(home.resolve("node.pid"), String.valueOf(node.pid()));
-    long chain = oneShotChain(2, 0);
+    Files.writeString(db.home().resolve("node.pid"), String.valueOf(node.pid()));
+    long chain = db.chainFiringOnce("one shot", 2, 0);
     db.job(chain, "ok.sh", 1, "30");
     long level2 = db.job(chain, "kill_node.sh", 2, "30");
     await().atMost(Duration.ofSeconds(30)).until(() -> !node.alive());
 
-    node = NodeProcess.start(db, Map.of(), "second");
+    node = db.startProcess("second");
     Map<String, Object> run = finished(chain);
     assertEquals("SUCCESS", run.get("status"));
     assertRecoveryMessage(run, "step level 2");
@@ -122,37 +107,27 @@ class CrashRecoveryIT {
 
   @Test
   void aChainFiringEverySecondThroughTwoKillsRunsNoFireTwice() throws Exception {
-    node = NodeProcess.start(db, Map.of(), "first");
-    long chain = db.chain("every second", 1, "@every 1s", 0);
-    db.job(chain, "ok.sh", 1, "30");
+    long chain = db.chainOfOneJob("every second", "@every 1s", "ok.sh");
     for (String next : List.of("second", "third")) {
       int before = db.runs(chain).size();
       db.awaitRuns(chain, runs -> runs.size() >= before + 3);
       node.kill();
-      node = NodeProcess.start(db, Map.of(), next);
+      node = db.startProcess(next);
     }
     int beforeLast = db.runs(chain).size();
     List<Map<String, Object>> runs = db.awaitRuns(chain, r -> r.size() >= beforeLast + 3);
     // each restart catches up at most once (none when the fire fell during a run it resumed)
     assertTrue(runs.stream().filter(r -> "MISFIRE".equals(r.get("trigger_type"))).count() <= 2, runs.toString());
-    MisfireIT.assertNoFireTwice(db, chain);
+    db.assertNoFireTwice(chain);
     await().atMost(Duration.ofSeconds(10)).until(() -> db.rows(
         "SELECT * FROM chain_run WHERE chain_id = ? AND end_time IS NULL", chain).size() <= 1);
   }
 
   // ---- helpers -----------------------------------------------------------------------------------
 
-  /** A chain that fires exactly once, three seconds from now (Quartz cron with a year). */
-  private long oneShotChain(int steps, double depOt) throws Exception {
-    ZonedDateTime at = ZonedDateTime.now().plusSeconds(3);
-    String once = at.getSecond() + " " + at.getMinute() + " " + at.getHour() + " " + at.getDayOfMonth() + " "
-        + at.getMonthValue() + " ? " + at.getYear();
-    return db.chain("one shot", steps, once, depOt);
-  }
-
   /** The chain's only run, once it ended; a second run or a run left RUNNING fails the test. */
   private Map<String, Object> finished(long chain) {
-    List<Map<String, Object>> runs = db.awaitRuns(chain, r -> r.size() == 1 && TestNode.finished(r.get(0)));
+    List<Map<String, Object>> runs = db.awaitRuns(chain, r -> r.size() == 1 && NodeFixture.finished(r.get(0)));
     assertEquals(1, runs.size(), "one fire, one chain_run row");
     return runs.get(0);
   }
@@ -166,7 +141,7 @@ class CrashRecoveryIT {
   }
 
   private long pid(String file) throws Exception {
-    return Long.parseLong(Files.readString(home.resolve(file)).trim());
+    return Long.parseLong(Files.readString(db.home().resolve(file)).trim());
   }
 
   private static boolean alive(long pid) {

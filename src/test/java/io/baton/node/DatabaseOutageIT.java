@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The database goes away for 30 s (a proxy between node and MariaDB is cut) while a job runs and
@@ -23,22 +23,21 @@ import org.junit.jupiter.api.io.TempDir;
  * is back every outcome is written once and the fires that came due run late, never twice.
  */
 class DatabaseOutageIT {
-  @TempDir Path home;
+  @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb();
 
   @Test
   void aThirtySecondOutageLosesNothingAndDoublesNothing() throws Exception {
-    try (TestNode db = TestNode.onMariaDb(home); TcpProxy proxy = new TcpProxy(3306)) {
+    try (TcpProxy proxy = new TcpProxy(3306)) {
       db.script("jobs", "long.sh", "echo $$ > ../long.pid\nsleep 15");
-      String viaProxy = db.url.replace("127.0.0.1:3306", "127.0.0.1:" + proxy.port());
-      NodeProcess node = NodeProcess.start(db, Map.of("baton.db.main.url", viaProxy), "node");
+      Path home = db.home();
+      NodeProcess node = db.startProcess("node", Map.of("baton.db.main.url", db.urlVia(proxy)));
       try {
         long longRun = db.chain("spans the outage", 1, "@every 1h", 0);
         long job = db.job(longRun, "long.sh", 1, "1h");
-        long frequent = db.chain("fires during the outage", 1, "@every 2s", 0);
-        db.job(frequent, "ok.sh", 1, "30");
+        long frequent = db.chainOfOneJob("fires during the outage", "@every 2s", "ok.sh");
         db.update("UPDATE jobchain_table SET timestr = '@every 1s' WHERE id = ?", longRun);
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(home.resolve("long.pid"))
-            && !db.runs(frequent).isEmpty() && TestNode.finished(db.runs(frequent).get(0)));
+            && !db.runs(frequent).isEmpty() && NodeFixture.finished(db.runs(frequent).get(0)));
         db.update("UPDATE jobchain_table SET timestr = '@every 1h' WHERE id = ?", longRun);
         long pid = Long.parseLong(Files.readString(home.resolve("long.pid")).trim());
         await().atMost(Duration.ofSeconds(10)).until(() -> db.rows("SELECT * FROM job_run WHERE ref_id = ?", job).size() == 1);
@@ -51,7 +50,7 @@ class DatabaseOutageIT {
         proxy.restore();
         Instant restored = Instant.now();
 
-        List<Map<String, Object>> longRuns = db.awaitRuns(longRun, r -> !r.isEmpty() && TestNode.finished(r.get(0)));
+        List<Map<String, Object>> longRuns = db.awaitRuns(longRun, r -> !r.isEmpty() && NodeFixture.finished(r.get(0)));
         assertEquals("SUCCESS", longRuns.get(0).get("status"));
         List<Map<String, Object>> jobRows = db.rows("SELECT attempt, status, exit_code, pid FROM job_run WHERE ref_id = ?", job);
         assertEquals(1, jobRows.size(), "the job ran once: " + jobRows);
@@ -60,7 +59,7 @@ class DatabaseOutageIT {
             ((Number) row.get("exit_code")).longValue(), ((Number) row.get("pid")).longValue()), "the process started before the outage");
 
         List<Map<String, Object>> late = db.awaitRuns(frequent, runs -> runs.stream().anyMatch(r ->
-            during(r.get("scheduled_time"), cut, restored) && TestNode.finished(r)));
+            during(r.get("scheduled_time"), cut, restored) && NodeFixture.finished(r)));
         // a fire that came due was taken on time, but its job ran only once the run could be recorded
         for (Map<String, Object> run : late) {
           if (during(run.get("scheduled_time"), cut, restored)) {
@@ -69,7 +68,7 @@ class DatabaseOutageIT {
             }
           }
         }
-        MisfireIT.assertNoFireTwice(db, frequent);
+        db.assertNoFireTwice(frequent);
 
         Map<String, Long> outageLines = Arrays.stream(node.log().split("\n"))
             .filter(l -> l.contains("database unreachable while"))

@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.exec.OsProcesses;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SPEC 7, no process outlives its job, through real nodes: a job leaves a process outside its
@@ -24,24 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
 class EscapedProcessIT {
   private static final Duration START = Duration.ofSeconds(30);
 
-  @TempDir Path home;
-  TestNode db;
-  NodeProcess node;
+  @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb().with("baton.node-name", "escape-it");
   final String escaping = OsProcesses.uniqueSleep();
   final String own = OsProcesses.uniqueSleep();
 
   @BeforeEach
   void setUp() throws Exception {
-    db = TestNode.onMariaDb(home).with("baton.node-name", "escape-it");
     db.script("jobs", "escape.sh", "( setsid sleep \"$1\" & )\nexec sleep \"$2\"");
   }
 
   @AfterEach
-  void tearDown() throws Exception {
-    if (node != null && node.alive()) {
-      node.kill();
-    }
-    db.close();
+  void killLeftovers() {
     OsProcesses.kill("sleep", escaping);
     OsProcesses.kill("sleep", own);
   }
@@ -49,8 +40,8 @@ class EscapedProcessIT {
   @Test
   void aProcessThatLeftItsJobSurvivesItsNodesSigkillAndItsNextStartKillsIt() throws Exception {
     Map<String, Object> noReRun = Map.of("baton.recovery", "fail"); // a re-run would start the same sleeps
-    node = NodeProcess.start(db, noReRun, "first");
-    db.job(oneShotChain(), "escape.sh " + escaping + " " + own, 1, "1h");
+    NodeProcess node = db.startProcess("first", noReRun);
+    db.job(db.chainFiringOnce("escape", 1, 0), "escape.sh " + escaping + " " + own, 1, "1h");
     await().atMost(START).until(() -> running("sleep", escaping).size() == 1 && running("sleep", own).size() == 1);
     long escaped = running("sleep", escaping).get(0);
 
@@ -60,7 +51,7 @@ class EscapedProcessIT {
     await().atMost(Duration.ofSeconds(5)).until(() -> running("sleep", own).isEmpty());
     assertEquals(List.of(escaped), running("sleep", escaping));
 
-    node = NodeProcess.start(db, noReRun, "second");
+    node = db.startProcess("second", noReRun);
     await().atMost(Duration.ofSeconds(10)).until(() -> running("sleep", escaping).isEmpty());
     List<String> kills = node.log().lines().filter(l -> l.contains("killed process")).toList();
     assertEquals(1, kills.size(), kills.toString());
@@ -71,20 +62,12 @@ class EscapedProcessIT {
   @Test
   void aNodeThatStopsKillsTheProcessesThatLeftItsJobs() throws Exception {
     db.start();
-    db.job(oneShotChain(), "escape.sh " + escaping + " " + own, 1, "1h");
+    db.job(db.chainFiringOnce("escape", 1, 0), "escape.sh " + escaping + " " + own, 1, "1h");
     await().atMost(START).until(() -> running("sleep", escaping).size() == 1 && running("sleep", own).size() == 1);
 
     db.stop();
 
     assertEquals(List.of(), running("sleep", own));
     assertEquals(List.of(), running("sleep", escaping));
-  }
-
-  /** A chain that fires exactly once, three seconds from now (Quartz cron with a year). */
-  private long oneShotChain() throws Exception {
-    ZonedDateTime at = ZonedDateTime.now().plusSeconds(3);
-    String once = at.getSecond() + " " + at.getMinute() + " " + at.getHour() + " " + at.getDayOfMonth() + " "
-        + at.getMonthValue() + " ? " + at.getYear();
-    return db.chain("escape", 1, once, 0);
   }
 }

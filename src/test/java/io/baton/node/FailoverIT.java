@@ -4,8 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.exec.OsProcesses;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three nodes on one database, twenty chains firing every second; the leader is killed with
@@ -28,32 +28,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FailoverIT {
   static final Duration TTL = Duration.ofSeconds(4);
-  @TempDir Path home;
-  TestNode db;
+  @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb().with("baton.lease.ttl", TTL.toMillis() + "ms");
   final Map<String, NodeProcess> nodes = new HashMap<>();
   /** When each node was dead: from its kill (confirmed) to its next launch. */
   final List<Object[]> deadTimes = new ArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
-    db = TestNode.onMariaDb(home).with("baton.lease.ttl", TTL.toMillis() + "ms");
     db.script("jobs", "short.sh", "sleep 0.2");
   }
 
+  /** What the nodes said of leadership, misfires, errors and recovery, in the failsafe report. */
   @AfterEach
-  void tearDown() throws Exception {
-    try (var logs = java.nio.file.Files.list(home)) {
+  void printNodeLogs() throws Exception {
+    try (var logs = java.nio.file.Files.list(db.home())) {
       for (Path log : logs.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
         java.nio.file.Files.readAllLines(log).stream().filter(l -> l.contains("eadership") || l.contains("MISFIRE") || l.contains("ERROR") || l.contains("RECOVERY"))
             .forEach(l -> System.out.println(log.getFileName() + ": " + l));
       }
     }
-    for (NodeProcess n : nodes.values()) {
-      if (n.alive()) {
-        n.kill();
-      }
-    }
-    db.close();
   }
 
   @Test
@@ -63,8 +56,7 @@ class FailoverIT {
     }
     List<Long> chains = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      long chain = db.chain("chain " + i, 1, "@every 1s", 0);
-      db.job(chain, "short.sh", 1, "30");
+      long chain = db.chainOfOneJob("chain " + i, "@every 1s", "short.sh");
       chains.add(chain);
     }
     for (String name : nodes.keySet()) {
@@ -77,9 +69,9 @@ class FailoverIT {
       nodes.get(leader).kill();
       Instant killedAt = Instant.now();
       // read after the kill: a dead leader renews no more, and no standby can take an unexpired lease
-      Instant lastRenewal = leaseUntil().minus(TTL);
+      Instant lastRenewal = db.leaseUntil().minus(TTL);
 
-      await().atMost(Duration.ofSeconds(5)).until(() -> pids.stream().noneMatch(FailoverIT::alive));
+      await().atMost(Duration.ofSeconds(5)).until(() -> pids.stream().noneMatch(OsProcesses::isRunning));
       String next = awaitLeaderFiring(leader);
       Instant firstFire = firstStartBy(next, lastRenewal);
       takeovers.add(Duration.between(lastRenewal, firstFire));
@@ -94,7 +86,7 @@ class FailoverIT {
       assertTrue(t.compareTo(TTL.plusSeconds(2)) <= 0, "takeover " + t + " within ttl + 2 s: " + takeovers);
     }
     for (long chain : chains) {
-      MisfireIT.assertNoFireTwice(db, chain);
+      db.assertNoFireTwice(chain);
       assertEveryGapExplained(chain);
     }
     // each run and job start carries the epoch of the leadership it began under
@@ -116,7 +108,7 @@ class FailoverIT {
   // ---- helpers -----------------------------------------------------------------------------------
 
   private NodeProcess start(String name, int incarnation) throws Exception {
-    return NodeProcess.start(db, Map.of("baton.node-name", name), name + "-" + incarnation);
+    return db.startProcess(name + "-" + incarnation, Map.of("baton.node-name", name));
   }
 
   /** Waits for a leader other than {@code not} that has started a run, and returns its name. */
@@ -141,11 +133,6 @@ class FailoverIT {
       await().atMost(Duration.ofSeconds(15)).until(() -> !seen.equals(db.rows(
           "SELECT index_last_ping_time FROM realtime_status WHERE name = ?", node).get(0).get("index_last_ping_time")));
     }
-  }
-
-  private Instant leaseUntil() throws Exception {
-    return ((Timestamp) db.rows("SELECT lease_until FROM realtime_status WHERE name = 'baton-lease'")
-        .get(0).get("lease_until")).toInstant();
   }
 
   /**
@@ -190,9 +177,5 @@ class FailoverIT {
       }
     }
     assertEquals(fires.size(), fires.stream().distinct().count());
-  }
-
-  private static boolean alive(long pid) {
-    return io.baton.exec.OsProcesses.isRunning(pid);
   }
 }

@@ -4,17 +4,14 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.sql.Timestamp;
+import io.baton.exec.OsProcesses;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Never two copies of a job: a leader that has seen a standby and can no longer renew kills its
@@ -23,52 +20,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FencingIT {
   private static final Duration TTL = Duration.ofSeconds(4);
-  @TempDir Path home;
-  private TestNode db;
-  private TestCluster cluster;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    db = TestNode.onMariaDb(home).with("baton.lease.ttl", TTL.toMillis() + "ms");
-    cluster = new TestCluster(db);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    cluster.close();
-  }
+  @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb().with("baton.lease.ttl", TTL.toMillis() + "ms");
 
   @Test
   void aFrozenLeaderWithAStandbyHasItsJobKilledBeforeItsLeaseExpires() throws Exception {
-    NodeProcess a = cluster.start("node-a");
-    cluster.awaitLeader("node-a");
-    cluster.start("node-b");
-    long pid = longJobOf(a);
+    NodeProcess a = db.startLeader("node-a");
+    db.startNamed("node-b");
+    long pid = longJobOf();
 
     a.pause();
-    Instant until = leaseUntil();
-    await().atMost(TTL.plusSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> !alive(pid));
-    Instant dead = Instant.now();
-
-    assertTrue(dead.isBefore(until), "the job died at " + dead + ", before the lease could expire at " + until);
+    assertDiesBeforeTheLeaseCanExpire(pid);
     assertTrue(a.alive(), "node-a is only frozen");
   }
 
   @Test
   void aLeaderCutOffFromTheDatabaseWithAStandbyKillsItsJobWhenItFencesItself() throws Exception {
     try (TcpProxy proxy = new TcpProxy(3306)) {
-      NodeProcess a = cluster.start("node-a", Map.of("baton.db.main.url", db.url.replace("127.0.0.1:3306",
-          "127.0.0.1:" + proxy.port())));
-      cluster.awaitLeader("node-a");
-      cluster.start("node-b");
-      long pid = longJobOf(a);
+      NodeProcess a = db.startLeader("node-a", Map.of("baton.db.main.url", db.urlVia(proxy)));
+      db.startNamed("node-b");
+      long pid = longJobOf();
 
       proxy.cut();
-      Instant until = leaseUntil();
-      await().atMost(TTL.plusSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> !alive(pid));
-      Instant dead = Instant.now();
-
-      assertTrue(dead.isBefore(until), "the job died at " + dead + ", before the lease could expire at " + until);
+      assertDiesBeforeTheLeaseCanExpire(pid);
       await().atMost(Duration.ofSeconds(5)).until(() -> a.log().contains("process tree(s) killed with SIGKILL"));
     }
   }
@@ -76,16 +49,14 @@ class FencingIT {
   @Test
   void aLeaderAloneKeepsItsJobThroughAnOutage() throws Exception {
     try (TcpProxy proxy = new TcpProxy(3306)) {
-      NodeProcess a = cluster.start("node-a", Map.of("baton.db.main.url", db.url.replace("127.0.0.1:3306",
-          "127.0.0.1:" + proxy.port())));
-      cluster.awaitLeader("node-a");
-      long pid = longJobOf(a);
+      NodeProcess a = db.startLeader("node-a", Map.of("baton.db.main.url", db.urlVia(proxy)));
+      long pid = longJobOf();
 
       proxy.cut();
-      Instant over = leaseUntil().plus(TTL);
+      Instant over = db.leaseUntil().plus(TTL);
       await().atMost(TTL.multipliedBy(3)).until(() -> Instant.now().isAfter(over));
 
-      assertTrue(alive(pid), "nobody else could have started it: it goes on");
+      assertTrue(OsProcesses.isRunning(pid), "nobody else could have started it: it goes on");
       assertTrue(a.log().contains("lease not renewed in time"), a.log());
     }
   }
@@ -93,12 +64,10 @@ class FencingIT {
   @Test
   void eventsOfALeaderWhoseLeaseWasTakenAreRefusedByTheDatabase() throws Exception {
     // a long lease: node-a renews (and so learns it was deposed) only every 6 s, and meanwhile goes on deciding
-    NodeProcess a = cluster.start("node-a", Map.of("baton.lease.ttl", "30s"));
-    cluster.awaitLeader("node-a");
+    NodeProcess a = db.startLeader("node-a", Map.of("baton.lease.ttl", "30s"));
     List<Long> chains = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      long chain = db.chain("chain " + i, 1, "@every 1s", 0);
-      db.job(chain, "ok.sh", 1, "30");
+      long chain = db.chainOfOneJob("chain " + i, "@every 1s", "ok.sh");
       chains.add(chain);
     }
     for (long chain : chains) {
@@ -118,8 +87,16 @@ class FencingIT {
     assertTrue(a.log().contains("no longer holds the lease"), "the refusal came from the database:\n" + a.log());
   }
 
+  /** The job {@code pid} dies (a few seconds at most) before the lease, as it stands now, expires. */
+  private void assertDiesBeforeTheLeaseCanExpire(long pid) {
+    Instant until = db.leaseUntil();
+    await().atMost(TTL.plusSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> !OsProcesses.isRunning(pid));
+    Instant dead = Instant.now();
+    assertTrue(dead.isBefore(until), "the job died at " + dead + ", before the lease could expire at " + until);
+  }
+
   /** Starts a chain whose job runs for ten minutes on the node; returns the job's pid. */
-  private long longJobOf(NodeProcess node) throws Exception {
+  private long longJobOf() throws Exception {
     long chain = db.chain("long job", 1, "@every 1h", 0);
     db.job(chain, "sleep.sh 600", 1, "1h");
     db.update("UPDATE jobchain_table SET timestr = '@every 1s' WHERE id = ?", chain);
@@ -127,19 +104,10 @@ class FencingIT {
         !db.rows("SELECT pid FROM job_run WHERE chain_id = ? AND kind = 'JOB'", chain).isEmpty());
     db.update("UPDATE jobchain_table SET timestr = '@every 1h' WHERE id = ?", chain);
     long pid = ((Number) db.rows("SELECT pid FROM job_run WHERE chain_id = ?", chain).get(0).get("pid")).longValue();
-    assertTrue(alive(pid));
+    assertTrue(OsProcesses.isRunning(pid));
     // two renewals since the standby's first heartbeat: the leader has seen it
     Instant seen = Instant.now().plus(TTL.dividedBy(5).multipliedBy(2));
     await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(seen));
     return pid;
-  }
-
-  private Instant leaseUntil() throws Exception {
-    return ((Timestamp) db.rows("SELECT lease_until FROM realtime_status WHERE name = 'baton-lease'")
-        .get(0).get("lease_until")).toInstant();
-  }
-
-  private static boolean alive(long pid) {
-    return io.baton.exec.OsProcesses.isRunning(pid);
   }
 }

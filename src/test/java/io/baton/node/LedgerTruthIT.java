@@ -5,17 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A leader journals a run a second ahead of its fire, then dies or freezes before the instant:
@@ -24,32 +22,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LedgerTruthIT {
   private static final Duration TTL = Duration.ofSeconds(3);
-  @TempDir Path home;
-  private TestCluster cluster;
-  private TestNode db;
+  @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb().with("baton.lease.ttl", TTL.toMillis() + "ms");
+  NodeProcess a;
+  long chain;
 
+  /** node-a leads, node-b stands by, and a chain fires every ten seconds. */
   @BeforeEach
   void setUp() throws Exception {
-    db = TestNode.onMariaDb(home).with("baton.lease.ttl", TTL.toMillis() + "ms");
-    cluster = new TestCluster(db);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    cluster.close();
+    a = db.startLeader("node-a");
+    db.startNamed("node-b");
+    chain = db.chainOfOneJob("every 10 s", "@every 10s", "ok.sh");
   }
 
   @Test
   void aFireJournaledByALeaderKilledBeforeItIsOneMisfireRunOfTheNextLeader() throws Exception {
-    NodeProcess a = leaderWithStandby();
-    long chain = db.chain("every 10 s", 1, "@every 10s", 0);
-    db.job(chain, "ok.sh", 1, "30");
     NodeProcess.Journaled ahead = a.awaitJournaledAhead(chain);
     a.kill();
     Instant killed = Instant.now();
     assertTrue(killed.isBefore(ahead.fire()), "killed before the fire: " + killed + " < " + ahead.fire());
 
-    Map<String, Object> run = awaitRunOf(chain, ahead.fire());
+    Map<String, Object> run = awaitRunOf(ahead.fire());
     assertEquals("MISFIRE", run.get("trigger_type"), run.toString());
     assertEquals("node-b", run.get("node"), run.toString());
     assertTrue(startOf(run).isAfter(killed), "it began after the kill, on node-b: " + run);
@@ -58,19 +50,16 @@ class LedgerTruthIT {
         "the withdrawn run has no row");
     assertFalse(db.rows("SELECT msg FROM schedulerMessage WHERE run_id = ? AND msg LIKE '%RECOVERY%withdrawn%'",
         ahead.runId()).isEmpty(), "a message says the run was withdrawn");
-    MisfireIT.assertNoFireTwice(db, chain);
+    db.assertNoFireTwice(chain);
   }
 
   @Test
   void aFireJournaledByALeaderFrozenBeforeItIsOneMisfireRunOfTheNextLeader() throws Exception {
-    NodeProcess a = leaderWithStandby();
-    long chain = db.chain("every 10 s", 1, "@every 10s", 0);
-    db.job(chain, "ok.sh", 1, "30");
     NodeProcess.Journaled ahead = a.awaitJournaledAhead(chain);
     a.pause();
     Instant paused = Instant.now();
     assertTrue(paused.isBefore(ahead.fire()), "frozen before the fire");
-    Map<String, Object> run = awaitRunOf(chain, ahead.fire());
+    Map<String, Object> run = awaitRunOf(ahead.fire());
     a.resume();
     await().atMost(Duration.ofSeconds(20)).until(() -> a.log().contains("leadership: deposed"));
     int after = db.runs(chain).size();
@@ -79,16 +68,8 @@ class LedgerTruthIT {
     assertEquals("MISFIRE", run.get("trigger_type"), run.toString());
     assertEquals("node-b", run.get("node"), run.toString());
     assertNothingBy("node-a", paused);
-    MisfireIT.assertNoFireTwice(db, chain);
+    db.assertNoFireTwice(chain);
     assertTrue(a.alive());
-  }
-
-  /** node-a leads, node-b stands by; returns node-a. */
-  private NodeProcess leaderWithStandby() throws Exception {
-    NodeProcess a = cluster.start("node-a");
-    cluster.awaitLeader("node-a");
-    cluster.start("node-b");
-    return a;
   }
 
   private void assertNothingBy(String node, Instant since) throws Exception {
@@ -99,11 +80,9 @@ class LedgerTruthIT {
         "no process is credited to " + node + " after it stopped");
   }
 
-  private Map<String, Object> awaitRunOf(long chain, Instant fire) throws Exception {
-    LocalDateTime scheduled = LocalDateTime.ofInstant(fire, ZoneOffset.UTC);
-    await().atMost(Duration.ofSeconds(30)).until(() ->
-        !db.rows("SELECT * FROM chain_run WHERE chain_id = ? AND scheduled_time = ?", chain, scheduled).isEmpty());
-    return db.rows("SELECT * FROM chain_run WHERE chain_id = ? AND scheduled_time = ?", chain, scheduled).get(0);
+  private Map<String, Object> awaitRunOf(Instant fire) {
+    return db.awaitRow("SELECT * FROM chain_run WHERE chain_id = ? AND scheduled_time = ?", chain,
+        LocalDateTime.ofInstant(fire, ZoneOffset.UTC));
   }
 
   private static Instant startOf(Map<String, Object> run) {

@@ -5,42 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.config.HostName;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two nodes never run under one name: the second is refused while the first lives, whatever their timing. */
 class NodeNameIT {
-  @TempDir Path home;
-  private TestNode db;
-  private final List<NodeProcess> nodes = new ArrayList<>();
-
-  @BeforeEach
-  void setUp() throws Exception {
-    db = TestNode.onMariaDb(home);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (NodeProcess n : nodes) {
-      n.kill();
-    }
-    db.close();
-  }
+  @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb();
 
   @Test
   void withoutAConfiguredNameANodeIsNamedAfterItsHost() throws Exception {
     Map<String, Object> defaultName = new HashMap<>();
     defaultName.put("baton.node-name", null);
-    NodeProcess node = track(NodeProcess.start(db, defaultName, Map.of(), "node"));
+    NodeProcess node = db.startProcess("node", defaultName);
 
     String expected = HostName.get().length() > 45 ? HostName.get().substring(0, 45) : HostName.get();
     assertEquals(List.of(expected), db.rows("SELECT name FROM realtime_status WHERE name <> 'baton-lease'").stream()
@@ -50,9 +32,9 @@ class NodeNameIT {
 
   @Test
   void aSecondNodeUnderALiveNodesNameIsRefusedWithOneLine() throws Exception {
-    NodeProcess first = track(NodeProcess.start(db, Map.of("baton.node-name", "twin"), Map.of(), "first"));
+    NodeProcess first = db.startProcess("first", Map.of("baton.node-name", "twin"));
 
-    NodeProcess second = track(NodeProcess.launch(db, Map.of("baton.node-name", "twin"), Map.of(), "second"));
+    NodeProcess second = db.launchProcess("second", Map.of("baton.node-name", "twin"), Map.of());
 
     assertEquals(2, second.exitCode(), second.log());
     List<String> lines = second.log().lines().filter(l -> !l.isBlank()).toList();
@@ -65,11 +47,11 @@ class NodeNameIT {
 
   @Test
   void aNodeOnAnotherHostWithALiveHeartbeatKeepsItsName() throws Exception {
-    io.baton.db.Database.open(db.url, io.baton.db.TestDatabases.USER, io.baton.db.TestDatabases.PASSWORD, null).close();
+    db.migrate();
     db.update("INSERT INTO realtime_status (name, debugmode, pid_index, node_host, index_last_ping_time)"
         + " VALUES ('elsewhere', 'info', 4242, 'db-host-7', CURRENT_TIMESTAMP)");
 
-    NodeProcess node = track(NodeProcess.launch(db, Map.of("baton.node-name", "elsewhere"), Map.of(), "node"));
+    NodeProcess node = db.launchProcess("node", Map.of("baton.node-name", "elsewhere"), Map.of());
 
     assertEquals(2, node.exitCode(), node.log());
     assertTrue(node.log().contains("node 'elsewhere' is already running on host db-host-7 (pid 4242"), node.log());
@@ -77,10 +59,10 @@ class NodeNameIT {
 
   @Test
   void aRestartRightAfterKillMinus9IsNotRefused() throws Exception {
-    NodeProcess first = NodeProcess.start(db, Map.of("baton.node-name", "phoenix"), Map.of(), "first");
+    NodeProcess first = db.startProcess("first", Map.of("baton.node-name", "phoenix"));
     first.kill();
 
-    NodeProcess again = track(NodeProcess.start(db, Map.of("baton.node-name", "phoenix"), Map.of(), "again"));
+    NodeProcess again = db.startProcess("again", Map.of("baton.node-name", "phoenix"));
 
     assertTrue(again.alive(), again.log());
   }
@@ -89,7 +71,7 @@ class NodeNameIT {
   void nodesStartingAtTheSameMomentUnderOneNameLeaveExactlyOneRunning() throws Exception {
     List<NodeProcess> racers = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      racers.add(track(NodeProcess.launch(db, Map.of("baton.node-name", "racer"), Map.of(), "racer-" + i)));
+      racers.add(db.launchProcess("racer-" + i, Map.of("baton.node-name", "racer"), Map.of()));
     }
     await().atMost(Duration.ofSeconds(90)).until(() -> racers.stream().allMatch(r -> {
       String log = r.logQuietly();
@@ -106,10 +88,5 @@ class NodeNameIT {
     }
     assertEquals(String.valueOf(running.get(0).pid()),
         String.valueOf(db.rows("SELECT pid_index FROM realtime_status WHERE name = 'racer'").get(0).get("pid_index")));
-  }
-
-  private NodeProcess track(NodeProcess node) {
-    nodes.add(node);
-    return node;
   }
 }

@@ -20,44 +20,36 @@ final class NodeProcess {
     this.output = output;
   }
 
-  /** Starts {@code java -jar target/baton.jar start} with the test node's settings as -D options. */
-  static NodeProcess start(TestNode node, Map<String, Object> extra, String name) throws IOException {
-    return start(node, extra, Map.of(), name);
-  }
-
-  /** As above, with {@code environment} added to the node's environment variables. */
-  static NodeProcess start(TestNode node, Map<String, Object> extra, Map<String, String> environment, String name)
-      throws IOException {
-    NodeProcess started = launch(node, extra, environment, name);
-    await().atMost(Duration.ofSeconds(60)).until(() -> started.log().contains("started (site") || !started.alive());
-    if (!started.alive()) {
-      throw new IllegalStateException("node did not start:\n" + started.log());
-    }
-    return started;
-  }
-
-  /** Starts the JVM and returns at once: the node may yet start or refuse to. */
-  static NodeProcess launch(TestNode node, Map<String, Object> extra, Map<String, String> environment, String name)
+  /**
+   * Starts {@code java -jar target/baton.jar start} in {@code home} with {@code settings} as -D
+   * options (a null value leaves its key to the default) and {@code environment} added; returns at
+   * once: the node may yet start or refuse to. Its output goes to {@code <log>.log} in home.
+   */
+  static NodeProcess launch(Map<String, Object> settings, Map<String, String> environment, Path home, String log)
       throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
-    node.overrides().forEach((k, v) -> {
-      if (!extra.containsKey(k)) {
-        command.add("-D" + k + "=" + v);
-      }
-    });
-    extra.forEach((k, v) -> {
-      if (v != null) { // null: leave the key to its default
+    settings.forEach((k, v) -> {
+      if (v != null) {
         command.add("-D" + k + "=" + v);
       }
     });
     command.addAll(List.of("-jar", Path.of("target", "baton.jar").toAbsolutePath().toString(), "start"));
-    Path output = node.home.resolve(name + ".log");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(node.home.toFile())
+    Path output = home.resolve(log + ".log");
+    ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile())
         .redirectErrorStream(true).redirectOutput(output.toFile());
     pb.environment().remove("BATON_DB_URL");
     pb.environment().putAll(environment);
     return new NodeProcess(pb.start(), output);
+  }
+
+  /** Waits (a minute at most) until the node says it started; fails with its output if it ended instead. */
+  NodeProcess awaitStarted() {
+    await().atMost(Duration.ofSeconds(60)).until(() -> log().contains("started (site") || !alive());
+    if (!alive()) {
+      throw new IllegalStateException("node did not start:\n" + logQuietly());
+    }
+    return this;
   }
 
   /** The exit code, once the process ended (within a minute). */
@@ -96,6 +88,14 @@ final class NodeProcess {
   /** SIGCONT. */
   void resume() throws Exception {
     signal("CONT");
+  }
+
+  /** Resumed if paused, then killed: what a test left running does not outlive it. */
+  void end() throws Exception {
+    if (alive()) {
+      resume();
+      kill();
+    }
   }
 
   private void signal(String name) throws Exception {

@@ -14,52 +14,38 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The action verbs of the API against a real node on MariaDB with real processes, checked where an
  * operator would look: chain_run, job_run, jobchain_table, schedulerMessage and the process table.
  */
 class OperatorCommandsIT {
-  @TempDir Path home;
-  TestNode node;
+  @RegisterExtension final NodeFixture node = NodeFixture.onMariaDb().started();
+  Path home;
   String api;
 
   @BeforeEach
-  void setUp() throws Exception {
-    node = TestNode.onMariaDb(home);
-    node.start();
+  void setUp() {
+    home = node.home();
     api = node.api();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    node.close();
   }
 
   /** A chain switched OFF with the given jobs (level, script) and a schedule that never fires here. */
   private long chainOff(int levels, Object... jobs) throws Exception {
-    long chain = node.chain("operator test", levels, "@yearly", 0);
-    node.update("UPDATE jobchain_table SET switch = 'OFF' WHERE id = ?", chain);
+    long chain = node.chainOff("operator test", levels, "@yearly");
     for (int i = 0; i < jobs.length; i += 2) {
       node.job(chain, (String) jobs[i + 1], (Integer) jobs[i], "60");
     }
     // off, not held: the catalog may have seen the chain before its jobs were inserted
-    await().atMost(Duration.ofSeconds(30)).until(() -> ApiCalls.get(api, "/api/v1/chains/" + chain).text()
-        .contains("\"state\":\"off\""));
+    node.awaitState(chain, "off");
     return chain;
   }
 
   private Map<String, Object> awaitEnded(long runId) {
-    Map<String, Object>[] row = new Map[1];
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      row[0] = node.rows("SELECT * FROM chain_run WHERE run_id = ?", runId).stream().findFirst().orElse(null);
-      return row[0] != null && row[0].get("end_time") != null;
-    });
-    return row[0];
+    return node.awaitRow("SELECT * FROM chain_run WHERE run_id = ? AND end_time IS NOT NULL", runId);
   }
 
   @Test
@@ -171,7 +157,7 @@ class OperatorCommandsIT {
   void readsShowTheRunItsLevelsAndItsLog() throws Exception {
     node.script("jobs", "hello.sh", "echo \"hello from $BATON_RUN_ID\"");
     long chain = chainOff(1, 1, "hello.sh");
-    long job = ((Number) node.rows("SELECT id FROM jobtable WHERE job_chain_id = ?", chain).get(0).get("id")).longValue();
+    long job = ((Number) node.one("SELECT id FROM jobtable WHERE job_chain_id = ?", chain)).longValue();
     long runId = ApiCalls.trigger(api, chain);
     awaitEnded(runId);
 
@@ -205,8 +191,7 @@ class OperatorCommandsIT {
     long chain = chainOff(2, 1, "ok.sh --fast 'two words'", 2, "../../etc/passwd");
     long held = node.chain("held: bad schedule", 1, "every full moon", 0);
     node.job(held, "ok.sh", 1, "60");
-    await().atMost(Duration.ofSeconds(30)).until(() ->
-        ApiCalls.get(api, "/api/v1/chains/" + held).text().contains("\"state\":\"held\""));
+    node.awaitState(held, "held");
 
     JsonNode preview = ApiCalls.get(api, "/api/v1/chains/" + chain + "/preview?n=3").json();
     assertTrue(preview.get("valid").asBoolean(), preview.toString());
@@ -232,10 +217,9 @@ class OperatorCommandsIT {
   void followingALogStreamsItsLinesUntilTheJobEnds() throws Exception {
     node.script("jobs", "talk.sh", "echo before\nwhile [ ! -e ../go-on ]; do sleep 0.05; done\necho after");
     long chain = chainOff(1, 1, "talk.sh");
-    long job = ((Number) node.rows("SELECT id FROM jobtable WHERE job_chain_id = ?", chain).get(0).get("id")).longValue();
+    long job = ((Number) node.one("SELECT id FROM jobtable WHERE job_chain_id = ?", chain)).longValue();
     long runId = ApiCalls.trigger(api, chain);
-    await().atMost(Duration.ofSeconds(30)).until(() -> !node.rows(
-        "SELECT id FROM job_run WHERE run_id = ?", runId).isEmpty());
+    node.awaitRow("SELECT id FROM job_run WHERE run_id = ?", runId);
 
     java.net.http.HttpResponse<java.util.stream.Stream<String>> stream = java.net.http.HttpClient.newHttpClient().send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/api/v1/runs/" + runId + "/logs?job=" + job))

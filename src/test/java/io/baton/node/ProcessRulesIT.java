@@ -10,28 +10,20 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SPEC 4 through a real node: what a database row can make Baton run, and how. */
 class ProcessRulesIT {
-  @TempDir static Path home;
-  static TestNode node;
+  @RegisterExtension static final NodeFixture node = NodeFixture.onMariaDb().started();
 
   @BeforeAll
-  static void startNode() throws Exception {
-    node = TestNode.onMariaDb(home).start();
+  static void writeScripts() throws Exception {
     node.script("jobs", "show_env.sh",
         "{ env | grep '^BATON_' | sort; echo \"PWD=$(pwd)\"; echo \"ARGS=$#\"; for a in \"$@\"; do echo \"ARG=$a\"; done; }"
             + " > \"../env-$BATON_RUN_ID.txt\"\necho 'hello from the job'");
     node.script("", "outside.sh", ": > \"$(dirname \"$0\")/outside-ran\"");
-  }
-
-  @AfterAll
-  static void stopNode() throws Exception {
-    node.close();
   }
 
   @Test
@@ -40,7 +32,7 @@ class ProcessRulesIT {
     long job = node.job(chain, "show_env.sh 'two words' plain \"double quoted\"", 1, "30");
     Map<String, Object> run = node.firstFinishedRun(chain);
     assertEquals("SUCCESS", run.get("status"));
-    List<String> env = Files.readAllLines(home.resolve("env-" + run.get("run_id") + ".txt"));
+    List<String> env = Files.readAllLines(node.home().resolve("env-" + run.get("run_id") + ".txt"));
     String scheduled = ((LocalDateTime) run.get("scheduled_time")).toInstant(ZoneOffset.UTC).toString();
     assertTrue(env.contains("BATON_CHAIN_ID=" + chain), env.toString());
     assertTrue(env.contains("BATON_RUN_ID=" + run.get("run_id")));
@@ -48,11 +40,11 @@ class ProcessRulesIT {
     assertTrue(env.contains("BATON_STEP=1"));
     assertTrue(env.contains("BATON_ATTEMPT=1"));
     assertTrue(env.contains("BATON_SCHEDULED_TIME=" + scheduled), env + " vs " + scheduled);
-    assertTrue(env.contains("PWD=" + home.resolve("jobs").toRealPath()));
+    assertTrue(env.contains("PWD=" + node.home().resolve("jobs").toRealPath()));
     assertTrue(env.containsAll(List.of("ARGS=3", "ARG=two words", "ARG=plain", "ARG=double quoted")), env.toString());
     Map<String, Object> row = node.rows("SELECT * FROM job_run WHERE run_id = ?", run.get("run_id")).get(0);
     Path log = Path.of(row.get("log_path").toString());
-    assertTrue(log.isAbsolute() && log.startsWith(home.resolve("logs")), log.toString());
+    assertTrue(log.isAbsolute() && log.startsWith(node.home().resolve("logs")), log.toString());
     assertTrue(Files.readString(log).contains("hello from the job"));
     assertEquals("it-node", row.get("node"));
   }
@@ -63,7 +55,7 @@ class ProcessRulesIT {
     long job = node.job(chain, "../outside.sh", 1, "30");
     Map<String, Object> run = node.firstFinishedRun(chain);
     assertEquals("FAILED", run.get("status"));
-    assertFalse(Files.exists(home.resolve("outside-ran")), "the escaping script was not executed");
+    assertFalse(Files.exists(node.home().resolve("outside-ran")), "the escaping script was not executed");
     List<Map<String, Object>> messages = node.rows("SELECT msg FROM schedulerMessage WHERE run_id = ?", run.get("run_id"));
     assertEquals(1, messages.size());
     String msg = messages.get(0).get("msg").toString();
@@ -83,7 +75,7 @@ class ProcessRulesIT {
 
   @Test
   void anAllowedInterpreterRunsAScriptThatIsNotExecutable() throws Exception {
-    Files.writeString(home.resolve("jobs/plain.sh"), "echo plain\n"); // no x bit
+    Files.writeString(node.home().resolve("jobs/plain.sh"), "echo plain\n"); // no x bit
     long chain = node.chain("interpreted", 1, "@every 1s", 0);
     node.insert("INSERT INTO jobtable (job_chain_id, env, command, step_lvl, ottime) VALUES (?, '/bin/sh', 'plain.sh', 1, '30')",
         chain);
@@ -97,6 +89,6 @@ class ProcessRulesIT {
     node.job(chain, "ok.sh", 1, "30");
     Map<String, Object> run = node.firstFinishedRun(chain);
     assertEquals("FAILED", run.get("status"));
-    assertFalse(Files.exists(home.resolve("outside-ran")));
+    assertFalse(Files.exists(node.home().resolve("outside-ran")));
   }
 }

@@ -8,12 +8,12 @@ import io.baton.db.ForwardingDataSource;
 import io.baton.db.RunRecord;
 import io.baton.db.RunRepository;
 import io.baton.db.TestDatabases;
+import io.baton.db.TestSql;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTimeoutException;
@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -31,7 +32,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The Receiver writes every outcome, whatever error the database answers in between: errors are
@@ -63,28 +67,27 @@ class ReceiverIT {
     testKit.shutdownTestKit();
   }
 
-  @Test
-  void aReadOnlyServerDelaysOutcomesButLosesNone() {
-    writeOneRunThrough(failing(3, () -> new SQLException(
-        "The MariaDB server is running with the --read-only option so it cannot execute this statement", "HY000", 1290)));
+  /** Errors a server answers for a while, each named for the test's display name. */
+  static Stream<Named<Supplier<SQLException>>> passingErrors() {
+    return Stream.of(
+        error("a read-only server", () -> new SQLException(
+            "The MariaDB server is running with the --read-only option so it cannot execute this statement", "HY000", 1290)),
+        error("a lock wait timeout", () -> new SQLException(
+            "Lock wait timeout exceeded; try restarting transaction", "HY000", 1205)),
+        error("a statement timeout", () -> new SQLTimeoutException(
+            "Query execution was interrupted (max_statement_time exceeded)", "70100", 1969)),
+        error("connections moving to another host", () -> new SQLNonTransientConnectionException(
+            "Communications link failure during rollback(). Transaction resolution unknown.", "08007", 0)));
   }
 
-  @Test
-  void aLockWaitTimeoutDelaysOutcomesButLosesNone() {
-    writeOneRunThrough(failing(3, () -> new SQLException(
-        "Lock wait timeout exceeded; try restarting transaction", "HY000", 1205)));
+  private static Named<Supplier<SQLException>> error(String name, Supplier<SQLException> error) {
+    return Named.of(name, error);
   }
 
-  @Test
-  void aStatementTimeoutDelaysOutcomesButLosesNone() {
-    writeOneRunThrough(failing(3, () -> new SQLTimeoutException(
-        "Query execution was interrupted (max_statement_time exceeded)", "70100", 1969)));
-  }
-
-  @Test
-  void connectionsMovingToAnotherHostDelayOutcomesButLoseNone() {
-    writeOneRunThrough(failing(3, () -> new SQLNonTransientConnectionException(
-        "Communications link failure during rollback(). Transaction resolution unknown.", "08007", 0)));
+  @ParameterizedTest(name = "{0} delays outcomes but loses none")
+  @MethodSource("passingErrors")
+  void anErrorThatPassesDelaysOutcomesButLosesNone(Supplier<SQLException> error) {
+    writeOneRunThrough(failing(3, error));
   }
 
   @Test
@@ -149,14 +152,7 @@ class ReceiverIT {
   }
 
   private Object value(String sql, Object arg) {
-    try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setObject(1, arg);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getObject(1) : null;
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestSql.of(db.dataSource()).one(sql, arg);
   }
 
   private FailingDataSource failing(int times, Supplier<SQLException> error) {

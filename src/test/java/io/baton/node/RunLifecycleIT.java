@@ -5,29 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SPEC 3 step by step, on one real node against MariaDB, with real processes. */
 class RunLifecycleIT {
-  @TempDir static Path home;
-  static TestNode node;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = TestNode.onMariaDb(home).start();
-  }
-
-  @AfterAll
-  static void stopNode() throws Exception {
-    node.close();
-  }
+  @RegisterExtension static final NodeFixture node = NodeFixture.onMariaDb().started();
 
   @Test
   void levelsRunInOrderWithTheJobsOfALevelInParallel() throws Exception {
@@ -137,8 +123,7 @@ class RunLifecycleIT {
 
   @Test
   void aFireDuringAnActiveRunIsSkippedAndReportedOnceWhenTheRunEnds() throws Exception {
-    long chain = node.chain("overlaps", 1, "@every 1s", 0);
-    node.job(chain, "sleep.sh 3", 1, "30");
+    long chain = node.chainOfOneJob("overlaps", "@every 1s", "sleep.sh 3");
     Map<String, Object> run = node.firstFinishedRun(chain);
     assertEquals("SUCCESS", run.get("status"));
     List<Map<String, Object>> skips = node.rows(

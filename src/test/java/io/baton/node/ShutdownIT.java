@@ -4,91 +4,85 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SIGTERM's path: no new fires, running jobs get the grace, then are killed and recorded. */
 class ShutdownIT {
-  @TempDir Path home;
+  @RegisterExtension final NodeFixture node = NodeFixture.onMariaDb();
 
   @Test
   void jobsStillRunningAfterTheGraceAreKilledAndRecordedInterrupted() throws Exception {
-    try (TestNode node = TestNode.onMariaDb(home).with("baton.shutdown-grace", "1s").start()) {
-      long chain = node.chain("long job", 1, "@every 1s", 0);
-      long job = node.job(chain, "sleep.sh 600", 1, "1h");
-      await().atMost(Duration.ofSeconds(20)).until(() ->
-          node.rows("SELECT pid FROM job_run WHERE chain_id = ? AND kind = 'JOB'", chain).size() == 1);
-      long pid = ((Number) node.rows("SELECT pid FROM job_run WHERE chain_id = ?", chain).get(0).get("pid")).longValue();
+    node.with("baton.shutdown-grace", "1s").start();
+    long chain = node.chain("long job", 1, "@every 1s", 0);
+    long job = node.job(chain, "sleep.sh 600", 1, "1h");
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        node.rows("SELECT pid FROM job_run WHERE chain_id = ? AND kind = 'JOB'", chain).size() == 1);
+    long pid = ((Number) node.rows("SELECT pid FROM job_run WHERE chain_id = ?", chain).get(0).get("pid")).longValue();
 
-      node.stop();
+    node.stop();
 
-      assertTrue(!io.baton.exec.OsProcesses.isRunning(pid), "the job process is gone");
-      List<Map<String, Object>> runs = node.runs(chain);
-      assertEquals(1, runs.size(), "no fire after the stop began");
-      assertEquals("INTERRUPTED", runs.get(0).get("status"));
-      Map<String, Object> row = node.rows("SELECT * FROM job_run WHERE chain_id = ? AND ref_id = ?", chain, job).get(0);
-      assertEquals("INTERRUPTED", row.get("status"));
-      assertEquals("INTERRUPTED",
-          node.rows("SELECT status FROM jobchain_lst_run WHERE jobchain_id = ?", chain).get(0).get("status"));
-    }
+    assertTrue(!io.baton.exec.OsProcesses.isRunning(pid), "the job process is gone");
+    List<Map<String, Object>> runs = node.runs(chain);
+    assertEquals(1, runs.size(), "no fire after the stop began");
+    assertEquals("INTERRUPTED", runs.get(0).get("status"));
+    Map<String, Object> row = node.rows("SELECT * FROM job_run WHERE chain_id = ? AND ref_id = ?", chain, job).get(0);
+    assertEquals("INTERRUPTED", row.get("status"));
+    assertEquals("INTERRUPTED",
+        node.rows("SELECT status FROM jobchain_lst_run WHERE jobchain_id = ?", chain).get(0).get("status"));
   }
 
   @Test
   void theNextStartResumesTheInterruptedRun() throws Exception {
-    try (TestNode node = TestNode.onMariaDb(home).with("baton.shutdown-grace", "1s").start()) {
-      node.script("jobs", "long_first_time.sh", "if [ \"$BATON_ATTEMPT\" = 1 ]; then sleep 600; fi");
-      long chain = node.chain("resumed", 1, "@every 1h", 0);
-      long job = node.job(chain, "long_first_time.sh", 1, "1h");
-      node.update("UPDATE jobchain_table SET timestr = '@every 1s' WHERE id = ?", chain);
-      await().atMost(Duration.ofSeconds(20)).until(() ->
-          node.rows("SELECT pid FROM job_run WHERE chain_id = ? AND kind = 'JOB'", chain).size() == 1);
-      node.update("UPDATE jobchain_table SET timestr = '@every 1h' WHERE id = ?", chain);
-      node.stop();
-      assertEquals("INTERRUPTED", node.runs(chain).get(0).get("status"));
+    node.with("baton.shutdown-grace", "1s").start();
+    node.script("jobs", "long_first_time.sh", "if [ \"$BATON_ATTEMPT\" = 1 ]; then sleep 600; fi");
+    long chain = node.chain("resumed", 1, "@every 1h", 0);
+    long job = node.job(chain, "long_first_time.sh", 1, "1h");
+    node.update("UPDATE jobchain_table SET timestr = '@every 1s' WHERE id = ?", chain);
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        node.rows("SELECT pid FROM job_run WHERE chain_id = ? AND kind = 'JOB'", chain).size() == 1);
+    node.update("UPDATE jobchain_table SET timestr = '@every 1h' WHERE id = ?", chain);
+    node.stop();
+    assertEquals("INTERRUPTED", node.runs(chain).get(0).get("status"));
 
-      node.start();
+    node.start();
 
-      Map<String, Object> run = node.awaitRuns(chain, runs -> "SUCCESS".equals(runs.get(0).get("status"))).get(0);
-      assertEquals(1, node.runs(chain).size(), "the same run went on; no new one");
-      assertEquals(List.of(Map.of("attempt", 1, "status", "INTERRUPTED"), Map.of("attempt", 2, "status", "SUCCESS")),
-          node.rows("SELECT attempt, status FROM job_run WHERE ref_id = ? ORDER BY attempt", job));
-      assertEquals(1, node.rows("SELECT msg FROM schedulerMessage WHERE run_id = ? AND msg LIKE '%RECOVERY%'",
-          run.get("run_id")).size());
-    }
+    Map<String, Object> run = node.awaitRuns(chain, runs -> "SUCCESS".equals(runs.get(0).get("status"))).get(0);
+    assertEquals(1, node.runs(chain).size(), "the same run went on; no new one");
+    assertEquals(List.of(Map.of("attempt", 1, "status", "INTERRUPTED"), Map.of("attempt", 2, "status", "SUCCESS")),
+        node.rows("SELECT attempt, status FROM job_run WHERE ref_id = ? ORDER BY attempt", job));
+    assertEquals(1, node.rows("SELECT msg FROM schedulerMessage WHERE run_id = ? AND msg LIKE '%RECOVERY%'",
+        run.get("run_id")).size());
   }
 
   @Test
   void aJobThatEndsWithinTheGraceIsRecordedNormally() throws Exception {
-    try (TestNode node = TestNode.onMariaDb(home).with("baton.shutdown-grace", "20s").start()) {
-      long chain = node.chain("short job", 1, "@every 1s", 0);
-      node.job(chain, "sleep.sh 2", 1, "1h");
-      await().atMost(Duration.ofSeconds(20)).until(() ->
-          node.rows("SELECT pid FROM job_run WHERE chain_id = ? AND kind = 'JOB'", chain).size() == 1);
+    node.with("baton.shutdown-grace", "20s").start();
+    long chain = node.chain("short job", 1, "@every 1s", 0);
+    node.job(chain, "sleep.sh 2", 1, "1h");
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        node.rows("SELECT pid FROM job_run WHERE chain_id = ? AND kind = 'JOB'", chain).size() == 1);
 
-      node.stop();
+    node.stop();
 
-      List<Map<String, Object>> runs = node.runs(chain);
-      assertEquals(1, runs.size());
-      assertEquals("SUCCESS", runs.get(0).get("status"));
-    }
+    List<Map<String, Object>> runs = node.runs(chain);
+    assertEquals(1, runs.size());
+    assertEquals("SUCCESS", runs.get(0).get("status"));
   }
 
   @Test
   void sigtermEndsTheProcessWithExitCodeZeroOnceTheStopCompleted() throws Exception {
-    try (TestNode db = TestNode.onMariaDb(home)) {
-      long chain = db.chain("short job", 1, "@every 1s", 0);
-      db.job(chain, "sleep.sh 1", 1, "1h");
-      NodeProcess node = NodeProcess.start(db, Map.of("baton.shutdown-grace", "20s"), "node");
-      await().atMost(Duration.ofSeconds(20)).until(() ->
-          db.rows("SELECT pid FROM job_run WHERE chain_id = ? AND kind = 'JOB'", chain).size() >= 1);
+    long chain = node.chain("short job", 1, "@every 1s", 0);
+    node.job(chain, "sleep.sh 1", 1, "1h");
+    NodeProcess process = node.startProcess("node", Map.of("baton.shutdown-grace", "20s"));
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        node.rows("SELECT pid FROM job_run WHERE chain_id = ? AND kind = 'JOB'", chain).size() >= 1);
 
-      assertEquals(0, node.terminate(), "a service manager reads any other code as a failure:\n" + node.log());
-      assertTrue(node.log().contains("stopped"), node.log());
-      assertTrue(db.runs(chain).stream().allMatch(TestNode::finished), "its run ended before the exit");
-    }
+    assertEquals(0, process.terminate(), "a service manager reads any other code as a failure:\n" + process.log());
+    assertTrue(process.log().contains("stopped"), process.log());
+    assertTrue(node.runs(chain).stream().allMatch(NodeFixture::finished), "its run ended before the exit");
   }
 }

@@ -31,6 +31,11 @@ class DstTest {
     return fires;
   }
 
+  /** The first fire of {@code schedule} after {@code after} is {@code expected}. */
+  private static void assertNextFire(Schedule schedule, String after, String expected) {
+    assertEquals(Instant.parse(expected), schedule.nextFireAfter(Instant.parse(after)).orElseThrow());
+  }
+
   private static List<Instant> instants(String... texts) {
     return List.of(texts).stream().map(Instant::parse).toList();
   }
@@ -58,10 +63,8 @@ class DstTest {
             "2026-03-29T01:30:00Z"),
         fires("*/15 * * * *", "2026-03-28T23:59:00Z", "2026-03-29T01:30:00Z"));
     Schedule quarter = Schedules.parse("*/15 * * * *", PARIS);
-    assertEquals(Instant.parse("2026-03-29T01:00:00Z"),
-        quarter.nextFireAfter(Instant.parse("2026-03-29T00:50:00Z")).orElseThrow());
-    assertEquals(Instant.parse("2026-03-29T01:15:00Z"),
-        quarter.nextFireAfter(Instant.parse("2026-03-29T01:00:00Z")).orElseThrow());
+    assertNextFire(quarter, "2026-03-29T00:50:00Z", "2026-03-29T01:00:00Z");
+    assertNextFire(quarter, "2026-03-29T01:00:00Z", "2026-03-29T01:15:00Z");
   }
 
   @Test
@@ -71,8 +74,7 @@ class DstTest {
         fires("30 2 * * *", "2026-10-24T12:00:00Z", "2026-10-26T12:00:00Z"));
     // searching from inside the second pass (02:10 CET) must not fire 02:30 again
     Schedule schedule = Schedules.parse("30 2 * * *", PARIS);
-    assertEquals(Instant.parse("2026-10-26T01:30:00Z"),
-        schedule.nextFireAfter(Instant.parse("2026-10-25T01:10:00Z")).orElseThrow());
+    assertNextFire(schedule, "2026-10-25T01:10:00Z", "2026-10-26T01:30:00Z");
   }
 
   @Test
@@ -103,25 +105,19 @@ class DstTest {
   @Test
   void secondsCronLeavesTheSecondPassOfTheOverlapInOneStep() throws Exception {
     Schedule schedule = Schedules.parse("*/10 * * * * ?", PARIS);
-    assertEquals(Instant.parse("2026-10-25T00:59:50Z"),
-        schedule.nextFireAfter(Instant.parse("2026-10-25T00:59:45Z")).orElseThrow());
+    assertNextFire(schedule, "2026-10-25T00:59:45Z", "2026-10-25T00:59:50Z");
     // 00:59:50Z is 02:59:50 CEST; 01:00:05Z is 02:00:05 CET, already seen an hour ago
-    assertEquals(Instant.parse("2026-10-25T02:00:00Z"),
-        schedule.nextFireAfter(Instant.parse("2026-10-25T00:59:50Z")).orElseThrow());
-    assertEquals(Instant.parse("2026-10-25T02:00:00Z"),
-        schedule.nextFireAfter(Instant.parse("2026-10-25T01:00:05Z")).orElseThrow());
+    assertNextFire(schedule, "2026-10-25T00:59:50Z", "2026-10-25T02:00:00Z");
+    assertNextFire(schedule, "2026-10-25T01:00:05Z", "2026-10-25T02:00:00Z");
   }
 
   @Test
   void newYorkGapAndOverlap() throws Exception {
     // 2026-03-08 02:00 EST -> 03:00 EDT (07:00Z); 2026-11-01 02:00 EDT -> 01:00 EST (06:00Z)
     Schedule schedule = Schedules.parse("30 2 * * *", ZoneId.of("America/New_York"));
-    assertEquals(Instant.parse("2026-03-08T07:00:00Z"),
-        schedule.nextFireAfter(Instant.parse("2026-03-07T12:00:00Z")).orElseThrow());
+    assertNextFire(schedule, "2026-03-07T12:00:00Z", "2026-03-08T07:00:00Z");
     Schedule oneThirty = Schedules.parse("01:30", ZoneId.of("America/New_York"));
-    assertEquals(Instant.parse("2026-11-01T05:30:00Z"),
-        oneThirty.nextFireAfter(Instant.parse("2026-10-31T12:00:00Z")).orElseThrow());
-    assertEquals(Instant.parse("2026-11-02T06:30:00Z"),
-        oneThirty.nextFireAfter(Instant.parse("2026-11-01T05:30:00Z")).orElseThrow());
+    assertNextFire(oneThirty, "2026-10-31T12:00:00Z", "2026-11-01T05:30:00Z");
+    assertNextFire(oneThirty, "2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z");
   }
 }

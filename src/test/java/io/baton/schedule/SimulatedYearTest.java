@@ -17,10 +17,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Walks nextFireAfter through local 2026, across both DST transitions of the zone. */
 class SimulatedYearTest {
 
+  /** The first instant of {@code year} in {@code zone}: its midnight of January 1st. */
+  private static Instant startOf(int year, ZoneId zone) {
+    return LocalDate.of(year, 1, 1).atStartOfDay(zone).toInstant();
+  }
+
   private static List<Instant> yearOfFires(String timestr, ZoneId zone) throws Exception {
     Schedule schedule = Schedules.parse(timestr, zone);
-    Instant start = LocalDate.of(2026, 1, 1).atStartOfDay(zone).toInstant();
-    Instant end = LocalDate.of(2027, 1, 1).atStartOfDay(zone).toInstant();
+    Instant start = startOf(2026, zone);
+    Instant end = startOf(2027, zone);
     List<Instant> fires = new ArrayList<>();
     Instant t = start.minusNanos(1); // the window is [start, end): a fire at midnight counts
     while ((t = schedule.nextFireAfter(t).orElseThrow()).isBefore(end)) {
@@ -49,8 +54,8 @@ class SimulatedYearTest {
   @ValueSource(strings = {"Europe/Paris", "America/New_York"})
   void hourlyFiresOnceForEveryWallClockHour(String zoneName) throws Exception {
     ZoneId zone = ZoneId.of(zoneName);
-    Instant start = LocalDate.of(2026, 1, 1).atStartOfDay(zone).toInstant();
-    Instant end = LocalDate.of(2027, 1, 1).atStartOfDay(zone).toInstant();
+    Instant start = startOf(2026, zone);
+    Instant end = startOf(2027, zone);
     assertEquals(8760, Duration.between(start, end).toHours(), "real hours in the year");
     // 8760 wall-clock hours; the missing 02:00 of the gap collapses into 03:00, and the
     // repeated 02:00 (01:00 in New York) of the overlap fires only at its first occurrence.
@@ -64,9 +69,9 @@ class SimulatedYearTest {
   @ValueSource(strings = {"Europe/Paris", "America/New_York"})
   void everySevenMinutesFollowsTheEpoch(String zoneName) throws Exception {
     ZoneId zone = ZoneId.of(zoneName);
-    Instant start = LocalDate.of(2026, 1, 1).atStartOfDay(zone).toInstant();
-    Instant end = LocalDate.of(2027, 1, 1).atStartOfDay(zone).toInstant();
     List<Instant> fires = yearOfFires("@every 7m", zone);
+    Instant start = startOf(2026, zone);
+    Instant end = startOf(2027, zone);
     // multiples of 420 s in [start, end); neither bound is a multiple in these zones
     long expected =
         Math.floorDiv(end.getEpochSecond(), 420) - Math.floorDiv(start.getEpochSecond(), 420);
