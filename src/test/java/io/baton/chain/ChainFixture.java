@@ -1,0 +1,299 @@
+package io.baton.chain;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.baton.config.BatonSettings;
+import io.baton.config.ConfigLoader;
+import io.baton.definition.ChainDefinition;
+import io.baton.schedule.InvalidScheduleException;
+import io.baton.schedule.Schedule;
+import io.baton.schedule.Schedules;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
+import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.testkit.ExplicitlyTriggeredScheduler;
+
+/**
+ * One chain actor on a test node: the event-sourced behaviour test kit with an in-memory journal,
+ * manual time, and fakes for everything the chain reaches through its context. Time moves only
+ * through {@link #advanceTo}: timer by timer, the wall clock with them, and after each step the
+ * test waits until the actor system has nothing left to do, so every test is deterministic.
+ */
+final class ChainFixture implements AutoCloseable {
+  private static final AtomicInteger SYSTEMS = new AtomicInteger();
+  private static final Duration QUIET_WITHIN = Duration.ofSeconds(10);
+
+  final ChainDefinition chain;
+  final FakeHost host;
+  final Ledger ledger = new Ledger();
+  final Guard guard = new Guard();
+  final BegunRuns begunRuns = new BegunRuns();
+  final Pool pool = new Pool();
+  final BatonSettings settings;
+  private final ZoneId zone;
+  private final String systemName;
+  private final ActorTestKit testKit;
+  private final ExplicitlyTriggeredScheduler scheduler;
+  private final QuietDispatcher.Tasks tasks;
+  private final ManualClock clock;
+  private final SerializationTestKit serialization;
+  private final EventSourcedBehaviorTestKit<JobchainActor.Command, ChainEvent, ChainState> kit;
+
+  /** The lease: whether this node may act now, and its epoch. */
+  static final class Guard implements LeaderGuard {
+    volatile boolean leading = true;
+    volatile long epoch = 1;
+
+    @Override
+    public boolean leading() {
+      return leading;
+    }
+
+    @Override
+    public long epoch() {
+      return epoch;
+    }
+  }
+
+  /**
+   * The blocking pool processes are started on: a start runs at once, unless the test holds them
+   * (a node about to die: the starts it asked for never happen).
+   */
+  static final class Pool implements Executor {
+    private volatile boolean holding;
+
+    void holdStarts() {
+      holding = true;
+    }
+
+    @Override
+    public void execute(Runnable start) {
+      if (!holding) {
+        start.run();
+      }
+    }
+  }
+
+  /** How a test's node is set up before its chain actor starts. */
+  static final class Builder {
+    private final ChainDefinition chain;
+    private final Instant now;
+    private ZoneId zone = ZoneOffset.UTC;
+    private final Map<String, String> settings = new HashMap<>(Map.of("baton.node-name", "node-a"));
+
+    private Builder(ChainDefinition chain, Instant now) {
+      this.chain = chain;
+      this.now = now;
+    }
+
+    /** The zone the chain's timestr is read in. */
+    Builder zone(ZoneId zone) {
+      this.zone = zone;
+      return this;
+    }
+
+    /** A baton.* setting, e.g. ("baton.recovery", "fail"). */
+    Builder setting(String key, String value) {
+      settings.put(key, value);
+      return this;
+    }
+
+    ChainFixture start() {
+      return new ChainFixture(this);
+    }
+  }
+
+  static Builder of(ChainDefinition chain, Instant now) {
+    return new Builder(chain, now);
+  }
+
+  /** A chain in UTC with the default settings, started at {@code now}. */
+  static ChainFixture start(ChainDefinition chain, Instant now) {
+    return of(chain, now).start();
+  }
+
+  private ChainFixture(Builder b) {
+    chain = b.chain;
+    zone = b.zone;
+    settings = BatonSettings.from(ConfigFactory.parseMap(b.settings).withFallback(ConfigLoader.load(null, Map.of())));
+    systemName = "chain-test-" + SYSTEMS.incrementAndGet();
+    tasks = QuietDispatcher.of(systemName);
+    Config config = ConfigFactory.parseString(QuietDispatcher.CONFIG)
+        .withFallback(ConfigFactory.parseResources("baton-pekko.conf").withOnlyPath("pekko.actor.serialization-bindings"))
+        .withFallback(EventSourcedBehaviorTestKit.config())
+        .withFallback(ManualTime.config());
+    testKit = ActorTestKit.create(systemName, config);
+    ManualTime.get(testKit.system()); // checks that the system runs on manual time
+    scheduler = (ExplicitlyTriggeredScheduler) Adapter.toClassic(testKit.system()).scheduler();
+    clock = new ManualClock(scheduler, b.now);
+    host = new FakeHost(clock);
+    serialization = new SerializationTestKit(testKit.system());
+    AtomicLong runIds = new AtomicLong(100);
+    ChainContext node = new ChainContext(settings, clock, host, pool, ledger, runIds::incrementAndGet,
+        new ChainGauges() {
+          @Override
+          public void armed(long chainId, boolean armed) {}
+
+          @Override
+          public void jobOutcome(Instant at) {}
+        }, guard, begunRuns, RunMetrics.NONE);
+    // commands are local messages (actor refs, parsed schedules) and are never serialized; events and
+    // state are journaled, and must come back from the serializer equal
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), JobchainActor.create(node, chain, schedule(chain)),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false).withVerifyEquality(true));
+    settle();
+  }
+
+  // ---- time -------------------------------------------------------------------------------------
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  /**
+   * Time passes until the wall clock reads {@code wall}: each timer fires at its instant, and what
+   * it sets off is over before the next one fires.
+   */
+  void advanceTo(Instant wall) {
+    long target = clock.schedulerTimeAt(wall);
+    if (target < scheduler.currentTimeMs()) {
+      throw new IllegalArgumentException("time does not go back: " + wall + " is before " + now());
+    }
+    for (long next = nextTimer(); next <= target; next = nextTimer()) {
+      scheduler.executeTasks(next);
+      settle();
+    }
+    if (scheduler.currentTimeMs() < target) { // the scheduler's time moves as a task runs: one that does nothing
+      scheduler.scheduleOnce(Duration.ofMillis(target - scheduler.currentTimeMs()), () -> {},
+          Adapter.toClassic(testKit.system()).dispatcher());
+      scheduler.executeTasks(target);
+    }
+    settle();
+  }
+
+  void advance(Duration by) {
+    advanceTo(now().plus(by));
+  }
+
+  void advanceTo(String iso) {
+    advanceTo(Instant.parse(iso));
+  }
+
+  /** The wall clock is set (an NTP step); no time passes, no timer fires, nobody is told. */
+  void setWallClock(Duration by) {
+    clock.set(by);
+  }
+
+  /** The earliest timer of the system (scheduler time), after waiting for quiet. */
+  private long nextTimer() {
+    settle();
+    // ManualTime only moves forward by sleeping 100 ms first; stepping timer by timer needs their times
+    return scheduler.org$apache$pekko$testkit$ExplicitlyTriggeredScheduler$$scheduled().values().stream()
+        .mapToLong(time -> (Long) time).min().orElse(Long.MAX_VALUE);
+  }
+
+  /** Waits until the actor system has nothing left to do. */
+  void settle() {
+    tasks.awaitQuiet(QUIET_WITHIN);
+  }
+
+  // ---- commands ---------------------------------------------------------------------------------
+
+  /** Hands the chain a command and waits until all it set off is over. */
+  List<ChainEvent> send(JobchainActor.Command command) {
+    List<ChainEvent> events = kit.runCommand(command).events();
+    settle();
+    return events;
+  }
+
+  /** The Catalog's current definition, with its schedule parsed (null when switched OFF). */
+  List<ChainEvent> define(ChainDefinition definition) {
+    return send(new JobchainActor.Define(definition, definition.switchOn() ? schedule(definition) : null));
+  }
+
+  OperatorCommand.Outcome operate(OperatorCommand command) {
+    return operate(command, now().plus(settings.misfireGrace()));
+  }
+
+  OperatorCommand.Outcome operate(OperatorCommand command, Instant notAfter) {
+    OperatorCommand.Outcome outcome = kit.<OperatorCommand.Outcome>runCommand(
+        replyTo -> new JobchainActor.Operate(command, notAfter, replyTo)).reply();
+    settle();
+    return outcome;
+  }
+
+  /** Asks the chain to drain; the probe gets Drained once no job of it runs. */
+  TestProbe<JobchainActor.Drained> drain() {
+    TestProbe<JobchainActor.Drained> drained = testKit.createTestProbe();
+    send(new JobchainActor.Drain(drained.ref()));
+    return drained;
+  }
+
+  // ---- what there is to see ---------------------------------------------------------------------
+
+  /** The actor's state, checked to survive the journal's serializer. */
+  ChainState state() {
+    settle();
+    return serialization.verifySerialization(kit.getState(), true);
+  }
+
+  /** The journal of the chain, each event checked to survive the serializer. */
+  List<ChainEvent> events() {
+    settle();
+    return kit.persistenceTestKit().persistedInStorage("chain-" + chain.id()).stream()
+        .map(e -> serialization.verifySerialization((ChainEvent) e, true)).toList();
+  }
+
+  <E extends ChainEvent> List<E> events(Class<E> type) {
+    return events().stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  // ---- the node dies ----------------------------------------------------------------------------
+
+  /** The node is killed and started again at once: its processes run on, orphaned. */
+  ChainState crash() {
+    return downFor(Duration.ZERO);
+  }
+
+  /**
+   * The node is killed and no node runs the chain for {@code downtime} (the wall clock moves on,
+   * nothing fires); then a node is elected, reads the runs chain_run shows open, and starts the
+   * chain actor, which recovers from the journal.
+   */
+  ChainState downFor(Duration downtime) {
+    settle();
+    pool.holding = false; // the next node's pool
+    host.running().forEach(FakeHost.FakeProcess::orphan);
+    clock.set(downtime);
+    begunRuns.replace(ledger.begunAndOpen());
+    kit.restart();
+    return state();
+  }
+
+  @Override
+  public void close() {
+    testKit.shutdownTestKit();
+    QuietDispatcher.release(systemName);
+  }
+
+  Schedule schedule(ChainDefinition definition) {
+    try {
+      return Schedules.parse(definition.timestr(), zone);
+    } catch (InvalidScheduleException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}
