@@ -22,7 +22,10 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.testkit.ExplicitlyTriggeredScheduler;
 
@@ -51,6 +54,7 @@ final class ChainFixture implements AutoCloseable {
   private final ManualClock clock;
   private final SerializationTestKit serialization;
   private final EventSourcedBehaviorTestKit<JobchainActor.Command, ChainEvent, ChainState> kit;
+  private volatile ActorRef<JobchainActor.Command> actor;
 
   /** The lease: whether this node may act now, and its epoch. */
   static final class Guard implements LeaderGuard {
@@ -152,7 +156,11 @@ final class ChainFixture implements AutoCloseable {
         }, guard, begunRuns, RunMetrics.NONE);
     // commands are local messages (actor refs, parsed schedules) and are never serialized; events and
     // state are journaled, and must come back from the serializer equal
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), JobchainActor.create(node, chain, schedule(chain)),
+    Behavior<JobchainActor.Command> chainActor = Behaviors.setup(context -> {
+      actor = context.getSelf(); // the same actor: setup only notes who it is, for commands that stop it
+      return JobchainActor.create(node, chain, schedule(chain));
+    });
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), chainActor,
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false).withVerifyEquality(true));
     settle();
   }
@@ -217,6 +225,17 @@ final class ChainFixture implements AutoCloseable {
     List<ChainEvent> events = kit.runCommand(command).events();
     settle();
     return events;
+  }
+
+  /** Hands the chain a command after which it may stop (the kit would wait for its state). */
+  void tell(JobchainActor.Command command) {
+    actor.tell(command);
+    settle();
+  }
+
+  /** The chain actor has stopped. */
+  void assertStopped() {
+    testKit.createTestProbe().expectTerminated(actor, Duration.ofSeconds(3));
   }
 
   /** The Catalog's current definition, with its schedule parsed (null when switched OFF). */

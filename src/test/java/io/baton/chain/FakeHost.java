@@ -17,8 +17,10 @@ import java.util.function.Predicate;
 
 /**
  * The host's processes, simulated: a start returns a {@link FakeProcess} at once, begun at the
- * instant it was asked not to begin before (as the launcher would wait for it), and the test ends
- * each one with an exit code. Every start is kept, with its request, in order.
+ * instant it was asked not to begin before, and the test ends each one with an exit code. Every
+ * start is kept, with its request, in order. (A real launcher returns only at that instant: the
+ * first processes of a run journaled ahead are known to their actors here up to 50 ms early, so
+ * tests time ottimes on processes that start after their run's instant.)
  */
 final class FakeHost implements ProcessHost {
   private final Clock clock;
