@@ -16,18 +16,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
-import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.BehaviorInterceptor;
+import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.apache.pekko.testkit.ExplicitlyTriggeredScheduler;
 
 /**
  * One chain actor on a test node: the event-sourced behaviour test kit with an in-memory journal,
@@ -36,8 +32,8 @@ import org.apache.pekko.testkit.ExplicitlyTriggeredScheduler;
  * test waits until the actor system has nothing left to do, so every test is deterministic.
  */
 final class ChainFixture implements AutoCloseable {
-  private static final AtomicInteger SYSTEMS = new AtomicInteger();
-  private static final Duration QUIET_WITHIN = Duration.ofSeconds(10);
+  private static final Config DEFAULTS = ConfigLoader.load(null, Map.of());
+  private static final Object END_OF_TEST = new Object();
 
   final ChainDefinition chain;
   final FakeHost host;
@@ -47,12 +43,8 @@ final class ChainFixture implements AutoCloseable {
   final Pool pool = new Pool();
   final BatonSettings settings;
   private final ZoneId zone;
-  private final String systemName;
-  private final ActorTestKit testKit;
-  private final ExplicitlyTriggeredScheduler scheduler;
-  private final QuietDispatcher.Tasks tasks;
+  private final ManualTimeSystem system = ManualTimeSystem.get();
   private final ManualClock clock;
-  private final SerializationTestKit serialization;
   private final EventSourcedBehaviorTestKit<JobchainActor.Command, ChainEvent, ChainState> kit;
   private volatile ActorRef<JobchainActor.Command> actor;
 
@@ -132,19 +124,9 @@ final class ChainFixture implements AutoCloseable {
   private ChainFixture(Builder b) {
     chain = b.chain;
     zone = b.zone;
-    settings = BatonSettings.from(ConfigFactory.parseMap(b.settings).withFallback(ConfigLoader.load(null, Map.of())));
-    systemName = "chain-test-" + SYSTEMS.incrementAndGet();
-    tasks = QuietDispatcher.of(systemName);
-    Config config = ConfigFactory.parseString(QuietDispatcher.CONFIG)
-        .withFallback(ConfigFactory.parseResources("baton-pekko.conf").withOnlyPath("pekko.actor.serialization-bindings"))
-        .withFallback(EventSourcedBehaviorTestKit.config())
-        .withFallback(ManualTime.config());
-    testKit = ActorTestKit.create(systemName, config);
-    ManualTime.get(testKit.system()); // checks that the system runs on manual time
-    scheduler = (ExplicitlyTriggeredScheduler) Adapter.toClassic(testKit.system()).scheduler();
-    clock = new ManualClock(scheduler, b.now);
+    settings = BatonSettings.from(ConfigFactory.parseMap(b.settings).withFallback(DEFAULTS));
+    clock = new ManualClock(system.scheduler, b.now);
     host = new FakeHost(clock);
-    serialization = new SerializationTestKit(testKit.system());
     AtomicLong runIds = new AtomicLong(100);
     ChainContext node = new ChainContext(settings, clock, host, pool, ledger, runIds::incrementAndGet,
         new ChainGauges() {
@@ -154,13 +136,13 @@ final class ChainFixture implements AutoCloseable {
           @Override
           public void jobOutcome(Instant at) {}
         }, guard, begunRuns, RunMetrics.NONE);
+    Behavior<JobchainActor.Command> chainActor = Behaviors.setup(context -> {
+      actor = context.getSelf(); // for commands after which it may stop, and to stop it after the test
+      return stoppable(JobchainActor.create(node, chain, schedule(chain)));
+    });
     // commands are local messages (actor refs, parsed schedules) and are never serialized; events and
     // state are journaled, and must come back from the serializer equal
-    Behavior<JobchainActor.Command> chainActor = Behaviors.setup(context -> {
-      actor = context.getSelf(); // the same actor: setup only notes who it is, for commands that stop it
-      return JobchainActor.create(node, chain, schedule(chain));
-    });
-    kit = EventSourcedBehaviorTestKit.create(testKit.system(), chainActor,
+    kit = EventSourcedBehaviorTestKit.create(system.testKit.system(), chainActor,
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false).withVerifyEquality(true));
     settle();
   }
@@ -177,18 +159,13 @@ final class ChainFixture implements AutoCloseable {
    */
   void advanceTo(Instant wall) {
     long target = clock.schedulerTimeAt(wall);
-    if (target < scheduler.currentTimeMs()) {
+    if (target < system.scheduler.currentTimeMs()) {
       throw new IllegalArgumentException("time does not go back: " + wall + " is before " + now());
     }
-    for (long next = nextTimer(); next <= target; next = nextTimer()) {
-      scheduler.executeTasks(next);
-      settle();
+    for (long next = system.nextTimer(); next <= target; next = system.nextTimer()) {
+      system.runUntil(next);
     }
-    if (scheduler.currentTimeMs() < target) { // the scheduler's time moves as a task runs: one that does nothing
-      scheduler.scheduleOnce(Duration.ofMillis(target - scheduler.currentTimeMs()), () -> {},
-          Adapter.toClassic(testKit.system()).dispatcher());
-      scheduler.executeTasks(target);
-    }
+    system.runUntil(target);
     settle();
   }
 
@@ -205,17 +182,9 @@ final class ChainFixture implements AutoCloseable {
     clock.set(by);
   }
 
-  /** The earliest timer of the system (scheduler time), after waiting for quiet. */
-  private long nextTimer() {
-    settle();
-    // ManualTime only moves forward by sleeping 100 ms first; stepping timer by timer needs their times
-    return scheduler.org$apache$pekko$testkit$ExplicitlyTriggeredScheduler$$scheduled().values().stream()
-        .mapToLong(time -> (Long) time).min().orElse(Long.MAX_VALUE);
-  }
-
   /** Waits until the actor system has nothing left to do. */
   void settle() {
-    tasks.awaitQuiet(QUIET_WITHIN);
+    system.settle();
   }
 
   // ---- commands ---------------------------------------------------------------------------------
@@ -235,7 +204,7 @@ final class ChainFixture implements AutoCloseable {
 
   /** The chain actor has stopped. */
   void assertStopped() {
-    testKit.createTestProbe().expectTerminated(actor, Duration.ofSeconds(3));
+    system.testKit.createTestProbe().expectTerminated(actor, Duration.ofSeconds(3));
   }
 
   /** The Catalog's current definition, with its schedule parsed (null when switched OFF). */
@@ -256,9 +225,21 @@ final class ChainFixture implements AutoCloseable {
 
   /** Asks the chain to drain; the probe gets Drained once no job of it runs. */
   TestProbe<JobchainActor.Drained> drain() {
-    TestProbe<JobchainActor.Drained> drained = testKit.createTestProbe();
+    TestProbe<JobchainActor.Drained> drained = system.testKit.createTestProbe();
     send(new JobchainActor.Drain(drained.ref()));
     return drained;
+  }
+
+  /** Job {@code jobId}'s latest process exits with {@code code}, and what that sets off is over. */
+  void exitJob(long jobId, int code) {
+    host.job(jobId).exit(code);
+    settle();
+  }
+
+  /** Dependency {@code dependencyId}'s latest check exits with {@code code}, and what that sets off is over. */
+  void exitCheck(long dependencyId, int code) {
+    host.check(dependencyId).exit(code);
+    settle();
   }
 
   // ---- what there is to see ---------------------------------------------------------------------
@@ -266,14 +247,14 @@ final class ChainFixture implements AutoCloseable {
   /** The actor's state, checked to survive the journal's serializer. */
   ChainState state() {
     settle();
-    return serialization.verifySerialization(kit.getState(), true);
+    return system.serialization.verifySerialization(kit.getState(), true);
   }
 
   /** The journal of the chain, each event checked to survive the serializer. */
   List<ChainEvent> events() {
     settle();
     return kit.persistenceTestKit().persistedInStorage("chain-" + chain.id()).stream()
-        .map(e -> serialization.verifySerialization((ChainEvent) e, true)).toList();
+        .map(e -> system.serialization.verifySerialization((ChainEvent) e, true)).toList();
   }
 
   <E extends ChainEvent> List<E> events(Class<E> type) {
@@ -302,10 +283,24 @@ final class ChainFixture implements AutoCloseable {
     return state();
   }
 
+  /** Stops the chain actor (and its children): nothing of this test is left in the shared system. */
   @Override
   public void close() {
-    testKit.shutdownTestKit();
-    QuietDispatcher.release(systemName);
+    actor.<Object>unsafeUpcast().tell(END_OF_TEST);
+    assertStopped();
+  }
+
+  /** The chain actor, stopped by {@link #END_OF_TEST}; the kit's own messages reach it as they are. */
+  @SuppressWarnings("unchecked")
+  private static Behavior<JobchainActor.Command> stoppable(Behavior<JobchainActor.Command> chain) {
+    Behavior<?> wrapped = Behaviors.intercept(() -> new BehaviorInterceptor<Object, Object>(Object.class) {
+      @Override
+      public Behavior<Object> aroundReceive(TypedActorContext<Object> context, Object message,
+          ReceiveTarget<Object> target) {
+        return message == END_OF_TEST ? Behaviors.stopped() : target.apply(context, message);
+      }
+    }, (Behavior<Object>) (Behavior<?>) chain);
+    return (Behavior<JobchainActor.Command>) wrapped;
   }
 
   Schedule schedule(ChainDefinition definition) {

@@ -40,10 +40,9 @@ class DependencyTest {
       assertEquals(List.of(7L, 8L), node.host.checks().stream().map(FakeHost.FakeProcess::refId).toList());
       node.host.checks().forEach(check -> assertEquals(FIRE, check.startTime()));
 
-      node.host.check(7).exit(0);
+      node.exitCheck(7, 0);
       node.advanceTo("2026-06-01T11:00:05Z");
-      node.host.check(8).exit(1);
-      node.settle();
+      node.exitCheck(8, 1);
       assertEquals(List.of(7L), node.events(DependencyPassed.class).stream().map(DependencyPassed::dependencyId).toList());
       assertEquals(List.of(), node.host.jobs(), "a dependency has not passed yet");
       assertEquals("NOT_PASSED", only(node.ledger.processes(p -> p.refId() == 8)).status());
@@ -56,8 +55,7 @@ class DependencyTest {
       assertEquals(2, node.host.check(8).attempt(), "job_run numbers the checks");
 
       node.advanceTo("2026-06-01T11:00:40Z");
-      node.host.check(8).exit(0);
-      node.settle();
+      node.exitCheck(8, 0);
       only(node.events(DependenciesPassed.class));
       assertEquals(at("2026-06-01T11:00:40Z"), node.ledger.run(run.runId()).depPassTs());
       assertEquals(at("2026-06-01T11:00:40Z"), node.host.job(1).startTime());
@@ -68,7 +66,7 @@ class DependencyTest {
   void dependenciesNotPassedWhenTheDepOtWindowClosesEndTheRunDepTimeout() {
     try (ChainFixture node = fired(1, dep(7))) {
       node.advanceTo("2026-06-01T11:00:01Z");
-      node.host.check(7).exit(1);
+      node.exitCheck(7, 1);
       node.advanceTo("2026-06-01T11:00:59.999Z");
       FakeHost.FakeProcess second = node.host.check(7);
       assertEquals(2, second.attempt());
@@ -108,7 +106,7 @@ class DependencyTest {
   void aCheckRunningPastItsOttimeIsKilledAndEndsTheRunDepError() {
     try (ChainFixture node = fired(10, dep(7))) {
       node.advanceTo("2026-06-01T11:00:01Z");
-      node.host.check(7).exit(1);
+      node.exitCheck(7, 1);
       node.advanceTo("2026-06-01T11:00:31Z"); // the second check starts now
       FakeHost.FakeProcess second = node.host.check(7);
       node.advanceTo("2026-06-01T11:01:30.999Z");

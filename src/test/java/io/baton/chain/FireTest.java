@@ -62,8 +62,7 @@ class FireTest {
       long runId = only(node.ledger.runs()).runId();
       assertEquals(List.of(), node.ledger.messages(), "skips are told once, when the run ends");
 
-      node.host.job(1).exit(0);
-      node.settle();
+      node.exitJob(1, 0);
       assertEquals("SUCCESS", node.ledger.run(runId).status());
       Ledger.Message skipped = only(node.ledger.messages());
       assertEquals(runId, skipped.runId());

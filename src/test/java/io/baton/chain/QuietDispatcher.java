@@ -51,14 +51,6 @@ public final class QuietDispatcher extends ExecutorServiceConfigurator {
     return SYSTEMS.computeIfAbsent(systemName, Tasks::new);
   }
 
-  /** Forgets a terminated system and stops its thread. */
-  static void release(String systemName) {
-    Tasks gone = SYSTEMS.remove(systemName);
-    if (gone != null) {
-      gone.stop();
-    }
-  }
-
   /**
    * One system's tasks: a queue, the count of those not finished, and a thread that runs them
    * while the test waits inside Pekko (for a reply, a restart). While the test waits for quiet it
@@ -117,10 +109,6 @@ public final class QuietDispatcher extends ExecutorServiceConfigurator {
       unfinished++;
       queue.add(task);
       notifyAll();
-    }
-
-    private void stop() {
-      worker.interrupt();
     }
 
     /** Runs every task until none is left; still busy after {@code limit}: the test fails. */

@@ -37,23 +37,19 @@ class StepLevelTest {
     try (ChainFixture node = fired(chain("@every 1h", job(1, 1), job(2, 1), job(3, 2), job(4, 5)))) {
       assertEquals(List.of(1L, 2L), started(node));
       node.advanceTo("2026-06-01T11:00:10Z");
-      node.host.job(2).exit(0);
-      node.settle();
+      node.exitJob(2, 0);
       assertEquals(List.of(1L, 2L), started(node), "job 1 still runs");
 
       node.advanceTo("2026-06-01T11:00:20Z");
-      node.host.job(1).exit(0);
-      node.settle();
+      node.exitJob(1, 0);
       assertEquals(List.of(1L, 2L, 3L), started(node));
       assertEquals(at("2026-06-01T11:00:20Z"), node.host.job(3).startTime());
       assertEquals(List.of(1, 2), node.events(LevelStarted.class).stream().map(LevelStarted::stepLevel).toList());
 
-      node.host.job(3).exit(0);
-      node.settle();
+      node.exitJob(3, 0);
       assertEquals(List.of(1L, 2L, 3L, 4L), started(node), "levels need not be consecutive numbers");
       node.advanceTo("2026-06-01T11:00:30Z");
-      node.host.job(4).exit(0);
-      node.settle();
+      node.exitJob(4, 0);
 
       Ledger.Run run = node.ledger.runAt(FIRE);
       assertEquals("SUCCESS", run.status());
@@ -79,8 +75,7 @@ class StepLevelTest {
       assertEquals(0, node.host.job(2).stops());
 
       node.advanceTo("2026-06-01T11:00:40Z");
-      node.host.job(2).exit(0);
-      node.settle();
+      node.exitJob(2, 0);
       assertEquals("FAILED", node.ledger.run(run.runId()).status());
       assertEquals(at("2026-06-01T11:00:40Z"), node.ledger.run(run.runId()).endTime());
       assertEquals(List.of(1L, 2L), started(node), "level 2 never starts");
@@ -97,7 +92,7 @@ class StepLevelTest {
   void aJobRunningPastItsOttimeIsKilledAndTheRunEndsTimeout() {
     try (ChainFixture node = fired(chain("@every 1h", job(1, 1), job(2, 2, "90s"), job(3, 3)))) {
       node.advanceTo("2026-06-01T11:00:10Z");
-      node.host.job(1).exit(0);
+      node.exitJob(1, 0);
       node.advanceTo("2026-06-01T11:01:39.999Z");
       assertEquals(0, node.host.job(2).stops());
       node.advanceTo("2026-06-01T11:01:40Z");

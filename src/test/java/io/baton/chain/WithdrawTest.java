@@ -86,7 +86,7 @@ class WithdrawTest {
   void aNodeStoppingBeforeTheInstantWithdrawsTheRunAndTheNextStartCountsTheFireAsMissed() {
     try (ChainFixture node = ChainFixture.start(CHAIN, at("2026-06-01T10:00:10Z"))) {
       node.advanceTo("2026-06-01T10:01:00Z"); // the chain has fired once: 10:01
-      node.host.job(1).exit(0);
+      node.exitJob(1, 0);
       node.advanceTo("2026-06-01T10:01:59.500Z"); // its run for 10:02 is journaled
 
       var drained = node.drain();
