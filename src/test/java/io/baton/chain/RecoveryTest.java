@@ -1,0 +1,245 @@
+package io.baton.chain;
+
+import static io.baton.chain.Chains.at;
+import static io.baton.chain.Chains.chain;
+import static io.baton.chain.Chains.dep;
+import static io.baton.chain.Chains.job;
+import static io.baton.chain.Chains.only;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baton.chain.ChainEvent.JobFinished;
+import io.baton.chain.ChainEvent.RunStarted;
+import io.baton.chain.ChainEvent.RunWithdrawn;
+import io.baton.definition.ChainDefinition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node killed at each point of a run and started again (SPEC 6): never two runs of one scheduled
+ * time; a job interrupted by the crash runs again with a higher attempt (rerun-step) or the run
+ * ends INTERRUPTED (fail); a run journaled ahead that never began is withdrawn and its fire is a
+ * missed one. The chain fires hourly, at 11:00.
+ */
+class RecoveryTest {
+  private static final Instant FIRE = at("2026-06-01T11:00:00Z");
+  private static final ChainDefinition TWO_LEVELS = chain("@every 1h", job(1, 1), job(2, 1), job(3, 2));
+
+  private static ChainFixture startedBefore(ChainDefinition chain) {
+    return ChainFixture.start(chain, at("2026-06-01T10:59:50Z"));
+  }
+
+  private static void assertOneRunPerScheduledTime(ChainFixture node) {
+    List<Instant> scheduled = node.ledger.runs().stream().map(Ledger.Run::scheduledTime).toList();
+    assertEquals(scheduled.stream().distinct().toList(), scheduled, "two runs of one scheduled time");
+  }
+
+  @Test
+  void killedAfterRunStartedBeforeItsInstantTheRunIsWithdrawnAndTheFireRunsOnce() {
+    try (ChainFixture node = startedBefore(TWO_LEVELS)) {
+      node.advanceTo("2026-06-01T10:59:59.500Z");
+      long journaled = only(node.events(RunStarted.class)).runId();
+      node.crash();
+      assertEquals(journaled, only(node.events(RunWithdrawn.class)).runId());
+      only(node.ledger.messages("RECOVERY: run " + journaled, "stopped before the run began; the run is withdrawn"));
+
+      node.advanceTo(FIRE);
+      Ledger.Run run = node.ledger.runAt(FIRE);
+      assertEquals("SCHEDULE", run.trigger(), "the fire has not passed: it is taken at its instant");
+      assertEquals(FIRE, run.startTime());
+      assertTrue(run.runId() != journaled);
+      assertOneRunPerScheduledTime(node);
+    }
+  }
+
+  @Test
+  void killedBeforeTheInstantAndDownPastItTheFireIsACatchUpRun() {
+    try (ChainFixture node = startedBefore(TWO_LEVELS)) {
+      node.advanceTo("2026-06-01T10:59:59.500Z");
+      node.downFor(Duration.ofMinutes(2));
+      Ledger.Run run = node.ledger.runAt(FIRE);
+      assertEquals("MISFIRE", run.trigger());
+      assertEquals(at("2026-06-01T11:01:59.500Z"), run.startTime(), "chain_run tells when it really began");
+      only(node.ledger.messages("MISFIRE: 1 fire(s) missed", "the latest (2026-06-01T11:00:00Z) runs now"));
+      assertOneRunPerScheduledTime(node);
+    }
+  }
+
+  @Test
+  void killedAfterRunStartedWhileItsChecksRanTheChecksAreAskedAgain() {
+    try (ChainFixture node = startedBefore(chain("@every 1h", 10, List.of(dep(7)), job(1, 1)))) {
+      node.advanceTo("2026-06-01T11:00:05Z");
+      FakeHost.FakeProcess before = node.host.check(7);
+      node.crash();
+      assertTrue(!before.alive(), "the check left by the dead node is killed");
+      long runId = node.ledger.runAt(FIRE).runId();
+      only(node.ledger.messages("RECOVERY: run " + runId, "re-running its dependency checks"));
+      assertTrue(node.host.check(7) != before && node.host.check(7).alive(), "asked again");
+      node.exitCheck(7, 0);
+      node.exitJob(1, 0);
+      assertEquals("SUCCESS", node.ledger.run(runId).status());
+      assertOneRunPerScheduledTime(node);
+    }
+  }
+
+  /**
+   * job_run has one row per process started, a check's attempt being its number: the check asked
+   * again by the resuming node is another process than the one the dead node started.
+   */
+  @Test
+  void aCheckAskedAgainAfterACrashGetsARowOfItsOwnInJobRun() {
+    try (ChainFixture node = startedBefore(chain("@every 1h", 10, List.of(dep(7)), job(1, 1)))) {
+      node.advanceTo("2026-06-01T11:00:05Z");
+      node.crash();
+      node.advanceTo("2026-06-01T11:00:10Z");
+      node.exitCheck(7, 0);
+      List<Ledger.Process> checks = node.ledger.processes(p -> p.kind().equals("DEP"));
+      assertEquals(2, checks.size(), "one row per check process: " + checks);
+      assertEquals(List.of(1, 2), node.host.checks().stream().map(FakeHost.FakeProcess::attempt).toList());
+    }
+  }
+
+  @Test
+  void killedAfterLevelStartedBeforeTheProcessStartedTheJobRunsAgainWithAHigherAttempt() {
+    try (ChainFixture node = startedBefore(TWO_LEVELS)) {
+      node.pool.holdStarts(); // the node dies before it spawns them
+      node.advanceTo(FIRE);
+      assertEquals(List.of(), node.host.all());
+      node.crash();
+
+      long runId = node.ledger.runAt(FIRE).runId();
+      only(node.ledger.messages("RECOVERY: run " + runId,
+          "job 1 attempt 1, job 2 attempt 1 may have started just before and count as interrupted attempts"));
+      assertEquals(List.of(2, 2), node.host.jobs().stream().map(FakeHost.FakeProcess::attempt).toList());
+      assertEquals(List.of(JobStatus.INTERRUPTED, JobStatus.INTERRUPTED),
+          node.events(JobFinished.class).stream().map(JobFinished::status).toList());
+      Ledger.Process unconfirmed = node.ledger.jobs(runId).get(0);
+      assertEquals(1, unconfirmed.attempt());
+      assertEquals("INTERRUPTED", unconfirmed.status(), "job_run names the attempt that may have run");
+    }
+  }
+
+  @Test
+  void killedAfterJobStartedTheSurvivorIsKilledAndTheJobRunsAgainWithAHigherAttempt() {
+    try (ChainFixture node = startedBefore(TWO_LEVELS)) {
+      node.advanceTo("2026-06-01T11:00:30Z");
+      FakeHost.FakeProcess survivor = node.host.job(1);
+      node.crash();
+      assertTrue(!survivor.alive(), "killed by the node resuming the run");
+      long runId = node.ledger.runAt(FIRE).runId();
+      only(node.ledger.messages("RECOVERY: run " + runId, "re-running step level 1 (baton.recovery = rerun-step)"));
+      assertEquals(2, node.host.job(1).attempt());
+      assertEquals(2, node.host.job(2).attempt());
+      assertEquals(List.of("INTERRUPTED", "INTERRUPTED", "RUNNING", "RUNNING"),
+          node.ledger.jobs(runId).stream().map(Ledger.Process::status).toList());
+
+      node.exitJob(1, 0);
+      node.exitJob(2, 0);
+      assertEquals(1, node.host.job(3).attempt());
+      node.exitJob(3, 0);
+      assertEquals("SUCCESS", node.ledger.run(runId).status());
+      assertOneRunPerScheduledTime(node);
+    }
+  }
+
+  @Test
+  void killedAfterJobStartedWithRecoveryFailTheRunEndsInterrupted() {
+    try (ChainFixture node = ChainFixture.of(TWO_LEVELS, at("2026-06-01T10:59:50Z"))
+        .setting("baton.recovery", "fail").start()) {
+      node.advanceTo("2026-06-01T11:00:30Z");
+      node.crash();
+      Ledger.Run run = node.ledger.runAt(FIRE);
+      assertEquals("INTERRUPTED", run.status());
+      only(node.ledger.messages("RECOVERY: run " + run.runId(), "it ends INTERRUPTED (baton.recovery = fail)"));
+      assertEquals(2, node.host.jobs().size(), "nothing runs again");
+      assertNull(node.state().active());
+
+      node.advanceTo("2026-06-01T12:00:00Z");
+      assertEquals("SCHEDULE", node.ledger.runAt(at("2026-06-01T12:00:00Z")).trigger(), "the chain fires on");
+    }
+  }
+
+  @Test
+  void killedAfterJobFinishedOnlyTheJobsThatHadNotSucceededRunAgain() {
+    try (ChainFixture node = startedBefore(TWO_LEVELS)) {
+      node.advanceTo("2026-06-01T11:00:30Z");
+      node.exitJob(1, 0);
+      node.crash();
+      assertEquals(List.of(1L, 2L, 2L), node.host.jobs().stream().map(FakeHost.FakeProcess::refId).toList());
+      assertEquals(2, node.host.job(2).attempt());
+      node.exitJob(2, 0);
+      node.exitJob(3, 0);
+      assertEquals("SUCCESS", node.ledger.runAt(FIRE).status());
+    }
+  }
+
+  @Test
+  void killedAfterRunFinishedNothingRunsAgainAndTheChainFiresOn() {
+    try (ChainFixture node = startedBefore(TWO_LEVELS)) {
+      node.advanceTo("2026-06-01T11:00:30Z");
+      node.exitJob(1, 0);
+      node.exitJob(2, 0);
+      node.exitJob(3, 0);
+      Ledger.Run ended = node.ledger.runAt(FIRE);
+      int records = node.ledger.records().size();
+      node.crash();
+      assertEquals(ended, node.ledger.runAt(FIRE), "written again, unchanged");
+      assertEquals(2, node.ledger.records().size() - records, "chain_run start and end, again");
+      assertEquals(3, node.host.jobs().size());
+      node.advanceTo("2026-06-01T12:00:00Z");
+      assertEquals(List.of(FIRE, at("2026-06-01T12:00:00Z")),
+          node.ledger.runs().stream().map(Ledger.Run::scheduledTime).toList());
+    }
+  }
+
+  @Test
+  void firesMissedWhileNoNodeRanGiveOneCatchUpRunForTheLatestWithinTheGrace() {
+    try (ChainFixture node = ChainFixture.start(chain("@every 1m", job(1, 1)), at("2026-06-01T10:00:10Z"))) {
+      node.advanceTo("2026-06-01T10:01:05Z");
+      node.exitJob(1, 0);
+      node.downFor(Duration.between(node.now(), at("2026-06-01T10:05:30Z")));
+      Ledger.Run catchUp = node.ledger.runAt(at("2026-06-01T10:05:00Z"));
+      assertEquals("MISFIRE", catchUp.trigger());
+      assertEquals(at("2026-06-01T10:05:30Z"), catchUp.startTime());
+      assertEquals(List.of(at("2026-06-01T10:01:00Z"), at("2026-06-01T10:05:00Z")),
+          node.ledger.runs().stream().map(Ledger.Run::scheduledTime).toList());
+      Ledger.Message missed = only(node.ledger.messages());
+      assertNull(missed.runId());
+      assertEquals("chain 12: MISFIRE: 4 fire(s) missed while no node ran it, between 2026-06-01T10:02:00Z and "
+          + "2026-06-01T10:05:00Z; the latest (2026-06-01T10:05:00Z) runs now as one catch-up run", missed.msg());
+    }
+  }
+
+  @Test
+  void firesMissedLongerAgoThanTheGraceAreNamedAndNotRun() {
+    try (ChainFixture node = startedBefore(chain("@every 1h", job(1, 1)))) {
+      node.advanceTo("2026-06-01T11:00:05Z");
+      node.exitJob(1, 0);
+      node.downFor(Duration.between(node.now(), at("2026-06-01T12:20:00Z")));
+      assertEquals(List.of(FIRE), node.ledger.runs().stream().map(Ledger.Run::scheduledTime).toList());
+      only(node.ledger.messages("MISFIRE: 1 fire(s) missed", "between 2026-06-01T12:00:00Z and 2026-06-01T12:00:00Z",
+          "none is run: the latest is older than baton.misfire-grace (PT10M)"));
+      node.advanceTo("2026-06-01T13:00:00Z");
+      assertEquals("SCHEDULE", node.ledger.runAt(at("2026-06-01T13:00:00Z")).trigger());
+    }
+  }
+
+  @Test
+  void firesMissedDuringARunThatIsResumedAreNamedAndNotRun() {
+    try (ChainFixture node = ChainFixture.start(chain("@every 1m", job(1, 1)), at("2026-06-01T10:00:10Z"))) {
+      node.advanceTo("2026-06-01T10:01:30Z");
+      long runId = only(node.ledger.runs()).runId();
+      node.downFor(Duration.ofMinutes(3)); // 10:04:30
+      only(node.ledger.messages("MISFIRE: 3 fire(s) missed", "none is run: they fell during the run this node resumes"));
+      only(node.ledger.messages("RECOVERY: run " + runId));
+      assertEquals(List.of(runId), node.ledger.runs().stream().map(Ledger.Run::runId).toList());
+      node.exitJob(1, 0);
+      node.advanceTo("2026-06-01T10:05:00Z");
+      assertEquals(2, node.ledger.runs().size());
+      assertOneRunPerScheduledTime(node);
+    }
+  }
+}
