@@ -27,10 +27,11 @@ public final class DependencyActor implements ProcessWatch.Owner<DependencyActor
 
   /**
    * The run and dependency to poll; {@code repoll} is false when dep_ot is 0 (one check); the first
-   * check starts no earlier than {@code notBefore} (the run's start instant).
+   * check starts no earlier than {@code notBefore} (the run's start instant); checks are numbered
+   * from {@code firstCheck} (above those an earlier node of a resumed run may have made).
    */
   public record Assignment(long chainId, long runId, Instant scheduledTime, DependencyDefinition dependency, boolean repoll,
-      Instant notBefore) {}
+      Instant notBefore, int firstCheck) {}
 
   public enum Verdict { PASSED, NOT_PASSED, ERROR, REFUSED }
 
@@ -64,6 +65,7 @@ public final class DependencyActor implements ProcessWatch.Owner<DependencyActor
     this.timers = timers;
     this.chain = chain;
     this.work = work;
+    this.checks = work.firstCheck() - 1;
     this.runLog = node.runLog();
     this.watch = new ProcessWatch<>(node, context, timers, Watched::new, this);
   }
@@ -81,7 +83,7 @@ public final class DependencyActor implements ProcessWatch.Owner<DependencyActor
     DependencyDefinition dep = work.dependency();
     ProcessRequest request = new ProcessRequest(ProcessKind.DEP, work.chainId(), work.runId(), dep.id(), null,
         checks, work.scheduledTime(), dep.env(), dep.command());
-    return watch.start(request, checks == 1 ? work.notBefore() : Instant.MIN, timeout());
+    return watch.start(request, checks == work.firstCheck() ? work.notBefore() : Instant.MIN, timeout());
   }
 
   @Override

@@ -128,8 +128,9 @@ final class JournalAhead {
     } else {
       record.record(run, now);
     }
+    boolean resumed = record.resuming();
     record.resuming(false);
-    progress.proceed(run);
+    progress.proceed(run, resumed);
   }
 
   Effect<ChainEvent, ChainState> onBegan(ChainState state, Began b) {
@@ -151,9 +152,23 @@ final class JournalAhead {
 
   /** The run journaled ahead is taken back, as if its fire had not been taken; journaled with {@code also}. */
   EffectBuilder<ChainEvent, ChainState> withdraw(ChainState state, String why, ChainEvent... also) {
+    return withdraw(state, why, lastFireBefore, also);
+  }
+
+  /**
+   * The run journaled ahead is taken back because its node stops: its fire becomes a missed one,
+   * for the next start's misfire rule, also when it was the chain's first.
+   */
+  EffectBuilder<ChainEvent, ChainState> withdrawAsMissed(ChainState state, String why) {
+    Instant before = lastFireBefore != null ? lastFireBefore : state.active().scheduledTime().minusNanos(1);
+    return withdraw(state, why, before);
+  }
+
+  private EffectBuilder<ChainEvent, ChainState> withdraw(ChainState state, String why, Instant lastFire,
+      ChainEvent... also) {
     cancelBegin();
     chain.log.info("chain {}: run {} had not begun and is withdrawn: {}", chain.chainId, state.active().runId(), why);
-    List<ChainEvent> events = new ArrayList<>(List.of(new RunWithdrawn(state.active().runId(), lastFireBefore)));
+    List<ChainEvent> events = new ArrayList<>(List.of(new RunWithdrawn(state.active().runId(), lastFire)));
     events.addAll(List.of(also));
     return chain.effect.persist(events);
   }

@@ -30,12 +30,12 @@ record RunProgress(ChainRuntime chain, RunStartRecord record) {
   private static final String DEPENDENCY_WINDOW = "dependency-window";
 
 
-  /** Starts what the run waits for: its dependency checks, or the level it is at. */
-  void proceed(ActiveRun run) {
+  /** Starts what the run waits for: its dependency checks, or the level it is at; {@code resumed} after a restart. */
+  void proceed(ActiveRun run, boolean resumed) {
     if (run.dependenciesPassed()) {
       startLevel(run);
     } else if (!chain.draining()) {
-      Duration left = chain.workers.startDependencies(run);
+      Duration left = chain.workers.startDependencies(run, resumed);
       if (run.definition().depTimeoutMinutes() > 0) {
         chain.timers.startSingleTimer(DEPENDENCY_WINDOW, new DependencyWindowClosed(run.runId()), left);
       }

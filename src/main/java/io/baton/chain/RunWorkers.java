@@ -33,14 +33,21 @@ final class RunWorkers {
     this.chainId = chainId;
   }
 
-  /** Starts a check for every dependency not yet passed; the time left in the dep_ot window. */
-  Duration startDependencies(ActiveRun run) {
+  /**
+   * Starts a check for every dependency not yet passed; the time left in the dep_ot window. A
+   * {@code resumed} run's checks are numbered above any its earlier node can have made (checks
+   * come at least a poll interval apart), so each check process keeps a job_run row of its own.
+   */
+  Duration startDependencies(ActiveRun run, boolean resumed) {
     double windowMinutes = run.definition().depTimeoutMinutes();
+    Duration since = Duration.between(run.startTime(), node.clock().instant());
+    long pollMillis = Math.max(1, node.settings().dependencyPollInterval().toMillis());
+    int firstCheck = resumed ? (int) Math.min(Integer.MAX_VALUE / 2, 2 + Math.max(0, since.toMillis()) / pollMillis) : 1;
     for (DependencyDefinition dep : run.definition().dependencies()) {
       if (!run.passedDependencies().contains(dep.id())) {
         ActorRef<DependencyActor.Command> check = context.spawn(DependencyActor.create(node, context.getSelf(),
             new DependencyActor.Assignment(chainId, run.runId(), run.scheduledTime(), dep, windowMinutes > 0,
-                run.startTime())),
+                run.startTime(), firstCheck)),
             "dep-" + run.runId() + "-" + dep.id());
         context.watchWith(check, new JobchainActor.WorkerStopped(run.runId(), ProcessKind.DEP, dep.id(), check));
         dependencies.put(dep.id(), check);

@@ -27,7 +27,7 @@ record Stopping(ChainRuntime chain, JournalAhead ahead, RunProgress progress) {
     chain.drainedReplyTo = d.replyTo();
     chain.fireTimer.disarm();
     if (ahead.notBegun(state)) {
-      return ahead.withdraw(state, "the node is stopping")
+      return ahead.withdrawAsMissed(state, "the node is stopping")
           .thenRun(after -> d.replyTo().tell(new Drained(chain.chainId)));
     }
     if (!state.running()) {

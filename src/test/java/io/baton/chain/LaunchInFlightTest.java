@@ -118,7 +118,7 @@ class LaunchInFlightTest {
     TestProbe<JobchainActor.Command> chain = kit.createTestProbe();
     ActorRef<DependencyActor.Command> check = kit.spawn(DependencyActor.create(node, chain.ref(),
         new DependencyActor.Assignment(3, 7, Instant.now(), new DependencyDefinition(5, null, "wait.sh " + sleep, 60, ""),
-            true, Instant.now())));
+            true, Instant.now(), 1)));
     await().atMost(Duration.ofSeconds(5)).until(() -> blocking.size() == 1);
 
     kit.stop(check);

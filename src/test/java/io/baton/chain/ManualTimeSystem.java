@@ -28,7 +28,7 @@ final class ManualTimeSystem {
 
   private ManualTimeSystem() {
     Config config = ConfigFactory.parseString(QuietDispatcher.CONFIG)
-        .withFallback(ConfigFactory.parseResources("baton-pekko.conf").withOnlyPath("pekko.actor.serialization-bindings"))
+        .withFallback(serialization(ConfigFactory.parseResources("baton-pekko.conf")))
         .withFallback(EventSourcedBehaviorTestKit.config())
         .withFallback(ManualTime.config());
     tasks = QuietDispatcher.of(NAME);
@@ -36,6 +36,14 @@ final class ManualTimeSystem {
     ManualTime.get(testKit.system()); // fails unless the system runs on manual time
     scheduler = (ExplicitlyTriggeredScheduler) Adapter.toClassic(testKit.system()).scheduler();
     serialization = new SerializationTestKit(testKit.system());
+  }
+
+  /** The node's serializers, bindings and Jackson settings: events and snapshots are checked as the journal writes them. */
+  private static Config serialization(Config node) {
+    return node.withOnlyPath("pekko.actor.serializers")
+        .withFallback(node.withOnlyPath("pekko.actor.serialization-identifiers"))
+        .withFallback(node.withOnlyPath("pekko.actor.serialization-bindings"))
+        .withFallback(node.withOnlyPath("pekko.serialization"));
   }
 
   static synchronized ManualTimeSystem get() {

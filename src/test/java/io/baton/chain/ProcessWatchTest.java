@@ -222,6 +222,6 @@ class ProcessWatchTest {
 
   private ActorRef<DependencyActor.Command> spawnCheck(int ottimeSeconds) {
     return kit.spawn(DependencyActor.create(node, told.ref().narrow(), new DependencyActor.Assignment(3, 7,
-        Instant.now(), new DependencyDefinition(5, null, "check.sh", ottimeSeconds, ""), true, Instant.now())));
+        Instant.now(), new DependencyDefinition(5, null, "check.sh", ottimeSeconds, ""), true, Instant.now(), 1)));
   }
 }
