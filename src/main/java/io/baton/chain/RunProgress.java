@@ -186,13 +186,13 @@ record RunProgress(ChainRuntime chain, RunStartRecord record) {
   void ended(ChainState after, ActiveRun run, RunStatus status, Instant end) {
     record.recordOnce(run); // it ended before its instant's timer came (a refused job, say)
     chain.node.begunRuns().remove(run.runId());
+    if (!run.skippedFires().isEmpty()) { // written first: whoever sees the run ended sees its skips too
+      chain.runLog.message(run.runId(), chain.messages.skipped(run));
+    }
     chain.runLog.runFinished(run.runId(), chain.chainId, end, status);
     chain.node.metrics().runEnded(chain.chainId, status, Duration.between(run.startTime(), end));
     chain.log.info("chain {}: run {} ended {}", chain.chainId, run.runId(), status);
     chain.log.run(null);
-    if (!run.skippedFires().isEmpty()) {
-      chain.runLog.message(run.runId(), chain.messages.skipped(run));
-    }
     if (chain.removed) {
       chain.log.info("chain {} was deleted; its actor stops", chain.chainId);
       chain.context.stop(chain.context.getSelf());

@@ -111,7 +111,6 @@ public final class RunningProcess {
     });
   }
 
-  /** Sends SIGKILL to everything at once; used when the launcher closes. */
   /** Killed now because its node fenced itself ({@link ProcessLauncher#killAllNow}). */
   void killForFence() {
     killedForFence = true;
