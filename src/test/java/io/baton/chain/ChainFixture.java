@@ -154,16 +154,28 @@ final class ChainFixture implements AutoCloseable {
   }
 
   /**
-   * Time passes until the wall clock reads {@code wall}: each timer fires at its instant, and what
-   * it sets off is over before the next one fires.
+   * Time passes until the wall clock reads {@code wall}: each timer fires at its instant, each
+   * process planned to end ends at its instant, and what one sets off is over before the next.
    */
   void advanceTo(Instant wall) {
     long target = clock.schedulerTimeAt(wall);
     if (target < system.scheduler.currentTimeMs()) {
       throw new IllegalArgumentException("time does not go back: " + wall + " is before " + now());
     }
-    for (long next = system.nextTimer(); next <= target; next = system.nextTimer()) {
-      system.runUntil(next);
+    while (true) {
+      long timer = system.nextTimer();
+      FakeHost.FakeProcess ending = host.nextPlannedExit().orElse(null);
+      long exit = ending == null ? Long.MAX_VALUE
+          : Math.max(system.scheduler.currentTimeMs(), clock.schedulerTimeAt(ending.plannedExit()));
+      if (Math.min(timer, exit) > target) {
+        break;
+      }
+      if (timer <= exit) {
+        system.runUntil(timer);
+      } else {
+        system.runUntil(exit);
+        ending.exitAsPlanned();
+      }
     }
     system.runUntil(target);
     settle();

@@ -8,11 +8,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -30,6 +33,7 @@ final class FakeHost implements ProcessHost {
   private volatile String refusal; // a start refused like an escaping script path, once set
   private volatile boolean breakNextActor;
   private volatile Integer exitAtOnce; // every process ends as it starts, with this code
+  private volatile Consumer<FakeProcess> onStart = p -> {};
 
   FakeHost(Clock clock) {
     this.clock = clock;
@@ -45,6 +49,8 @@ final class FakeHost implements ProcessHost {
     private volatile boolean orphaned;
     private volatile int stops;
     private volatile String output = "";
+    private volatile Instant plannedExit; // ends by itself then, with plannedCode
+    private volatile int plannedCode;
 
     FakeProcess(ProcessRequest request, long pid, Instant start, boolean breaksItsActor) {
       this.request = request;
@@ -82,6 +88,21 @@ final class FakeHost implements ProcessHost {
 
     void exit(int code) {
       exit(code, "");
+    }
+
+    /** Ends by itself at {@code at} with {@code code}, as time passes ({@link ChainFixture#advanceTo}). */
+    void exitAt(Instant at, int code) {
+      plannedCode = code;
+      plannedExit = at;
+    }
+
+    Instant plannedExit() {
+      return plannedExit;
+    }
+
+    /** Ends now as planned. */
+    void exitAsPlanned() {
+      exit(plannedCode);
     }
 
     /** Its node died: stops asked by that node's actors never came, the process runs on. */
@@ -157,6 +178,7 @@ final class FakeHost implements ProcessHost {
     started.add(process);
     live.add(process);
     process.onExit().whenComplete((code, error) -> ended(process));
+    onStart.accept(process);
     if (exitAtOnce != null) {
       process.exit(exitAtOnce);
     }
@@ -192,6 +214,16 @@ final class FakeHost implements ProcessHost {
   /** From now on every process ends with {@code code} as soon as it has started (null: not any more). */
   void exitAtOnce(Integer code) {
     exitAtOnce = code;
+  }
+
+  /** {@code plan} sees every process as it starts (to plan its exit, say). */
+  void onStart(Consumer<FakeProcess> plan) {
+    onStart = plan;
+  }
+
+  /** The running process that plans to end first, if any. */
+  synchronized Optional<FakeProcess> nextPlannedExit() {
+    return live.stream().filter(p -> p.plannedExit() != null).min(Comparator.comparing(FakeProcess::plannedExit));
   }
 
   /** The next process started makes the actor that asked for it fail as it records the start. */
