@@ -269,6 +269,11 @@ final class ChainFixture implements AutoCloseable {
         .map(e -> system.serialization.verifySerialization((ChainEvent) e, true)).toList();
   }
 
+  ChainEvent lastEvent() {
+    List<ChainEvent> events = events();
+    return events.get(events.size() - 1);
+  }
+
   <E extends ChainEvent> List<E> events(Class<E> type) {
     return events().stream().filter(type::isInstance).map(type::cast).toList();
   }

@@ -37,7 +37,7 @@ class DependencyTest {
       Ledger.Run run = node.ledger.runAt(FIRE);
       assertEquals(FIRE, run.startTime(), "chain_run is written at the fire, before any check passes");
       assertNull(run.depPassTs());
-      assertEquals(List.of(7L, 8L), node.host.checks().stream().map(FakeHost.FakeProcess::refId).toList());
+      assertEquals(List.of(7L, 8L), node.host.checkIds());
       node.host.checks().forEach(check -> assertEquals(FIRE, check.startTime()));
 
       node.exitCheck(7, 0);
@@ -50,7 +50,7 @@ class DependencyTest {
       node.advanceTo("2026-06-01T11:00:34.999Z");
       assertEquals(2, node.host.checks().size(), "not asked again before the poll interval");
       node.advanceTo("2026-06-01T11:00:35Z");
-      assertEquals(List.of(7L, 8L, 8L), node.host.checks().stream().map(FakeHost.FakeProcess::refId).toList(),
+      assertEquals(List.of(7L, 8L, 8L), node.host.checkIds(),
           "the passed dependency is not run again");
       assertEquals(2, node.host.check(8).attempt(), "job_run numbers the checks");
 

@@ -243,6 +243,16 @@ final class FakeHost implements ProcessHost {
     return where(p -> p.request.kind() == ProcessKind.JOB);
   }
 
+  /** The jobs started, by id, in the order they started. */
+  List<Long> jobIds() {
+    return jobs().stream().map(FakeProcess::refId).toList();
+  }
+
+  /** The dependency checks started, by dependency id, in the order they started. */
+  List<Long> checkIds() {
+    return checks().stream().map(FakeProcess::refId).toList();
+  }
+
   List<FakeProcess> checks() {
     return where(p -> p.request.kind() == ProcessKind.DEP);
   }

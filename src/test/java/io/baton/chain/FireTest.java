@@ -42,7 +42,7 @@ class FireTest {
       assertEquals(at("2026-06-01T10:01:00Z"), run.depPassTs(), "no dependencies: passed as it starts");
       assertEquals("RUNNING", run.status());
       assertEquals("node-a", run.node());
-      assertEquals(List.of(1L, 2L), node.host.jobs().stream().map(FakeHost.FakeProcess::refId).toList(),
+      assertEquals(List.of(1L, 2L), node.host.jobIds(),
           "level 1 only");
       for (Ledger.Process job : node.ledger.jobs(run.runId())) {
         assertEquals(at("2026-06-01T10:01:00Z"), job.startTime(), "job " + job.refId());
@@ -71,7 +71,7 @@ class FireTest {
 
       node.advanceTo("2026-06-01T10:04:00Z");
       assertEquals(List.of(at("2026-06-01T10:01:00Z"), at("2026-06-01T10:04:00Z")),
-          node.ledger.runs().stream().map(Ledger.Run::scheduledTime).toList(), "skipped fires are not run later");
+          node.ledger.scheduledTimes(), "skipped fires are not run later");
     }
   }
 

@@ -92,6 +92,11 @@ final class Ledger implements OutcomeSink {
     return run;
   }
 
+  /** chain_run's scheduled_time column, in the order the runs began. */
+  synchronized List<Instant> scheduledTimes() {
+    return runs.values().stream().map(Run::scheduledTime).toList();
+  }
+
   /** The only run chain_run shows for {@code scheduledTime}. */
   synchronized Run runAt(Instant scheduledTime) {
     List<Run> at = runs.values().stream().filter(r -> r.scheduledTime().equals(scheduledTime)).toList();

@@ -32,10 +32,6 @@ class NodeLifecycleTest {
     return node;
   }
 
-  private static List<Instant> runs(ChainFixture node) {
-    return node.ledger.runs().stream().map(Ledger.Run::scheduledTime).toList();
-  }
-
   @Test
   void aChainRemovedWhileIdleStopsAndFiresNoMore() {
     try (ChainFixture node = ChainFixture.start(CHAIN, at("2026-06-01T10:00:10Z"))) {
@@ -58,7 +54,7 @@ class NodeLifecycleTest {
       assertEquals("SUCCESS", node.ledger.runAt(FIRE).status(), "the run in progress finishes");
       node.assertStopped();
       node.advanceTo("2026-06-01T10:06:00Z");
-      assertEquals(List.of(FIRE), runs(node));
+      assertEquals(List.of(FIRE), node.ledger.scheduledTimes());
       assertEquals(List.of(), node.ledger.messages(), "no fire was skipped: none was armed");
     }
   }
@@ -73,14 +69,14 @@ class NodeLifecycleTest {
       node.advanceTo("2026-06-01T10:01:40Z");
       node.exitJob(1, 0);
       drained.expectMessage(Duration.ZERO, DRAINED);
-      assertEquals(List.of(1L), node.host.jobs().stream().map(FakeHost.FakeProcess::refId).toList(),
+      assertEquals(List.of(1L), node.host.jobIds(),
           "level 2 does not start on a node that is stopping");
       Ledger.Run interrupted = node.ledger.runAt(FIRE);
       assertEquals("INTERRUPTED", interrupted.status());
       assertEquals(at("2026-06-01T10:01:40Z"), interrupted.endTime());
       assertEquals(List.of(), node.events(RunFinished.class), "the journal keeps the run for the next start");
       node.advanceTo("2026-06-01T10:03:00Z");
-      assertEquals(List.of(FIRE), runs(node), "nothing fires while draining");
+      assertEquals(List.of(FIRE), node.ledger.scheduledTimes(), "nothing fires while draining");
 
       node.downFor(Duration.ofSeconds(20)); // the node stopped; the next one starts at 10:03:20
       only(node.ledger.messages("RECOVERY: run " + interrupted.runId(), "re-running step level 2"));

@@ -31,10 +31,6 @@ class OperatorCommandTest {
     return ChainFixture.start(CHAIN, at("2026-06-01T10:20:00Z"));
   }
 
-  private static List<Long> started(ChainFixture node) {
-    return node.host.jobs().stream().map(FakeHost.FakeProcess::refId).toList();
-  }
-
   @Test
   void runNowStartsAManualRunAtOnceThatIsNotAFireOfTheSchedule() {
     try (ChainFixture node = idleAt1020()) {
@@ -48,7 +44,7 @@ class OperatorCommandTest {
       Ledger.Run run = node.ledger.run(101);
       assertEquals("MANUAL", run.trigger());
       assertEquals(at("2026-06-01T10:20:00Z"), run.startTime());
-      assertEquals(List.of(1L), started(node));
+      assertEquals(List.of(1L), node.host.jobIds());
       only(node.ledger.messages("chain 12 run 101: started as a MANUAL run, asked by alice@cli"));
       assertNull(node.state().lastFire(), "the schedule's next fire is still 11:00");
 
@@ -87,7 +83,7 @@ class OperatorCommandTest {
       assertEquals("CANCELLED", run.status());
       assertEquals(at("2026-06-01T11:00:10Z"), run.endTime());
       assertEquals("CANCELLED", only(node.ledger.jobs(runId)).status());
-      assertEquals(List.of(1L), started(node), "level 2 never starts");
+      assertEquals(List.of(1L), node.host.jobIds(), "level 2 never starts");
       only(node.ledger.messages("chain 12 run " + runId + ": CANCELLED by bob@api"));
 
       Outcome again = node.operate(new OperatorCommand.Cancel(8, "bob@api", runId));
@@ -129,7 +125,7 @@ class OperatorCommandTest {
       assertEquals(at("2026-06-01T11:00:00Z"), rerun.scheduledTime(), "the slot of the run it continues");
       assertEquals(at("2026-06-01T11:05:00Z"), rerun.startTime());
       FakeHost.FakeProcess job2 = node.host.job(2);
-      assertEquals(List.of(1L, 2L, 2L), started(node), "job 1 succeeded there and is not run again");
+      assertEquals(List.of(1L, 2L, 2L), node.host.jobIds(), "job 1 succeeded there and is not run again");
       assertEquals(2, job2.attempt());
       assertEquals(outcome.runId(), job2.runId());
       only(node.ledger.messages("RERUN of run " + failed, "jobs [1] succeeded there", "asked by carol@cli"));
@@ -156,8 +152,7 @@ class OperatorCommandTest {
       assertEquals(List.of(), node.ledger.runs(), "ON takes effect when the Catalog reads it");
       node.define(CHAIN);
       node.advanceTo("2026-06-01T13:00:00Z");
-      assertEquals(List.of(at("2026-06-01T13:00:00Z")),
-          node.ledger.runs().stream().map(Ledger.Run::scheduledTime).toList());
+      assertEquals(List.of(at("2026-06-01T13:00:00Z")), node.ledger.scheduledTimes());
     }
   }
 

@@ -6,6 +6,7 @@ import static io.baton.chain.Chains.dep;
 import static io.baton.chain.Chains.job;
 import static io.baton.chain.Chains.only;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,8 +33,20 @@ class RecoveryTest {
     return ChainFixture.start(chain, at("2026-06-01T10:59:50Z"));
   }
 
+  /**
+   * The node is killed while {@code survivor} runs; the next one kills what was left, and says it
+   * resumes the run and what it runs again. The run's id.
+   */
+  private static long crashAndResume(ChainFixture node, FakeHost.FakeProcess survivor, String runsAgain) {
+    node.crash();
+    assertFalse(survivor.alive(), "the process left by the dead node is killed");
+    long runId = node.ledger.runAt(FIRE).runId();
+    only(node.ledger.messages("RECOVERY: run " + runId, runsAgain));
+    return runId;
+  }
+
   private static void assertOneRunPerScheduledTime(ChainFixture node) {
-    List<Instant> scheduled = node.ledger.runs().stream().map(Ledger.Run::scheduledTime).toList();
+    List<Instant> scheduled = node.ledger.scheduledTimes();
     assertEquals(scheduled.stream().distinct().toList(), scheduled, "two runs of one scheduled time");
   }
 
@@ -73,10 +86,7 @@ class RecoveryTest {
     try (ChainFixture node = startedBefore(chain("@every 1h", 10, List.of(dep(7)), job(1, 1)))) {
       node.advanceTo("2026-06-01T11:00:05Z");
       FakeHost.FakeProcess before = node.host.check(7);
-      node.crash();
-      assertTrue(!before.alive(), "the check left by the dead node is killed");
-      long runId = node.ledger.runAt(FIRE).runId();
-      only(node.ledger.messages("RECOVERY: run " + runId, "re-running its dependency checks"));
+      long runId = crashAndResume(node, before, "re-running its dependency checks");
       assertTrue(node.host.check(7) != before && node.host.check(7).alive(), "asked again");
       node.exitCheck(7, 0);
       node.exitJob(1, 0);
@@ -126,11 +136,7 @@ class RecoveryTest {
   void killedAfterJobStartedTheSurvivorIsKilledAndTheJobRunsAgainWithAHigherAttempt() {
     try (ChainFixture node = startedBefore(TWO_LEVELS)) {
       node.advanceTo("2026-06-01T11:00:30Z");
-      FakeHost.FakeProcess survivor = node.host.job(1);
-      node.crash();
-      assertTrue(!survivor.alive(), "killed by the node resuming the run");
-      long runId = node.ledger.runAt(FIRE).runId();
-      only(node.ledger.messages("RECOVERY: run " + runId, "re-running step level 1 (baton.recovery = rerun-step)"));
+      long runId = crashAndResume(node, node.host.job(1), "re-running step level 1 (baton.recovery = rerun-step)");
       assertEquals(2, node.host.job(1).attempt());
       assertEquals(2, node.host.job(2).attempt());
       assertEquals(List.of("INTERRUPTED", "INTERRUPTED", "RUNNING", "RUNNING"),
@@ -168,7 +174,7 @@ class RecoveryTest {
       node.advanceTo("2026-06-01T11:00:30Z");
       node.exitJob(1, 0);
       node.crash();
-      assertEquals(List.of(1L, 2L, 2L), node.host.jobs().stream().map(FakeHost.FakeProcess::refId).toList());
+      assertEquals(List.of(1L, 2L, 2L), node.host.jobIds());
       assertEquals(2, node.host.job(2).attempt());
       node.exitJob(2, 0);
       node.exitJob(3, 0);
@@ -190,8 +196,7 @@ class RecoveryTest {
       assertEquals(2, node.ledger.records().size() - records, "chain_run start and end, again");
       assertEquals(3, node.host.jobs().size());
       node.advanceTo("2026-06-01T12:00:00Z");
-      assertEquals(List.of(FIRE, at("2026-06-01T12:00:00Z")),
-          node.ledger.runs().stream().map(Ledger.Run::scheduledTime).toList());
+      assertEquals(List.of(FIRE, at("2026-06-01T12:00:00Z")), node.ledger.scheduledTimes());
     }
   }
 
@@ -205,7 +210,7 @@ class RecoveryTest {
       assertEquals("MISFIRE", catchUp.trigger());
       assertEquals(at("2026-06-01T10:05:30Z"), catchUp.startTime());
       assertEquals(List.of(at("2026-06-01T10:01:00Z"), at("2026-06-01T10:05:00Z")),
-          node.ledger.runs().stream().map(Ledger.Run::scheduledTime).toList());
+          node.ledger.scheduledTimes());
       Ledger.Message missed = only(node.ledger.messages());
       assertNull(missed.runId());
       assertEquals("chain 12: MISFIRE: 4 fire(s) missed while no node ran it, between 2026-06-01T10:02:00Z and "
@@ -219,7 +224,7 @@ class RecoveryTest {
       node.advanceTo("2026-06-01T11:00:05Z");
       node.exitJob(1, 0);
       node.downFor(Duration.between(node.now(), at("2026-06-01T12:20:00Z")));
-      assertEquals(List.of(FIRE), node.ledger.runs().stream().map(Ledger.Run::scheduledTime).toList());
+      assertEquals(List.of(FIRE), node.ledger.scheduledTimes());
       only(node.ledger.messages("MISFIRE: 1 fire(s) missed", "between 2026-06-01T12:00:00Z and 2026-06-01T12:00:00Z",
           "none is run: the latest is older than baton.misfire-grace (PT10M)"));
       node.advanceTo("2026-06-01T13:00:00Z");

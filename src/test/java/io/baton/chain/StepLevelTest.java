@@ -28,26 +28,22 @@ class StepLevelTest {
     return node;
   }
 
-  private static List<Long> started(ChainFixture node) {
-    return node.host.jobs().stream().map(FakeHost.FakeProcess::refId).toList();
-  }
-
   @Test
   void aLevelStartsOnlyOnceEveryJobOfThePreviousLevelSucceeded() {
     try (ChainFixture node = fired(chain("@every 1h", job(1, 1), job(2, 1), job(3, 2), job(4, 5)))) {
-      assertEquals(List.of(1L, 2L), started(node));
+      assertEquals(List.of(1L, 2L), node.host.jobIds());
       node.advanceTo("2026-06-01T11:00:10Z");
       node.exitJob(2, 0);
-      assertEquals(List.of(1L, 2L), started(node), "job 1 still runs");
+      assertEquals(List.of(1L, 2L), node.host.jobIds(), "job 1 still runs");
 
       node.advanceTo("2026-06-01T11:00:20Z");
       node.exitJob(1, 0);
-      assertEquals(List.of(1L, 2L, 3L), started(node));
+      assertEquals(List.of(1L, 2L, 3L), node.host.jobIds());
       assertEquals(at("2026-06-01T11:00:20Z"), node.host.job(3).startTime());
       assertEquals(List.of(1, 2), node.events(LevelStarted.class).stream().map(LevelStarted::stepLevel).toList());
 
       node.exitJob(3, 0);
-      assertEquals(List.of(1L, 2L, 3L, 4L), started(node), "levels need not be consecutive numbers");
+      assertEquals(List.of(1L, 2L, 3L, 4L), node.host.jobIds(), "levels need not be consecutive numbers");
       node.advanceTo("2026-06-01T11:00:30Z");
       node.exitJob(4, 0);
 
@@ -78,7 +74,7 @@ class StepLevelTest {
       node.exitJob(2, 0);
       assertEquals("FAILED", node.ledger.run(run.runId()).status());
       assertEquals(at("2026-06-01T11:00:40Z"), node.ledger.run(run.runId()).endTime());
-      assertEquals(List.of(1L, 2L), started(node), "level 2 never starts");
+      assertEquals(List.of(1L, 2L), node.host.jobIds(), "level 2 never starts");
       Ledger.Message message = only(node.ledger.messages());
       assertEquals(run.runId(), message.runId());
       assertEquals("chain 12 run " + run.runId() + ": job 1 (attempt 1) ended FAILED with exit code 3\n"
@@ -101,7 +97,7 @@ class StepLevelTest {
       Ledger.Run run = node.ledger.runAt(FIRE);
       assertEquals("TIMEOUT", run.status());
       assertEquals("TIMEOUT", node.ledger.jobs(run.runId()).get(1).status());
-      assertEquals(List.of(1L, 2L), started(node));
+      assertEquals(List.of(1L, 2L), node.host.jobIds());
       only(node.ledger.messages("chain 12 run " + run.runId() + ": job 2 (attempt 1) ended TIMEOUT"));
       assertEquals(RunStatus.TIMEOUT, only(node.events(RunFinished.class)).status());
     }
@@ -129,7 +125,7 @@ class StepLevelTest {
       Ledger.Run run = node.ledger.runAt(FIRE);
       assertEquals("FAILED", run.status());
       assertEquals(1, node.host.job(1).stops(), "its process is stopped");
-      assertEquals(List.of(1L), started(node));
+      assertEquals(List.of(1L), node.host.jobIds());
       only(node.ledger.messages("job 1 of chain 12: its actor failed before the outcome was known"));
     }
   }

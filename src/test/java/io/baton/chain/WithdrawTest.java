@@ -52,7 +52,7 @@ class WithdrawTest {
       node.define(CHAIN);
       node.advanceTo("2026-06-01T10:04:00Z");
       assertEquals(List.of(at("2026-06-01T10:04:00Z")),
-          node.ledger.runs().stream().map(Ledger.Run::scheduledTime).toList(), "fires while OFF are not run");
+          node.ledger.scheduledTimes(), "fires while OFF are not run");
     }
   }
 
@@ -60,12 +60,11 @@ class WithdrawTest {
   void rescheduledBeforeItsInstantTheRunIsWithdrawnAndTheNewScheduleTakesOver() {
     try (ChainFixture node = journaledAhead()) {
       only(node.define(withTimestr(CHAIN, "@every 2m")));
-      assertEquals(RunWithdrawn.class, node.events().get(node.events().size() - 1).getClass());
+      assertEquals(RunWithdrawn.class, node.lastEvent().getClass());
       node.advanceTo("2026-06-01T10:01:30Z");
       assertNothingBegan(node);
       node.advanceTo("2026-06-01T10:02:00Z");
-      assertEquals(List.of(at("2026-06-01T10:02:00Z")),
-          node.ledger.runs().stream().map(Ledger.Run::scheduledTime).toList());
+      assertEquals(List.of(at("2026-06-01T10:02:00Z")), node.ledger.scheduledTimes());
     }
   }
 
@@ -91,7 +90,7 @@ class WithdrawTest {
 
       var drained = node.drain();
       drained.expectMessage(Duration.ZERO, new JobchainActor.Drained(12));
-      assertEquals(RunWithdrawn.class, node.events().get(node.events().size() - 1).getClass());
+      assertEquals(RunWithdrawn.class, node.lastEvent().getClass());
       node.advanceTo("2026-06-01T10:02:30Z");
       assertEquals(1, node.ledger.runs().size(), "the run for 10:02 never began");
 
@@ -118,7 +117,7 @@ class WithdrawTest {
       node.downFor(Duration.between(node.now(), at("2026-06-01T10:03:10Z")));
 
       assertEquals(List.of(at("2026-06-01T10:03:00Z")),
-          node.ledger.runs().stream().map(Ledger.Run::scheduledTime).toList(), "one catch-up run for the latest");
+          node.ledger.scheduledTimes(), "one catch-up run for the latest");
       only(node.ledger.messages("MISFIRE: 3 fire(s) missed", "between 2026-06-01T10:01:00Z and 2026-06-01T10:03:00Z"));
     }
   }
