@@ -48,10 +48,9 @@ final class ChainFixture implements AutoCloseable {
   private final EventSourcedBehaviorTestKit<JobchainActor.Command, ChainEvent, ChainState> kit;
   private volatile ActorRef<JobchainActor.Command> actor;
 
-  /** The lease: whether this node may act now, and its epoch. */
+  /** The lease: whether this node may act now (epoch 1 throughout). */
   static final class Guard implements LeaderGuard {
     volatile boolean leading = true;
-    volatile long epoch = 1;
 
     @Override
     public boolean leading() {
@@ -60,7 +59,7 @@ final class ChainFixture implements AutoCloseable {
 
     @Override
     public long epoch() {
-      return epoch;
+      return 1;
     }
   }
 
@@ -179,10 +178,6 @@ final class ChainFixture implements AutoCloseable {
     }
     system.runUntil(target);
     settle();
-  }
-
-  void advance(Duration by) {
-    advanceTo(now().plus(by));
   }
 
   void advanceTo(String iso) {

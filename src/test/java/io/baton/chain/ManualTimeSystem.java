@@ -24,14 +24,12 @@ final class ManualTimeSystem {
   final ActorTestKit testKit;
   final ExplicitlyTriggeredScheduler scheduler;
   final SerializationTestKit serialization;
-  private final QuietDispatcher.Tasks tasks;
 
   private ManualTimeSystem() {
     Config config = ConfigFactory.parseString(QuietDispatcher.CONFIG)
         .withFallback(serialization(ConfigFactory.parseResources("baton-pekko.conf")))
         .withFallback(EventSourcedBehaviorTestKit.config())
         .withFallback(ManualTime.config());
-    tasks = QuietDispatcher.of(NAME);
     testKit = ActorTestKit.create(NAME, config);
     ManualTime.get(testKit.system()); // fails unless the system runs on manual time
     scheduler = (ExplicitlyTriggeredScheduler) Adapter.toClassic(testKit.system()).scheduler();
@@ -55,7 +53,7 @@ final class ManualTimeSystem {
 
   /** Waits until the actor system has nothing left to do. */
   void settle() {
-    tasks.awaitQuiet(QUIET_WITHIN);
+    QuietDispatcher.TASKS.awaitQuiet(QUIET_WITHIN);
   }
 
   /** The scheduler's time (ms) of its earliest timer, after waiting for quiet; Long.MAX_VALUE if none. */

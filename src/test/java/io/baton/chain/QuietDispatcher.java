@@ -5,9 +5,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -16,43 +14,38 @@ import org.apache.pekko.dispatch.ExecutorServiceConfigurator;
 import org.apache.pekko.dispatch.ExecutorServiceFactory;
 
 /**
- * The executor of every dispatcher of a test's actor system, with a count of the tasks submitted
- * and not yet finished. A message sent to an idle actor, a journal write, a future's
- * callback, all pass through here; so when the count is zero nothing in the system is running or
- * about to run (timers are manual and fire only when the test says), and the test may look.
+ * The executor of every dispatcher of the tests' actor system, with a count of the tasks submitted
+ * and not yet finished. A message sent to an idle actor, a journal write, a future's callback, all
+ * pass through here; so when the count is zero nothing in the system is running or about to run
+ * (timers are manual and fire only when the test says), and the test may look.
  */
 public final class QuietDispatcher extends ExecutorServiceConfigurator {
-  private static final Map<String, Tasks> SYSTEMS = new ConcurrentHashMap<>();
+  static final Tasks TASKS = new Tasks();
 
   /** Configuration that puts every dispatcher of a system on this executor. */
   static final String CONFIG = """
       pekko.actor.default-dispatcher.executor = "io.baton.chain.QuietDispatcher"
       pekko.actor.internal-dispatcher.executor = "io.baton.chain.QuietDispatcher"
       pekko.actor.default-blocking-io-dispatcher.executor = "io.baton.chain.QuietDispatcher"
-      pekko.persistence.dispatchers.default-plugin-dispatcher { type = Dispatcher, executor = "io.baton.chain.QuietDispatcher" }
+      pekko.persistence.dispatchers.default-plugin-dispatcher {
+        type = Dispatcher
+        executor = "io.baton.chain.QuietDispatcher"
+      }
       pekko.persistence.dispatchers.default-replay-dispatcher.executor = "io.baton.chain.QuietDispatcher"
       pekko.persistence.dispatchers.default-stream-dispatcher.executor = "io.baton.chain.QuietDispatcher"
       """;
 
-  private final Tasks tasks;
-
   public QuietDispatcher(Config config, DispatcherPrerequisites prerequisites) {
     super(config, prerequisites);
-    this.tasks = SYSTEMS.computeIfAbsent(prerequisites.settings().name(), Tasks::new);
   }
 
   @Override
   public ExecutorServiceFactory createExecutorServiceFactory(String id, ThreadFactory threadFactory) {
-    return () -> new Counted(tasks);
-  }
-
-  /** The task count of the actor system named {@code systemName} (created on first use). */
-  static Tasks of(String systemName) {
-    return SYSTEMS.computeIfAbsent(systemName, Tasks::new);
+    return () -> new Counted(TASKS);
   }
 
   /**
-   * One system's tasks: a queue, the count of those not finished, and a thread that runs them
+   * The system's tasks: a queue, the count of those not finished, and a thread that runs them
    * while the test waits inside Pekko (for a reply, a restart). While the test waits for quiet it
    * runs them itself and the thread stands aside: on a busy machine, work handed from one thread
    * to another costs milliseconds each time. (Pekko never runs one actor on two threads at once,
@@ -65,8 +58,8 @@ public final class QuietDispatcher extends ExecutorServiceConfigurator {
     private boolean testRunsThem;
     private Throwable failure;
 
-    private Tasks(String systemName) {
-      worker = new Thread(this::work, systemName + "-dispatcher");
+    private Tasks() {
+      worker = new Thread(this::work, "quiet-dispatcher");
       worker.setDaemon(true);
       worker.start();
     }
