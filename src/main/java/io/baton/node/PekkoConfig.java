@@ -10,6 +10,9 @@ import java.time.Duration;
 
 /** The actor system's configuration: logging, JSON serialization, the journal in Baton's database. */
 public final class PekkoConfig {
+  /** The configuration block of the database lease (io.baton.cluster.DatabaseLease). */
+  public static final String DATABASE_LEASE = "baton-database-lease";
+
   private PekkoConfig() {}
 
   public static Config of(Database db, BatonSettings settings) {
@@ -29,6 +32,10 @@ public final class PekkoConfig {
         .withValue("pekko-persistence-jdbc.shared-databases.baton", database.root())
         .withValue("pekko.coordinated-shutdown.phases.service-unbind.timeout",
             ConfigValueFactory.fromAnyRef(stop.toMillis() + "ms"))
+        .withValue(DATABASE_LEASE + ".heartbeat-timeout",
+            ConfigValueFactory.fromAnyRef(settings.leaseTtl().toMillis() + "ms"))
+        .withValue(DATABASE_LEASE + ".heartbeat-interval",
+            ConfigValueFactory.fromAnyRef(settings.leaseTtl().dividedBy(5).toMillis() + "ms"))
         .withFallback(ConfigFactory.parseResources(PekkoConfig.class, "/baton-pekko.conf"))
         .withFallback(ConfigFactory.load())
         .resolve();

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabaseH2Test {
   static final Set<String> ALL_TABLES = Set.of("deptable", "jobchain_table", "jobtable",
       "jobchain_lst_run", "realtime_status", "schedulerMessage", "chain_run", "job_run",
-      "baton_meta", "baton_command", "event_journal", "event_tag", "snapshot", "durable_state",
+      "baton_meta", "baton_command", "baton_lease", "event_journal", "event_tag", "snapshot", "durable_state",
       "flyway_schema_history");
 
   @TempDir Path home;
@@ -54,7 +54,7 @@ class DatabaseH2Test {
     long applied;
     try (Database db = Database.open(url, "sa", "", home)) {
       applied = count(db.dataSource(), "SELECT COUNT(*) FROM flyway_schema_history");
-      assertEquals(List.of("1", "2", "3", "4", "5", "6"), List.of(versions(db)));
+      assertEquals(List.of("1", "2", "3", "4", "5", "6", "7"), List.of(versions(db)));
     }
     try (Database db = Database.open(url, "sa", "", home)) {
       assertEquals(applied, count(db.dataSource(), "SELECT COUNT(*) FROM flyway_schema_history"));

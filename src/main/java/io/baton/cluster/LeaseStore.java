@@ -1,0 +1,56 @@
+package io.baton.cluster;
+
+import io.baton.db.LeaseTable;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.setup.Setup;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.actor.typed.ExtensionSetup;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+
+/**
+ * Where a node's {@link DatabaseLease}s are kept: its database's lease table, and the pool their
+ * statements run on. Pekko builds leases itself, by class name, so they find their node's store
+ * through this extension of the node's actor system, which is created with it.
+ */
+public final class LeaseStore implements Extension {
+
+  private static final ExtensionId<LeaseStore> ID = new ExtensionId<>() {
+    @Override
+    public LeaseStore createExtension(ActorSystem<?> system) {
+      throw new IllegalStateException("actor system " + system.name() + " was created without a lease store:"
+          + " database leases need the node's database");
+    }
+  };
+
+  private final LeaseTable table;
+  private final Executor blocking;
+
+  public LeaseStore(LeaseTable table, Executor blocking) {
+    this.table = table;
+    this.blocking = blocking;
+  }
+
+  public static LeaseStore get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
+
+  static LeaseStore get(org.apache.pekko.actor.ActorSystem system) {
+    return get(Adapter.toTyped(system));
+  }
+
+  /** What the node's actor system is created with, so that its leases find this store. */
+  public Setup setup() {
+    LeaseStore store = this;
+    return new ExtensionSetup<LeaseStore>(ID, system -> store) {};
+  }
+
+  LeaseTable table() {
+    return table;
+  }
+
+  Executor blocking() {
+    return blocking;
+  }
+}

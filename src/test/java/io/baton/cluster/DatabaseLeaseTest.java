@@ -1,0 +1,176 @@
+package io.baton.cluster;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.baton.db.Database;
+import io.baton.db.ForwardingDataSource;
+import io.baton.db.LeaseTable;
+import io.baton.db.TestDatabases;
+import io.baton.db.TestSql;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.BootstrapSetup;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.coordination.lease.LeaseSettings;
+import org.apache.pekko.coordination.lease.javadsl.Lease;
+import org.apache.pekko.coordination.lease.javadsl.LeaseProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The database lease as Pekko uses it: built from configuration, held by one owner at a time, lost for cause. */
+class DatabaseLeaseTest {
+  private static final Duration TTL = Duration.ofSeconds(2);
+  private static final String SHARD = "baton-shard-chain-3";
+  private static final String CONFIG = "baton-database-lease";
+
+  @TempDir Path dir;
+  private Database db;
+  private ActorSystem<?> system;
+  private ExecutorService blocking;
+  private final AtomicBoolean databaseDown = new AtomicBoolean();
+
+  @BeforeEach
+  void start() {
+    db = Database.open(TestDatabases.h2Url(dir), "sa", "", dir);
+    blocking = Executors.newFixedThreadPool(4);
+    // the node's lease block, timed short for the test
+    Config config = ConfigFactory.parseString(CONFIG + " { heartbeat-timeout = " + TTL.toMillis() + "ms,"
+        + " heartbeat-interval = 250ms }")
+        .withFallback(ConfigFactory.parseResources(DatabaseLease.class, "/baton-pekko.conf"))
+        .withFallback(ConfigFactory.load()).resolve();
+    LeaseStore store = new LeaseStore(new LeaseTable(new SwitchableDataSource(db.dataSource())), blocking);
+    system = ActorSystem.create(Behaviors.empty(), "lease-test", BootstrapSetup.create(config).and(store.setup()));
+  }
+
+  @AfterEach
+  void stop() {
+    system.terminate();
+    blocking.shutdownNow();
+    db.close();
+  }
+
+  private Lease lease(String owner) {
+    return LeaseProvider.get(Adapter.toClassic(system)).getLease(SHARD, CONFIG, owner);
+  }
+
+  private static boolean now(java.util.concurrent.CompletionStage<Boolean> answer) throws Exception {
+    return answer.toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private Object column(String column) {
+    return TestSql.of(db.dataSource()).one("SELECT " + column + " FROM baton_lease WHERE lease_name = ?", SHARD);
+  }
+
+  @Test
+  void pekkoBuildsItFromConfigurationAndItHasOneOwnerAtATime() throws Exception {
+    Lease a = lease("node-a:25520");
+    Lease b = lease("node-b:25520");
+    assertTrue(a instanceof DatabaseLease, "built from lease-class: " + a.getClass());
+
+    assertTrue(now(a.acquire()));
+    assertFalse(now(b.acquire()), "another owner is refused while the lease lasts");
+    assertTrue(a.checkLease());
+    assertFalse(b.checkLease());
+    assertEquals("node-a:25520", column("lease_holder"));
+
+    assertTrue(now(a.release()));
+    assertFalse(a.checkLease());
+    assertTrue(now(b.acquire()), "a released lease is free at once");
+    assertEquals(2L, ((Number) column("lease_epoch")).longValue(), "each acquisition raises the epoch");
+    assertEquals(2L, ((DatabaseLease) b).epoch());
+  }
+
+  @Test
+  void itsHolderKeepsItPastItsTtlByRenewing() throws Exception {
+    Lease a = lease("node-a");
+    long acquired = System.nanoTime();
+    assertTrue(now(a.acquire()));
+    await().atMost(Duration.ofSeconds(15)).until(() -> System.nanoTime() - acquired > TTL.multipliedBy(2).toNanos());
+
+    assertTrue(a.checkLease());
+    assertFalse(now(lease("node-b").acquire()), "two ttls later the database still shows it held");
+    assertEquals(1L, ((Number) column("lease_epoch")).longValue(), "renewed, never acquired again");
+  }
+
+  @Test
+  void itIsLostOnceWhenAnotherOwnerTookIt() throws Exception {
+    Lease a = lease("node-a");
+    CompletableFuture<Optional<Throwable>> lost = new CompletableFuture<>();
+    assertTrue(now(a.acquire(lost::complete)));
+
+    // as if the database had let it expire and another node taken it
+    TestSql.of(db.dataSource()).update("UPDATE baton_lease SET lease_holder = 'node-b', lease_epoch = lease_epoch + 1");
+
+    assertEquals(Optional.empty(), lost.get(10, TimeUnit.SECONDS), "lost, and not for an error");
+    assertFalse(a.checkLease());
+    assertEquals(-1, ((DatabaseLease) a).epoch());
+  }
+
+  @Test
+  void aPauseLongerThanTheTtlEndsItBeforeTheHolderCanActAgain() throws Exception {
+    AtomicLong pausedFor = new AtomicLong();
+    LeaseSettings settings = LeaseSettings.apply(system.settings().config().getConfig(CONFIG), SHARD, "node-a");
+    DatabaseLease a = new DatabaseLease(settings, LeaseStore.get(system), Adapter.toClassic(system).scheduler(),
+        system.executionContext(), () -> System.nanoTime() + pausedFor.get());
+    CompletableFuture<Optional<Throwable>> lost = new CompletableFuture<>();
+    assertTrue(now(a.acquire(lost::complete)));
+    assertTrue(a.checkLease());
+
+    pausedFor.set(TTL.toNanos()); // the process was stopped for a ttl (SIGSTOP, a long GC)
+    assertFalse(a.checkLease(), "judged on the monotonic clock the moment it runs again");
+    assertEquals(Optional.empty(), lost.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aDatabaseThatDoesNotAnswerEndsItBeforeTheTtlRunsOut() throws Exception {
+    Lease a = lease("node-a");
+    CompletableFuture<Optional<Throwable>> lost = new CompletableFuture<>();
+    long acquired = System.nanoTime();
+    assertTrue(now(a.acquire(lost::complete)));
+
+    databaseDown.set(true);
+    Optional<Throwable> cause = lost.get(10, TimeUnit.SECONDS);
+    long after = System.nanoTime() - acquired;
+    assertTrue(cause.isPresent(), "lost for the failed renewals");
+    assertTrue(after < TTL.toNanos(), "lost within the ttl, before another owner could take it: " + after / 1_000_000 + " ms");
+    assertFalse(a.checkLease());
+
+    databaseDown.set(false);
+    await().atMost(Duration.ofSeconds(15)).until(() -> now(a.acquire()));
+    assertEquals(2L, ((DatabaseLease) a).epoch(), "once the database is back and its old term over, acquired anew");
+  }
+
+  /** The lease table's database, which can be made to refuse connections. */
+  private final class SwitchableDataSource extends ForwardingDataSource {
+    SwitchableDataSource(javax.sql.DataSource target) {
+      super(target);
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      if (databaseDown.get()) {
+        throw new SQLTransientConnectionException("database unreachable (test)");
+      }
+      return target.getConnection();
+    }
+  }
+}
