@@ -7,6 +7,7 @@ import io.baton.db.RunHistory;
 import io.baton.exec.ProcessLauncher;
 import io.baton.definition.CatalogView;
 import java.time.Clock;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -15,7 +16,8 @@ import java.util.function.Supplier;
  * the chains, the command table, and this node's own facts. Routes hold no rule of their own.
  * {@code leading} answers whether this node may act as leader now; {@code databaseUp} whether the
  * database answers now; {@code metrics} is the scrape text; {@code port} is the one the server
- * listens on.
+ * listens on; {@code clusterMembers} is this node's view of its cluster: each member's address and
+ * its status (up, joining, leaving, ..., or unreachable).
  */
 public record ApiContext(
     BatonSettings settings,
@@ -28,4 +30,5 @@ public record ApiContext(
     BooleanSupplier leading,
     BooleanSupplier databaseUp,
     Supplier<String> metrics,
-    int port) {}
+    int port,
+    Supplier<Map<String, String>> clusterMembers) {}

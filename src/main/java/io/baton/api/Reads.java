@@ -46,6 +46,7 @@ final class Reads {
   void status(Exchange ex) throws IOException {
     List<Map<String, Object>> nodes = new ArrayList<>();
     String leader = null;
+    Map<String, String> members = context.clusterMembers().get();
     for (NodeRoster.NodeRow n : context.roster().nodes()) {
       boolean alive = n.heartbeatAge() != null && n.heartbeatAge().compareTo(context.settings().leaseTtl()) <= 0;
       Map<String, Object> node = new LinkedHashMap<>();
@@ -58,6 +59,9 @@ final class Reads {
       node.put("epoch", n.epoch());
       node.put("heartbeatAgeSeconds", n.heartbeatAge() == null ? null : n.heartbeatAge().toMillis() / 1000.0);
       node.put("lastHeartbeat", n.lastHeartbeat());
+      node.put("clusterAddress", n.clusterAddress());
+      // as the answering node sees it: a live node that is no member is in another cluster, or still joining
+      node.put("member", n.clusterAddress() == null ? null : members.getOrDefault(n.clusterAddress(), "no"));
       nodes.add(node);
       if (n.leader()) {
         leader = n.name();

@@ -36,6 +36,7 @@ final class BenchNode implements AutoCloseable {
     settings.put("baton.home", home.toString());
     settings.put("baton.node-name", NAME);
     settings.putIfAbsent("baton.http.port", 0);
+    settings.putIfAbsent("baton.cluster.port", 0);
     settings.put("baton.db.main.url", db.url());
     settings.put("baton.db.main.user", db.user);
     settings.put("baton.db.main.password", db.password);

@@ -15,10 +15,10 @@ public final class StatusVerb extends Verb {
     if (json) {
       return 0;
     }
-    Table nodes = new Table("NODE", "SITE", "HOST", "PID", "ROLE", "EPOCH", "HEARTBEAT AGE");
+    Table nodes = new Table("NODE", "SITE", "HOST", "PID", "ROLE", "EPOCH", "HEARTBEAT AGE", "CLUSTER MEMBER");
     for (JsonNode n : status.path("nodes")) {
       nodes.row(text(n, "name"), text(n, "site"), text(n, "host"), text(n, "pid"), text(n, "role"),
-          text(n, "epoch"), seconds(n, "heartbeatAgeSeconds"));
+          text(n, "epoch"), seconds(n, "heartbeatAgeSeconds"), text(n, "member"));
     }
     nodes.print(out());
     String leader = text(status, "leader");

@@ -94,30 +94,58 @@ public final class DatabaseLease extends Lease {
     return acquire(null);
   }
 
+  /**
+   * Takes the lease, or renews it if this owner holds it. A lease another owner holds is asked for
+   * again when its term ends, until {@code lease-operation-timeout}: the holder may be dead (a node
+   * killed while it held the split brain resolver's lease), and the resolver takes a refusal as
+   * "the other side won" and downs its own side. A live holder renews, and the answer is false.
+   */
   @Override
   public CompletionStage<Boolean> acquire(Consumer<Optional<Throwable>> leaseLostCallback) {
+    CompletableFuture<Boolean> answer = new CompletableFuture<>();
+    attempt(leaseLostCallback, nanoTime.getAsLong() + operationTimeout.toNanos(), answer);
+    return answer.orTimeout(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void attempt(Consumer<Optional<Throwable>> leaseLostCallback, long deadline,
+      CompletableFuture<Boolean> answer) {
     long held = currentEpoch();
     long sent = nanoTime.getAsLong();
-    return CompletableFuture.supplyAsync(() -> table.takeOrRenew(name(), owner(), held, ttl), blocking)
-        .orTimeout(operationTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .thenApply(standing -> {
-          if (!standing.won()) {
-            return false;
-          }
-          synchronized (this) {
-            if (epoch != standing.epoch()) {
-              log.info("lease {}: acquired by {} (epoch {})", name(), owner(), standing.epoch());
-            }
-            epoch = standing.epoch();
-            validUntilNanos = sent + ttl.minus(margin).toNanos();
-            lostCallback = leaseLostCallback;
-            lastRenewalError = null;
-            if (renewals == null) {
-              renewals = scheduler.scheduleWithFixedDelay(renewEvery, renewEvery, this::renew, dispatcher);
+    CompletableFuture.supplyAsync(() -> table.takeOrRenew(name(), owner(), held, ttl), blocking).whenComplete(
+        (standing, error) -> {
+          if (error != null) {
+            answer.completeExceptionally(error);
+          } else if (standing.won()) {
+            took(standing, sent, leaseLostCallback, answer);
+          } else {
+            Duration wait = standing.expiresIn().plusMillis(50);
+            if (answer.isDone() || nanoTime.getAsLong() + wait.toNanos() - deadline >= 0) {
+              answer.complete(false);
+            } else {
+              scheduler.scheduleOnce(wait, () -> attempt(leaseLostCallback, deadline, answer), dispatcher);
             }
           }
-          return true;
         });
+  }
+
+  private synchronized void took(LeaseTable.Standing standing, long sent,
+      Consumer<Optional<Throwable>> leaseLostCallback, CompletableFuture<Boolean> answer) {
+    if (answer.isDone() && epoch != standing.epoch()) {
+      // the caller stopped waiting (timed out) and will ask again: do not keep what it does not know it has
+      blocking.execute(() -> table.release(name(), owner(), standing.epoch()));
+      return;
+    }
+    if (epoch != standing.epoch()) {
+      log.info("lease {}: acquired by {} (epoch {})", name(), owner(), standing.epoch());
+    }
+    epoch = standing.epoch();
+    validUntilNanos = sent + ttl.minus(margin).toNanos();
+    lostCallback = leaseLostCallback;
+    lastRenewalError = null;
+    if (renewals == null) {
+      renewals = scheduler.scheduleWithFixedDelay(renewEvery, renewEvery, this::renew, dispatcher);
+    }
+    answer.complete(true);
   }
 
   @Override

@@ -26,7 +26,8 @@ public record BatonSettings(
     Duration misfireGrace,
     Duration historyRetention,
     Duration shutdownGrace,
-    HttpSettings http) {
+    HttpSettings http,
+    ClusterSettings cluster) {
 
   public enum Site { MAIN, BKP }
 
@@ -48,6 +49,12 @@ public record BatonSettings(
       return !token.isEmpty();
     }
   }
+
+  /**
+   * Where the node listens for the other nodes of its cluster: {@code bind} is also the address it
+   * gives them (a wildcard bind gives this host's name); port 0 takes any free port.
+   */
+  public record ClusterSettings(String bind, int port) {}
 
   public record ExecSettings(
       List<String> interpreters, Duration defaultTimeout, Duration killGrace, long logCapBytes) {

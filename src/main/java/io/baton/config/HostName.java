@@ -26,4 +26,9 @@ public final class HostName {
       return "localhost";
     }
   }
+
+  /** The address other nodes reach a server bound to {@code bind} at: itself, or this host's name for a wildcard. */
+  public static String advertised(String bind) {
+    return bind.equals("0.0.0.0") || bind.equals("::") ? get() : bind;
+  }
 }

@@ -41,19 +41,24 @@ final class SettingsReader {
           positive(c, "misfire-grace"),
           positive(c, "history-retention"),
           positive(c, "shutdown-grace"),
-          http(c));
+          http(c),
+          new BatonSettings.ClusterSettings(nonBlank(c, "cluster.bind"), port(c, "cluster.port")));
     } catch (ConfigException e) {
       throw new ConfigurationException("configuration: " + e.getMessage(), e);
     }
   }
 
   private static BatonSettings.HttpSettings http(Config c) {
-    int port = c.getInt("http.port");
+    return new BatonSettings.HttpSettings(nonBlank(c, "http.bind"), port(c, "http.port"),
+        c.getString("http.token").trim(), c.getStringList("http.allowed-origins"));
+  }
+
+  private static int port(Config c, String key) {
+    int port = c.getInt(key);
     if (port < 0 || port > 65535) {
-      throw new ConfigurationException("configuration: baton.http.port must be 0 (any free port) to 65535, got " + port);
+      throw new ConfigurationException("configuration: baton." + key + " must be 0 (any free port) to 65535, got " + port);
     }
-    return new BatonSettings.HttpSettings(nonBlank(c, "http.bind"), port, c.getString("http.token").trim(),
-        c.getStringList("http.allowed-origins"));
+    return port;
   }
 
   private static DbSettings db(Config c) {

@@ -2,6 +2,9 @@ package io.baton.node;
 
 import io.baton.api.ApiContext;
 import io.baton.api.HttpApi;
+import io.baton.cluster.ClusterView;
+import io.baton.cluster.LeaseStore;
+import io.baton.cluster.Membership;
 import io.baton.config.BatonSettings;
 import io.baton.config.HostName;
 import io.baton.db.CatalogRepository;
@@ -11,6 +14,7 @@ import io.baton.db.RunHistory;
 import io.baton.db.Database;
 import io.baton.db.HistoryRepository;
 import io.baton.db.LeaseRepository;
+import io.baton.db.LeaseTable;
 import io.baton.db.RunRepository;
 import io.baton.db.StatusRepository;
 import io.baton.definition.CatalogView;
@@ -27,6 +31,8 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.BootstrapSetup;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,8 +105,20 @@ public final class Node {
         new RunRepository(db.dataSource()), new HistoryRepository(db.dataSource()), status, leases, guard, launcher, new NodeGauges(), runIds,
         settings.bkpDb().configured() ? db::currentServer : null, blocking, new CommandRepository(db.dataSource()),
         new RunHistory(db.dataSource()), new CatalogView());
-    ActorSystem<SchedulerGuardian.Command> system = ActorSystem.create(SchedulerGuardian.create(services), "baton",
-        BootstrapSetup.create(PekkoConfig.of(db, settings)).and(guard.setup()));
+    ActorSystem<SchedulerGuardian.Command> system;
+    try {
+      system = ActorSystem.create(SchedulerGuardian.create(services), "baton",
+          BootstrapSetup.create(PekkoConfig.of(db, settings)).and(guard.setup())
+              .and(new LeaseStore(new LeaseTable(db.dataSource()), blocking).setup()));
+    } catch (RuntimeException e) {
+      http.close();
+      launcher.close();
+      blocking.shutdown();
+      db.close();
+      throw clusterPortTaken(settings, e);
+    }
+    NodeRoster roster = new NodeRoster(db.dataSource());
+    joinCluster(system, settings, roster, blocking);
     NodeMetrics metrics = NodeMetrics.get(system);
     metrics.bind(launcher, guard, services.catalogView(), settings.site());
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
@@ -124,9 +142,9 @@ public final class Node {
       log.info("node {} stopped", settings.nodeName());
       return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
     });
-    NodeRoster roster = new NodeRoster(db.dataSource());
     http.start(new ApiContext(settings, clock, roster, services.runHistory(), services.commands(),
-        services.catalogView(), launcher, guard::leading, db::reachable, metrics::scrape, http.port()));
+        services.catalogView(), launcher, guard::leading, db::reachable, metrics::scrape, http.port(),
+        () -> ClusterView.members(system)));
     String address = "http://" + advertised(settings.http().bind()) + ":" + http.port();
     blocking.execute(() -> {
       try {
@@ -144,6 +162,37 @@ public final class Node {
         settings.site().name().toLowerCase(), db.embedded() ? "embedded " + db.displayUrl() : db.displayUrl(),
         settings.home(), address);
     return new Node(system, http);
+  }
+
+  /**
+   * Shows this node's cluster address on its realtime_status row, then joins the nodes whose rows
+   * are live. The row is written before the node looks, so of two nodes starting together at least
+   * the later one sees the other.
+   */
+  private static void joinCluster(ActorSystem<?> system, BatonSettings settings, NodeRoster roster,
+      java.util.concurrent.Executor blocking) {
+    String self = Cluster.get(system).selfMember().address().toString();
+    try {
+      roster.advertiseCluster(settings.nodeName(), self);
+    } catch (RuntimeException e) {
+      // it still joins the nodes it finds; nodes starting later do not find it until it restarts
+      log.warn("could not record this node's cluster address {} ({})", self, e.getMessage());
+    }
+    system.systemActorOf(Membership.create(() -> roster.liveClusterAddresses(settings.leaseTtl()), settings.leaseTtl(),
+        blocking), "membership", Props.empty());
+  }
+
+  /** An actor system that could not start: almost always its cluster port is taken. */
+  private static RuntimeException clusterPortTaken(BatonSettings settings, RuntimeException e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    if (root instanceof java.net.BindException) {
+      return new StartException("baton.cluster.port " + settings.cluster().port() + " on " + settings.cluster().bind()
+          + " cannot be bound (" + root.getMessage() + "): another program (or node) uses it; set baton.cluster.port");
+    }
+    return e;
   }
 
   /** Blocks until the node stopped; the process exit code. */
@@ -169,7 +218,8 @@ public final class Node {
 
   /** The address other nodes reach this one at: the bound address, or this host's name for a wildcard bind. */
   private static String advertised(String bind) {
-    return bind.equals("0.0.0.0") || bind.equals("::") ? HostName.get() : bind.contains(":") ? "[" + bind + "]" : bind;
+    String host = HostName.advertised(bind);
+    return host.contains(":") ? "[" + host + "]" : host;
   }
 
   private static void writableFolder(Path folder, String key) {

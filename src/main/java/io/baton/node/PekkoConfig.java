@@ -4,11 +4,15 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.baton.config.BatonSettings;
+import io.baton.config.HostName;
 import io.baton.db.Database;
 import io.baton.db.Dialect;
 import java.time.Duration;
 
-/** The actor system's configuration: logging, JSON serialization, the journal in Baton's database. */
+/**
+ * The actor system's configuration: logging, JSON serialization, the journal in Baton's database,
+ * the cluster's address and the database lease's timing.
+ */
 public final class PekkoConfig {
   /** The configuration block of the database lease (io.baton.cluster.DatabaseLease). */
   public static final String DATABASE_LEASE = "baton-database-lease";
@@ -32,10 +36,17 @@ public final class PekkoConfig {
         .withValue("pekko-persistence-jdbc.shared-databases.baton", database.root())
         .withValue("pekko.coordinated-shutdown.phases.service-unbind.timeout",
             ConfigValueFactory.fromAnyRef(stop.toMillis() + "ms"))
+        .withValue("pekko.remote.artery.canonical.hostname",
+            ConfigValueFactory.fromAnyRef(HostName.advertised(settings.cluster().bind())))
+        .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(settings.cluster().port()))
+        .withValue("pekko.remote.artery.bind.hostname", ConfigValueFactory.fromAnyRef(settings.cluster().bind()))
         .withValue(DATABASE_LEASE + ".heartbeat-timeout",
             ConfigValueFactory.fromAnyRef(settings.leaseTtl().toMillis() + "ms"))
         .withValue(DATABASE_LEASE + ".heartbeat-interval",
             ConfigValueFactory.fromAnyRef(settings.leaseTtl().dividedBy(5).toMillis() + "ms"))
+        // an acquire may wait out the term of a holder that died (DatabaseLease.acquire)
+        .withValue(DATABASE_LEASE + ".lease-operation-timeout",
+            ConfigValueFactory.fromAnyRef(settings.leaseTtl().plusSeconds(2).toMillis() + "ms"))
         .withFallback(ConfigFactory.parseResources(PekkoConfig.class, "/baton-pekko.conf"))
         .withFallback(ConfigFactory.load())
         .resolve();

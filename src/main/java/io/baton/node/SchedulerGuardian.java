@@ -42,17 +42,11 @@ public final class SchedulerGuardian {
   private record CatalogSaid(Catalog.Change change) implements Command {}
 
   private record ChainStopped(long chainId) implements Command {}
-
   private record Respawn(long chainId) implements Command {}
-
   private record ChainDrained(long chainId) implements Command {}
-
   private record GraceOver() implements Command {}
-
   private record Flushed(ActorRef<Done> replyTo) implements Command {}
-
   private record CheckClock() implements Command {}
-
   private record ReadBegunRuns() implements Command {}
 
   /** The runs chain_run shows begun and open, read after an election; null if the read failed. */
@@ -70,6 +64,7 @@ public final class SchedulerGuardian {
   private final ChainContext chainContext;
   private int incarnation;
   private final ActorRef<Catalog.Command> catalog;
+  private final ActorRef<Leadership.Command> leadership;
   private boolean leading;
   private boolean chainsStarted; // leading, and the begun runs read: chain actors may run
   private ActorRef<Done> stopReplyTo;
@@ -98,7 +93,7 @@ public final class SchedulerGuardian {
         context.messageAdapter(Catalog.Change.class, CatalogSaid::new), receiver, services.blocking(),
         services.catalogView()), "catalog");
     context.spawn(CommandDesk.create(services, context.getSelf()), "command-desk");
-    context.spawn(Leadership.create(services.leases(), services.settings(), services.guard(),
+    this.leadership = context.spawn(Leadership.create(services.leases(), services.settings(), services.guard(),
         context.messageAdapter(Leadership.Change.class, LeadershipSaid::new), services.launcher(), services.blocking()),
         "leadership");
     context.spawn(JournalWarmUp.create(), "journal-warm-up").tell("stop");
@@ -127,6 +122,8 @@ public final class SchedulerGuardian {
         })
         .onMessage(Deliver.class, this::onDeliver)
         .onMessage(Flushed.class, m -> {
+          // the node lets its lease go next: nothing may take it back while the node goes on stopping
+          context.stop(leadership);
           m.replyTo().tell(Done.getInstance());
           return Behaviors.same();
         })

@@ -54,7 +54,7 @@ class DatabaseLeaseTest {
     blocking = Executors.newFixedThreadPool(4);
     // the node's lease block, timed short for the test
     Config config = ConfigFactory.parseString(CONFIG + " { heartbeat-timeout = " + TTL.toMillis() + "ms,"
-        + " heartbeat-interval = 250ms }")
+        + " heartbeat-interval = 250ms, lease-operation-timeout = 3s }")
         .withFallback(ConfigFactory.parseResources(DatabaseLease.class, "/baton-pekko.conf"))
         .withFallback(ConfigFactory.load()).resolve();
     LeaseStore store = new LeaseStore(new LeaseTable(new SwitchableDataSource(db.dataSource())), blocking);
@@ -109,6 +109,18 @@ class DatabaseLeaseTest {
     assertTrue(a.checkLease());
     assertFalse(now(lease("node-b").acquire()), "two ttls later the database still shows it held");
     assertEquals(1L, ((Number) column("lease_epoch")).longValue(), "renewed, never acquired again");
+  }
+
+  @Test
+  void aLeaseWhoseHolderDiedIsTakenWhenItsTermEnds() throws Exception {
+    // a holder that stopped renewing (killed) a moment ago: its lease has about a second left
+    TestSql.of(db.dataSource()).update("INSERT INTO baton_lease (lease_name, lease_holder, lease_epoch, lease_since,"
+        + " lease_until) VALUES (?, 'node-dead', 4, CURRENT_TIMESTAMP(3),"
+        + " TIMESTAMPADD(MICROSECOND, 1000000, CURRENT_TIMESTAMP(3)))", SHARD);
+    Lease a = lease("node-a");
+    assertTrue(now(a.acquire()), "asked again when the dead holder's term ended, within the operation timeout");
+    assertEquals("node-a", column("lease_holder"));
+    assertEquals(5L, ((DatabaseLease) a).epoch());
   }
 
   @Test

@@ -54,7 +54,7 @@ class DatabaseH2Test {
     long applied;
     try (Database db = Database.open(url, "sa", "", home)) {
       applied = count(db.dataSource(), "SELECT COUNT(*) FROM flyway_schema_history");
-      assertEquals(List.of("1", "2", "3", "4", "5", "6", "7"), List.of(versions(db)));
+      assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8"), List.of(versions(db)));
     }
     try (Database db = Database.open(url, "sa", "", home)) {
       assertEquals(applied, count(db.dataSource(), "SELECT COUNT(*) FROM flyway_schema_history"));
@@ -98,6 +98,6 @@ class DatabaseH2Test {
         home.resolve("dependent"), home.resolve("logs"), new DbSettings("", "root", ""),
         new DbSettings("", "root", ""), s, s, s, s,
         new ExecSettings(List.of("/bin/sh"), s, s, 1024), Recovery.RERUN_STEP, s, s, s,
-        new BatonSettings.HttpSettings("127.0.0.1", 0, "", List.of()));
+        new BatonSettings.HttpSettings("127.0.0.1", 0, "", List.of()), new BatonSettings.ClusterSettings("127.0.0.1", 0));
   }
 }

@@ -59,6 +59,7 @@ public final class NodeFixture extends ChainTables
     settings.put("baton.exec.kill-grace", "1s");
     settings.put("baton.shutdown-grace", "2s");
     settings.put("baton.http.port", 0); // nodes of a test share the host
+    settings.put("baton.cluster.port", 0);
   }
 
   /** A node on a fresh MariaDB database that already holds the original tables. */

@@ -1,0 +1,27 @@
+package io.baton.cluster;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/** The cluster as this node sees it now, for the operator's status. */
+public final class ClusterView {
+  private ClusterView() {}
+
+  /** Each member's address and its status in lower case (up, joining, leaving, ...), or "unreachable". */
+  public static Map<String, String> members(ActorSystem<?> system) {
+    ClusterEvent.CurrentClusterState state = Cluster.get(system).state();
+    Map<String, String> members = new TreeMap<>();
+    for (Member member : state.getMembers()) {
+      members.put(member.address().toString(), member.status().toString().toLowerCase(Locale.ROOT));
+    }
+    for (Member member : state.getUnreachable()) {
+      members.put(member.address().toString(), "unreachable");
+    }
+    return members;
+  }
+}
