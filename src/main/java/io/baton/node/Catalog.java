@@ -142,6 +142,7 @@ public final class Catalog {
     }
     known.clear();
     known.putAll(seen);
+    validator.keepSchedulesOf(seen.values());
   }
 
   /** One message per held chain and change of its rows, written by the leader only. */

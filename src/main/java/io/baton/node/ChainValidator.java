@@ -12,11 +12,17 @@ import io.baton.schedule.Schedules;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The rules a chain must meet to be fired (SPEC 3, "Validation"). A chain that breaks one is held:
- * not fired, one message, released as soon as its rows are fixed.
+ * not fired, one message, released as soon as its rows are fixed. One validator serves one Catalog
+ * (one actor): it is not shared between threads.
  */
 public final class ChainValidator {
 
@@ -30,7 +36,14 @@ public final class ChainValidator {
   /** A chain firing faster than this is a typing error (@every 1ms), not a schedule anyone keeps up with. */
   static final Duration SHORTEST_PERIOD = Duration.ofMillis(10);
 
+  /**
+   * A timestr as parsed once, with the problem that holds its chains (null if none): chains with
+   * the same timestr share one schedule, so 100,000 chains of a few schedules keep a few of them.
+   */
+  private record Parsed(Schedule schedule, String problem) {}
+
   private final ZoneId zone;
+  private final Map<String, Parsed> parsed = new HashMap<>();
 
   public ChainValidator(ZoneId zone) {
     this.zone = zone;
@@ -38,18 +51,10 @@ public final class ChainValidator {
 
   public Verdict check(ChainDefinition chain) {
     List<String> problems = new ArrayList<>();
-    Schedule schedule = null;
-    try {
-      schedule = Schedules.parse(chain.timestr(), zone);
-      java.time.Instant first = schedule.nextFireAfter(java.time.Instant.now()).orElse(null); // some fail only here
-      java.time.Instant second = first == null ? null : schedule.nextFireAfter(first).orElse(null);
-      if (second != null && Duration.between(first, second).compareTo(SHORTEST_PERIOD) < 0) {
-        problems.add("timestr '" + chain.timestr() + "' fires more often than every " + SHORTEST_PERIOD.toMillis() + " ms");
-      }
-    } catch (InvalidScheduleException e) {
-      problems.add(e.getMessage());
-    } catch (RuntimeException e) {
-      problems.add("timestr '" + chain.timestr() + "': " + e.getMessage());
+    Parsed timestr = parsed.computeIfAbsent(chain.timestr(), this::parse);
+    Schedule schedule = timestr.schedule();
+    if (timestr.problem() != null) {
+      problems.add(timestr.problem());
     }
     if (chain.jobs().isEmpty()) {
       problems.add("it has no jobs in jobtable");
@@ -85,6 +90,30 @@ public final class ChainValidator {
           "dependency " + dep.id() + ": ottime " + dep.ottimeSeconds() + " (seconds)");
     }
     return problems.isEmpty() ? new Verdict(schedule, List.of()) : new Verdict(null, List.copyOf(problems));
+  }
+
+  /** Forgets the schedules no chain of {@code chains} has any more. */
+  public void keepSchedulesOf(Collection<ChainDefinition> chains) {
+    Set<String> inUse = new HashSet<>();
+    chains.forEach(chain -> inUse.add(chain.timestr()));
+    parsed.keySet().retainAll(inUse);
+  }
+
+  private Parsed parse(String timestr) {
+    try {
+      Schedule schedule = Schedules.parse(timestr, zone);
+      java.time.Instant first = schedule.nextFireAfter(java.time.Instant.now()).orElse(null); // some fail only here
+      java.time.Instant second = first == null ? null : schedule.nextFireAfter(first).orElse(null);
+      if (second != null && Duration.between(first, second).compareTo(SHORTEST_PERIOD) < 0) {
+        return new Parsed(schedule,
+            "timestr '" + timestr + "' fires more often than every " + SHORTEST_PERIOD.toMillis() + " ms");
+      }
+      return new Parsed(schedule, null);
+    } catch (InvalidScheduleException e) {
+      return new Parsed(null, e.getMessage());
+    } catch (RuntimeException e) {
+      return new Parsed(null, "timestr '" + timestr + "': " + e.getMessage());
+    }
   }
 
   private static void withinLongest(List<String> problems, Duration d, String what) {

@@ -36,6 +36,7 @@ public final class PekkoConfig {
         .withValue("pekko-persistence-jdbc.shared-databases.baton", database.root())
         .withValue("pekko.coordinated-shutdown.phases.service-unbind.timeout",
             ConfigValueFactory.fromAnyRef(stop.toMillis() + "ms"))
+        .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("cluster"))
         .withValue("pekko.remote.artery.canonical.hostname",
             ConfigValueFactory.fromAnyRef(HostName.advertised(settings.cluster().bind())))
         .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(settings.cluster().port()))
