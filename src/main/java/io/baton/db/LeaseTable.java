@@ -31,7 +31,7 @@ public final class LeaseTable {
           + " lease_holder = ?,"
           + " lease_until = TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(3))"
           + " WHERE lease_name = ? AND ((" + HELD_BY_ME + ")"
-          + "   OR lease_holder IS NULL OR lease_until <= CURRENT_TIMESTAMP(3))";
+          + "   OR lease_holder IS NULL OR lease_until IS NULL OR lease_until <= CURRENT_TIMESTAMP(3))";
   private static final String FIRST_HOLDER =
       "INSERT INTO baton_lease (lease_name, lease_holder, lease_epoch, lease_since, lease_until)"
           + " VALUES (?, ?, 1, CURRENT_TIMESTAMP(3), TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(3)))";

@@ -79,6 +79,14 @@ abstract class LeaseTableContract extends FreshDatabase {
   }
 
   @Test
+  void aRowWithoutAnEndWrittenByHandDoesNotBlockTheLeaseForever() {
+    exec(ds, "INSERT INTO baton_lease (lease_name, lease_holder, lease_epoch) VALUES ('" + SHARD + "', 'someone', 41)");
+    LeaseTable.Standing taken = new LeaseTable(ds).takeOrRenew(SHARD, "node-a", -1, TTL);
+    assertTrue(taken.won());
+    assertEquals(42, taken.epoch());
+  }
+
+  @Test
   void leasesOfDifferentNamesAreIndependent() {
     LeaseTable leases = new LeaseTable(ds);
     assertTrue(leases.takeOrRenew("baton-shard-chain-1", "node-a", -1, TTL).won());
