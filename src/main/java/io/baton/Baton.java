@@ -15,6 +15,9 @@ import io.baton.db.DatabaseException;
 import io.baton.node.Node;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,25 +84,74 @@ public final class Baton implements Runnable {
 
   @Command(name = "start", description = "Run a node in the foreground until SIGTERM.")
   static final class Start implements Callable<Integer> {
+    private static final java.time.Duration RESTART_PAUSE = java.time.Duration.ofSeconds(5);
+
     @Option(names = "--config", paramLabel = "FILE", description = "configuration file (default ./application.conf)")
     Path config;
 
     @Override
     public Integer call() {
-      Node node;
+      BatonSettings settings;
+      AtomicReference<Node> node = new AtomicReference<>();
       try {
-        BatonSettings settings = BatonSettings.from(ConfigLoader.load(config, System.getenv()));
-        node = Node.start(settings);
+        settings = BatonSettings.from(ConfigLoader.load(config, System.getenv()));
+        node.set(Node.start(settings));
       } catch (ConfigurationException | DatabaseException | Node.StartException e) {
         System.err.println("baton: cannot start: " + e.getMessage());
         return START_FAILED;
       }
       // SIGTERM (service managers) and SIGINT (Ctrl-C) stop the node gracefully and the process
       // exits 0 once the stop completed: the JVM's default would report 143 or 130, a failure.
+      AtomicBoolean stopping = new AtomicBoolean();
       for (String name : new String[] {"TERM", "INT"}) {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> node.stopInBackground());
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+          stopping.set(true);
+          node.get().stopInBackground();
+        });
       }
-      return node.awaitTermination();
+      while (true) {
+        int code = node.get().awaitTermination();
+        if (!node.get().downedByCluster() || stopping.get()) {
+          return code;
+        }
+        // the others removed this node from the cluster while it was unreachable; it stopped as
+        // a SIGTERM stops it, and comes back as a new member, standing by until it leads again
+        LoggerFactory.getLogger(Baton.class).warn("the cluster downed this node while it was unreachable (frozen,"
+            + " or cut off from the other nodes); starting it again to join the cluster anew");
+        Node again = startAgain(settings, stopping);
+        if (again == null) {
+          return stopping.get() ? 0 : START_FAILED;
+        }
+        node.set(again);
+        if (stopping.get()) { // SIGTERM came while it started
+          again.stopInBackground();
+        }
+      }
+    }
+
+    /**
+     * A new node in place of a downed one; while the database is unreachable, tried again every few
+     * seconds. Null if it cannot start, or SIGTERM came meanwhile.
+     */
+    private static Node startAgain(BatonSettings settings, AtomicBoolean stopping) {
+      while (!stopping.get()) {
+        try {
+          return Node.start(settings);
+        } catch (DatabaseException e) {
+          LoggerFactory.getLogger(Baton.class).warn("cannot start again yet ({}); trying again in {} s", e.getMessage(),
+              RESTART_PAUSE.toSeconds());
+          try {
+            Thread.sleep(RESTART_PAUSE.toMillis()); // nothing else runs in this process meanwhile
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return null;
+          }
+        } catch (ConfigurationException | Node.StartException e) {
+          System.err.println("baton: cannot start again after the cluster downed this node: " + e.getMessage());
+          return null;
+        }
+      }
+      return null;
     }
   }
 }

@@ -43,6 +43,19 @@ class StartupErrorsIT {
   }
 
   @Test
+  void aTakenClusterPortIsOneLineNamingTheKeyAndNothingIsClaimed() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Result r = start(Map.of(), "-Dbaton.http.port=0", "-Dbaton.cluster.port=" + taken.getLocalPort());
+      assertEquals(2, r.exit);
+      assertEquals(1, r.lines.size(), r.lines.toString());
+      assertTrue(r.lines.get(0).startsWith("baton: cannot start: baton.cluster.port " + taken.getLocalPort()
+          + " on 127.0.0.1 cannot be bound"), r.lines.get(0));
+      assertTrue(r.lines.get(0).endsWith("set baton.cluster.port"), r.lines.get(0));
+    }
+    assertTrue(!Files.exists(home.resolve("data")), "no database was made: the node claimed nothing");
+  }
+
+  @Test
   void aMissingConfigFileIsOneLine() throws Exception {
     Result r = start(Map.of(), "--config", home.resolve("nope.conf").toString());
     assertEquals(2, r.exit);

@@ -38,6 +38,9 @@ import scala.concurrent.ExecutionContext;
 public final class DatabaseLease extends Lease {
   private static final Logger log = LoggerFactory.getLogger(DatabaseLease.class);
 
+  /** Pause before asking again after a statement failed. */
+  static final Duration RETRY_AFTER_ERROR = Duration.ofMillis(200);
+
   /** The most by which acting stops before the lease can have expired on the database's clock. */
   static final Duration SAFETY_MARGIN = Duration.ofMillis(1500);
 
@@ -113,17 +116,20 @@ public final class DatabaseLease extends Lease {
     long sent = nanoTime.getAsLong();
     CompletableFuture.supplyAsync(() -> table.takeOrRenew(name(), owner(), held, ttl), blocking).whenComplete(
         (standing, error) -> {
-          if (error != null) {
-            answer.completeExceptionally(error);
-          } else if (standing.won()) {
+          if (standing != null && standing.won()) {
             took(standing, sent, leaseLostCallback, answer);
+            return;
+          }
+          // a failed statement (a connection reset, a lock wait) is tried again, as a held lease is
+          Duration wait = error != null ? RETRY_AFTER_ERROR : standing.expiresIn().plusMillis(50);
+          if (!answer.isDone() && nanoTime.getAsLong() + wait.toNanos() - deadline < 0) {
+            scheduler.scheduleOnce(wait, () -> attempt(leaseLostCallback, deadline, answer), dispatcher);
+          } else if (error != null) {
+            answer.completeExceptionally(error);
           } else {
-            Duration wait = standing.expiresIn().plusMillis(50);
-            if (answer.isDone() || nanoTime.getAsLong() + wait.toNanos() - deadline >= 0) {
-              answer.complete(false);
-            } else {
-              scheduler.scheduleOnce(wait, () -> attempt(leaseLostCallback, deadline, answer), dispatcher);
-            }
+            log.warn("lease {}: not acquired by {}: {} holds it (epoch {}) for another {} s by the database's clock",
+                name(), owner(), standing.holder(), standing.epoch(), standing.expiresIn().toMillis() / 1000.0);
+            answer.complete(false);
           }
         });
   }

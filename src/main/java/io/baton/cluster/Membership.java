@@ -1,6 +1,7 @@
 package io.baton.cluster;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,12 +42,18 @@ public final class Membership {
 
   private record Changed(ClusterEvent.ClusterDomainEvent event) implements Command {}
 
+  /** How long the first seed may leave this node waiting before it puts itself first. */
+  static final Duration PATIENCE = Duration.ofSeconds(10);
+
   private final ActorContext<Command> context;
   private final Cluster cluster;
   private final Supplier<List<String>> liveAddresses;
   private final Executor blocking;
-  private List<Address> seeds = List.of();
+  private List<Address> seeds = List.of(); // as the rows show them
+  private long joinedAt; // System.nanoTime() of the last JoinSeedNodes
+  private boolean selfFirst; // seeds reordered to put this node first, after none answered
   private boolean up;
+  private boolean downed;
 
   /**
    * {@code liveAddresses}: the cluster addresses on the rows of the live nodes (a blocking read,
@@ -54,7 +61,7 @@ public final class Membership {
    */
   public static Behavior<Command> create(Supplier<List<String>> liveAddresses, Duration every, Executor blocking) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(new Look(), Duration.ZERO, every);
+      timers.startTimerWithFixedDelay(Look.class, new Look(), Duration.ZERO, every);
       return new Membership(ctx, timers, liveAddresses, blocking).behavior(timers);
     }));
   }
@@ -117,14 +124,28 @@ public final class Membership {
       }
     }
     List<Address> found = List.copyOf(byAddress.values());
-    if (found.equals(seeds)) {
-      return Behaviors.same(); // joining them already
+    if (!found.equals(seeds)) {
+      seeds = found;
+      selfFirst = false;
+      context.getLog().info(seeds.size() == 1 ? "cluster: no other node is alive; {} forms a cluster of one"
+          : "cluster: joining the live nodes {}", seeds.size() == 1 ? self : seeds);
+      join(seeds);
+    } else if (!selfFirst && System.nanoTime() - joinedAt > PATIENCE.toNanos()) {
+      // the first seed does not answer (a dead process whose row is still fresh, a hostile row), and
+      // only the first seed may form a cluster: this node becomes the first, joining any that answers
+      selfFirst = true;
+      List<Address> mineFirst = new ArrayList<>(List.of(self));
+      seeds.stream().filter(seed -> !seed.equals(self)).forEach(mineFirst::add);
+      context.getLog().warn("cluster: none of {} let this node join within {} s; it joins any of them that answers"
+          + " now, or forms the cluster itself", seeds, PATIENCE.toSeconds());
+      join(mineFirst);
     }
-    seeds = found;
-    context.getLog().info(seeds.size() == 1 ? "cluster: no other node is alive; {} forms a cluster of one"
-        : "cluster: joining the live nodes {}", seeds.size() == 1 ? self : seeds);
-    cluster.manager().tell(new JoinSeedNodes(seeds));
     return Behaviors.same();
+  }
+
+  private void join(List<Address> seedNodes) {
+    joinedAt = System.nanoTime();
+    cluster.manager().tell(new JoinSeedNodes(seedNodes));
   }
 
   private static Address parse(String address) {
@@ -136,15 +157,18 @@ public final class Membership {
   }
 
   private Behavior<Command> onChanged(Changed m) {
+    if (downed) {
+      return Behaviors.same(); // what a removed node hears next is its own removal replayed, not news
+    }
     if (m.event() instanceof ClusterEvent.MemberUp e && !e.member().address().equals(cluster.selfMember().address())) {
       context.getLog().info("cluster: {} is up", e.member().address());
     } else if (m.event() instanceof ClusterEvent.MemberDowned e) {
       if (e.member().address().equals(cluster.selfMember().address())) {
-        context.getLog().warn("cluster: this node was removed from the cluster: the others downed it while it was"
-            + " unreachable (frozen, or cut off from them). It goes on as a node of its database; restart it to"
-            + " join the cluster again");
+        downed = true;
+        context.getLog().warn("cluster: the others downed this node while it was unreachable (frozen, or cut off"
+            + " from them): it stops, and starts again as a new member");
       } else {
-        context.getLog().warn("cluster: {} was downed: it stopped answering", e.member().address());
+        context.getLog().warn("cluster: {} was downed by the split brain resolver", e.member().address());
       }
     } else if (m.event() instanceof ClusterEvent.MemberRemoved e) {
       context.getLog().info("cluster: {} left the cluster (was {})", e.member().address(), e.previousStatus());

@@ -78,6 +78,12 @@ public final class Node {
     } catch (HttpApi.BindFailed e) {
       throw new StartException(e.getMessage());
     }
+    try {
+      clusterPortFree(settings); // likewise the cluster's port
+    } catch (StartException e) {
+      http.close();
+      throw e;
+    }
     Database db;
     try {
       db = Database.open(settings); // embedded: also offers the demo chains, once
@@ -182,15 +188,32 @@ public final class Node {
         blocking), "membership", Props.empty());
   }
 
+  /** Stops the start before anything is claimed when the cluster's port is taken (port 0 takes a free one later). */
+  private static void clusterPortFree(BatonSettings settings) {
+    if (settings.cluster().port() == 0) {
+      return;
+    }
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new java.net.InetSocketAddress(settings.cluster().bind(), settings.cluster().port()));
+    } catch (IOException e) {
+      throw clusterPortTaken(settings, new IllegalStateException(e));
+    }
+  }
+
   /** An actor system that could not start: almost always its cluster port is taken. */
   private static RuntimeException clusterPortTaken(BatonSettings settings, RuntimeException e) {
     Throwable root = e;
     while (root.getCause() != null) {
       root = root.getCause();
     }
-    if (root instanceof java.net.BindException) {
+    if (root instanceof java.net.BindException && String.valueOf(root.getMessage()).contains("in use")) {
       return new StartException("baton.cluster.port " + settings.cluster().port() + " on " + settings.cluster().bind()
           + " cannot be bound (" + root.getMessage() + "): another program (or node) uses it; set baton.cluster.port");
+    }
+    if (root instanceof IOException) {
+      return new StartException("baton.cluster.bind '" + settings.cluster().bind() + "' / baton.cluster.port "
+          + settings.cluster().port() + " cannot be bound: " + root.getMessage());
     }
     return e;
   }
@@ -203,6 +226,16 @@ public final class Node {
     } catch (Exception e) {
       return 1;
     }
+  }
+
+  /**
+   * True once the node stopped because the cluster downed it (it was unreachable to the others:
+   * frozen, or cut off from them). Pekko lets a downed actor system never join again, so the
+   * process starts a new node in its place, which joins as a new member.
+   */
+  public boolean downedByCluster() {
+    return CoordinatedShutdown.get(system).getShutdownReason()
+        .filter(reason -> reason == CoordinatedShutdown.ClusterDowningReason$.MODULE$).isPresent();
   }
 
   /** Begins the graceful stop (no new fires, jobs get the shutdown grace); {@link #awaitTermination} waits for it. */

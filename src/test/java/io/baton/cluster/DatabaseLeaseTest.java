@@ -47,6 +47,7 @@ class DatabaseLeaseTest {
   private ActorSystem<?> system;
   private ExecutorService blocking;
   private final AtomicBoolean databaseDown = new AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicInteger failNextConnections = new java.util.concurrent.atomic.AtomicInteger();
 
   @BeforeEach
   void start() {
@@ -124,6 +125,13 @@ class DatabaseLeaseTest {
   }
 
   @Test
+  void aStatementThatFailsOnceDoesNotFailTheAcquire() throws Exception {
+    failNextConnections.set(2); // a connection reset, a pool hiccup
+    assertTrue(now(lease("node-a").acquire()), "asked again within the operation timeout");
+    assertEquals("node-a", column("lease_holder"));
+  }
+
+  @Test
   void itIsLostOnceWhenAnotherOwnerTookIt() throws Exception {
     Lease a = lease("node-a");
     CompletableFuture<Optional<Throwable>> lost = new CompletableFuture<>();
@@ -179,7 +187,7 @@ class DatabaseLeaseTest {
 
     @Override
     public Connection getConnection() throws SQLException {
-      if (databaseDown.get()) {
+      if (databaseDown.get() || failNextConnections.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw new SQLTransientConnectionException("database unreachable (test)");
       }
       return target.getConnection();

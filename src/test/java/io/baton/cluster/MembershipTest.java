@@ -40,6 +40,18 @@ class MembershipTest {
   }
 
   @Test
+  void aFirstSeedThatNeverAnswersLeavesTheNodeWaitingOnlyUntilItFormsTheClusterItself() {
+    Cluster cluster = Cluster.get(testKit.system());
+    String self = cluster.selfMember().address().toString();
+    // a row that looks alive but answers nothing (a dead process, a hostile row), ordered before this node
+    String deaf = "pekko://baton@127.0.0.1:1";
+    testKit.spawn(Membership.create(() -> List.of(deaf, self), Duration.ofMillis(500), blocking));
+
+    await().atMost(Membership.PATIENCE.plusSeconds(20)).until(() -> cluster.selfMember().status() == MemberStatus.up());
+    assertEquals(1, cluster.state().members().size());
+  }
+
+  @Test
   void aNodeWhoseDatabaseCannotBeReadYetJoinsOnceItCan() {
     Cluster cluster = Cluster.get(testKit.system());
     String self = cluster.selfMember().address().toString();
