@@ -27,8 +27,9 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * this node's own among them, ordered by address: every node that starts orders the same rows the
  * same way, so the first of them forms the cluster and the others join it. A node alone forms a
  * cluster of one. Until this node is up, it reads the rows again every {@code every} and joins
- * anew when they changed, so a seed that died while it was joining is dropped from its list. Rows
- * whose address is not a Baton node's are ignored with a warning.
+ * anew when they changed, so a seed that died while it was joining is dropped from its list; if
+ * the first seed has not answered within {@link #PATIENCE}, it puts itself first (Pekko lets only
+ * the first seed form a cluster). Rows whose address is not a Baton node's are ignored with a warning.
  */
 public final class Membership {
 
