@@ -12,10 +12,12 @@ import io.baton.config.BatonSettings;
 import io.baton.config.ConfigLoader;
 import io.baton.config.ConfigurationException;
 import io.baton.db.DatabaseException;
+import io.baton.db.StatusRepository;
 import io.baton.node.Node;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -102,16 +104,16 @@ public final class Baton implements Runnable {
       }
       // SIGTERM (service managers) and SIGINT (Ctrl-C) stop the node gracefully and the process
       // exits 0 once the stop completed: the JVM's default would report 143 or 130, a failure.
-      AtomicBoolean stopping = new AtomicBoolean();
+      CountDownLatch stopping = new CountDownLatch(1); // open once SIGTERM or SIGINT came
       for (String name : new String[] {"TERM", "INT"}) {
         sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
-          stopping.set(true);
+          stopping.countDown();
           node.get().stopInBackground();
         });
       }
       while (true) {
         int code = node.get().awaitTermination();
-        if (!node.get().downedByCluster() || stopping.get()) {
+        if (!node.get().downedByCluster() || stopping.getCount() == 0) {
           return code;
         }
         // the others removed this node from the cluster while it was unreachable; it stopped as
@@ -120,10 +122,10 @@ public final class Baton implements Runnable {
             + " or cut off from the other nodes); starting it again to join the cluster anew");
         Node again = startAgain(settings, stopping);
         if (again == null) {
-          return stopping.get() ? 0 : START_FAILED;
+          return stopping.getCount() == 0 ? 0 : START_FAILED;
         }
         node.set(again);
-        if (stopping.get()) { // SIGTERM came while it started
+        if (stopping.getCount() == 0) { // SIGTERM came while it started
           again.stopInBackground();
         }
       }
@@ -133,15 +135,20 @@ public final class Baton implements Runnable {
      * A new node in place of a downed one; while the database is unreachable, tried again every few
      * seconds. Null if it cannot start, or SIGTERM came meanwhile.
      */
-    private static Node startAgain(BatonSettings settings, AtomicBoolean stopping) {
-      while (!stopping.get()) {
+    private static Node startAgain(BatonSettings settings, CountDownLatch stopping) {
+      while (stopping.getCount() > 0) {
         try {
           return Node.start(settings);
+        } catch (StatusRepository.NameTakenException e) { // another process runs under this name now
+          System.err.println("baton: cannot start again after the cluster downed this node: " + e.getMessage());
+          return null;
         } catch (DatabaseException e) {
           LoggerFactory.getLogger(Baton.class).warn("cannot start again yet ({}); trying again in {} s", e.getMessage(),
               RESTART_PAUSE.toSeconds());
           try {
-            Thread.sleep(RESTART_PAUSE.toMillis()); // nothing else runs in this process meanwhile
+            if (stopping.await(RESTART_PAUSE.toMillis(), TimeUnit.MILLISECONDS)) {
+              return null;
+            }
           } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             return null;

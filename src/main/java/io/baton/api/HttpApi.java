@@ -46,6 +46,7 @@ public final class HttpApi implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService pool;
   private final List<Route> routes = new ArrayList<>();
+  private volatile boolean started;
 
   private HttpApi(HttpServer server) {
     this.server = server;
@@ -106,6 +107,7 @@ public final class HttpApi implements AutoCloseable {
     server.createContext("/", this::dispatch);
     server.setExecutor(pool);
     server.start();
+    started = true;
   }
 
   void route(String method, String path, Handler handler) {
@@ -162,6 +164,11 @@ public final class HttpApi implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!started) {
+      // a JDK HttpServer that never started keeps its listening socket through stop(): a node that
+      // failed to start, and starts again in the same process, could not bind its port again
+      server.start();
+    }
     server.stop(0);
     pool.shutdownNow();
     try {
