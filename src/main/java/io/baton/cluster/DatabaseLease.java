@@ -159,6 +159,7 @@ public final class DatabaseLease extends Lease {
     long released;
     synchronized (this) {
       released = epoch;
+      epoch = -1;
       stopRenewing();
       lostCallback = null;
     }
@@ -243,7 +244,6 @@ public final class DatabaseLease extends Lease {
       renewals.cancel();
       renewals = null;
     }
-    epoch = -1;
   }
 
   private String name() {

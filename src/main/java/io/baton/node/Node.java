@@ -197,12 +197,12 @@ public final class Node {
       probe.setReuseAddress(true);
       probe.bind(new java.net.InetSocketAddress(settings.cluster().bind(), settings.cluster().port()));
     } catch (IOException e) {
-      throw clusterPortTaken(settings, new IllegalStateException(e));
+      throw clusterPortTaken(settings, e);
     }
   }
 
-  /** An actor system that could not start: almost always its cluster port is taken. */
-  private static RuntimeException clusterPortTaken(BatonSettings settings, RuntimeException e) {
+  /** The cluster's port could not be bound (by the probe, or by an actor system that could not start). */
+  private static RuntimeException clusterPortTaken(BatonSettings settings, Exception e) {
     Throwable root = e;
     while (root.getCause() != null) {
       root = root.getCause();
@@ -215,7 +215,7 @@ public final class Node {
       return new StartException("baton.cluster.bind '" + settings.cluster().bind() + "' / baton.cluster.port "
           + settings.cluster().port() + " cannot be bound: " + root.getMessage());
     }
-    return e;
+    return e instanceof RuntimeException r ? r : new IllegalStateException(e);
   }
 
   /** Blocks until the node stopped; the process exit code. */
