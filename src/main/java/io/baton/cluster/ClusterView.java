@@ -24,4 +24,25 @@ public final class ClusterView {
     }
     return members;
   }
+
+  /**
+   * Whether another member that could take over is in the cluster: any member but this one that is
+   * not down, leaving or removed, reachable or not (an unreachable one may be about to take over).
+   * An actor system that is not a cluster member has none.
+   */
+  public static boolean othersPresent(org.apache.pekko.actor.ActorSystem system) {
+    if (!(system.provider() instanceof org.apache.pekko.cluster.ClusterActorRefProvider)) {
+      return false;
+    }
+    org.apache.pekko.cluster.Cluster cluster = org.apache.pekko.cluster.Cluster.get(system);
+    for (Member member : cluster.state().getMembers()) {
+      if (!member.address().equals(cluster.selfAddress()) && switch (member.status().toString()) {
+        case "Down", "Leaving", "Exiting", "Removed" -> false;
+        default -> true;
+      }) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -44,12 +45,27 @@ public final class DatabaseLease extends Lease {
   /** The most by which acting stops before the lease can have expired on the database's clock. */
   static final Duration SAFETY_MARGIN = Duration.ofMillis(1500);
 
+  /** How often a held lease looks at its term: renewals are due, or the term ran out. */
+  static final Duration CHECK_EVERY = Duration.ofMillis(250);
+
+  /** Where the holder stands with a lease. */
+  public enum Hold {
+    /** Held, its term running: the holder may act. */
+    ACTIVE,
+    /** Held, but not renewed in time: the holder must not act until it is renewed (or lost). */
+    OVERDUE,
+    /** Not held. */
+    NONE
+  }
+
   private final LeaseSettings settings;
   private final LeaseTable table;
   private final Executor blocking;
   private final Scheduler scheduler;
   private final ExecutionContext dispatcher;
   private final LongSupplier nanoTime;
+  private final BooleanSupplier othersAlive;
+  private final LeaseStore store;
   private final Duration ttl;
   private final Duration renewEvery;
   private final Duration margin;
@@ -58,24 +74,29 @@ public final class DatabaseLease extends Lease {
   // guarded by this
   private long epoch = -1; // -1: not held
   private long validUntilNanos;
+  private long lastRenewalSent;
   private Consumer<Optional<Throwable>> lostCallback;
-  private Cancellable renewals;
+  private Cancellable checks;
   private boolean renewing;
+  private boolean lapsed; // overdue while no other node could take it: kept, and asked for again
   private Throwable lastRenewalError;
 
   /** Built by Pekko's LeaseProvider from the lease's configuration. */
   public DatabaseLease(LeaseSettings settings, ExtendedActorSystem system) {
-    this(settings, LeaseStore.get(system), system.scheduler(), system.dispatcher(), System::nanoTime);
+    this(settings, LeaseStore.get(system), system.scheduler(), system.dispatcher(), System::nanoTime,
+        () -> ClusterView.othersPresent(system));
   }
 
   DatabaseLease(LeaseSettings settings, LeaseStore store, Scheduler scheduler, ExecutionContext dispatcher,
-      LongSupplier nanoTime) {
+      LongSupplier nanoTime, BooleanSupplier othersAlive) {
     this.settings = settings;
+    this.store = store;
     this.table = store.table();
     this.blocking = store.blocking();
     this.scheduler = scheduler;
     this.dispatcher = dispatcher;
     this.nanoTime = nanoTime;
+    this.othersAlive = othersAlive;
     this.ttl = settings.timeoutSettings().getHeartbeatTimeout();
     this.renewEvery = settings.timeoutSettings().getHeartbeatInterval();
     this.operationTimeout = settings.timeoutSettings().getOperationTimeout();
@@ -146,11 +167,14 @@ public final class DatabaseLease extends Lease {
     }
     epoch = standing.epoch();
     validUntilNanos = sent + ttl.minus(margin).toNanos();
+    lastRenewalSent = sent;
     lostCallback = leaseLostCallback;
     lastRenewalError = null;
-    if (renewals == null) {
-      renewals = scheduler.scheduleWithFixedDelay(renewEvery, renewEvery, this::renew, dispatcher);
+    lapsed = false;
+    if (checks == null) {
+      checks = scheduler.scheduleWithFixedDelay(CHECK_EVERY, CHECK_EVERY, this::check, dispatcher);
     }
+    store.held(this);
     answer.complete(true);
   }
 
@@ -160,9 +184,10 @@ public final class DatabaseLease extends Lease {
     synchronized (this) {
       released = epoch;
       epoch = -1;
-      stopRenewing();
+      stopChecking();
       lostCallback = null;
     }
+    store.letGo(this);
     if (released < 0) {
       return CompletableFuture.completedFuture(true); // not held: nothing to let go
     }
@@ -187,26 +212,67 @@ public final class DatabaseLease extends Lease {
     return epoch;
   }
 
-  private void renew() {
-    long renewed;
+  /** The epoch held, also while overdue; -1 while not held. */
+  public synchronized long heldEpoch() {
+    return epoch;
+  }
+
+  public synchronized Hold hold() {
+    return epoch < 0 ? Hold.NONE : checkLease() ? Hold.ACTIVE : Hold.OVERDUE;
+  }
+
+  /** The instant (wall clock) this holder stops acting unless it renews first; null while not held. */
+  public synchronized java.time.Instant actsUntil() {
+    return epoch < 0 ? null : java.time.Instant.now().plusNanos(validUntilNanos - nanoTime.getAsLong());
+  }
+
+  public String name() {
+    return settings.leaseName();
+  }
+
+  /**
+   * Every {@link #CHECK_EVERY}: renews when a renewal is due, and gives the lease up the moment its
+   * term ran out, so that whatever runs under it stops before another owner can take it. A node
+   * alone in its cluster keeps an overdue lease instead (the database is away, or the node was
+   * paused, and nobody else can take it): acting waits until it is renewed again.
+   */
+  private void check() {
+    long held;
+    boolean retake;
     synchronized (this) {
       if (epoch < 0) {
         return;
       }
-      if (nanoTime.getAsLong() - validUntilNanos >= 0) {
-        lost(Optional.ofNullable(lastRenewalError), "not renewed in time"
-            + (lastRenewalError == null ? "" : " (" + lastRenewalError.getMessage() + ")"));
+      long now = nanoTime.getAsLong();
+      boolean overdue = now - validUntilNanos >= 0;
+      if (overdue && !lapsed) {
+        String why = "not renewed in time" + (lastRenewalError == null ? "" : " (" + lastRenewalError.getMessage() + ")");
+        if (othersAlive.getAsBoolean()) {
+          lost(Optional.ofNullable(lastRenewalError), why);
+          return;
+        }
+        lapsed = true;
+        log.warn("lease {}: {} (epoch {}); kept, as no other node could take it: nothing is done under it"
+            + " until it is renewed", name(), why, epoch);
+      } else if (lapsed && othersAlive.getAsBoolean()) {
+        lost(Optional.ofNullable(lastRenewalError), "not renewed in time, and another node is in the cluster now");
         return;
       }
-      if (renewing) {
-        return; // the last renewal has not been answered yet
+      if (renewing || (!lapsed && now - lastRenewalSent < renewEvery.toNanos())) {
+        return;
       }
       renewing = true;
-      renewed = epoch;
+      held = epoch;
+      retake = lapsed;
     }
     long sent = nanoTime.getAsLong();
-    CompletableFuture.supplyAsync(() -> table.renew(name(), owner(), renewed, ttl), blocking)
-        .whenComplete((ok, error) -> afterRenewal(renewed, sent, ok, error));
+    if (retake) {
+      CompletableFuture.supplyAsync(() -> table.takeOrRenew(name(), owner(), held, ttl), blocking)
+          .whenComplete((standing, error) -> afterRetake(held, sent, standing, error));
+    } else {
+      CompletableFuture.supplyAsync(() -> table.renew(name(), owner(), held, ttl), blocking)
+          .whenComplete((ok, error) -> afterRenewal(held, sent, ok, error));
+    }
   }
 
   private synchronized void afterRenewal(long renewed, long sent, Boolean ok, Throwable error) {
@@ -220,18 +286,51 @@ public final class DatabaseLease extends Lease {
       }
       lastRenewalError = error;
     } else if (ok) {
-      validUntilNanos = sent + ttl.minus(margin).toNanos();
-      lastRenewalError = null;
+      renewed(sent);
     } else {
       lost(Optional.empty(), "another owner holds it now");
     }
+  }
+
+  /** A lapsed lease asked for again: taken back under the next epoch only if nobody held it meanwhile. */
+  private synchronized void afterRetake(long held, long sent, LeaseTable.Standing standing, Throwable error) {
+    renewing = false;
+    if (epoch != held) {
+      return;
+    }
+    if (error != null) {
+      lastRenewalError = error;
+    } else if (standing.won() && (standing.epoch() == held || standing.epoch() == held + 1)) {
+      if (standing.epoch() != held) {
+        log.warn("lease {}: lapsed and taken back by {} (epoch {} -> {}); nobody held it meanwhile", name(), owner(),
+            held, standing.epoch());
+      } else {
+        log.info("lease {}: renewed again by {} (epoch {})", name(), owner(), held);
+      }
+      epoch = standing.epoch();
+      lapsed = false;
+      renewed(sent);
+    } else {
+      if (standing.won()) {
+        blocking.execute(() -> table.release(name(), owner(), standing.epoch()));
+      }
+      lost(Optional.empty(), "another owner held it meanwhile (epoch " + standing.epoch() + ")");
+    }
+  }
+
+  private void renewed(long sent) {
+    validUntilNanos = sent + ttl.minus(margin).toNanos();
+    lastRenewalSent = sent;
+    lastRenewalError = null;
   }
 
   // called holding the lock
   private void lost(Optional<Throwable> cause, String why) {
     log.warn("lease {}: lost by {} (epoch {}): {}", name(), owner(), epoch, why);
     epoch = -1;
-    stopRenewing();
+    lapsed = false;
+    stopChecking();
+    store.letGo(this);
     Consumer<Optional<Throwable>> callback = lostCallback;
     lostCallback = null;
     if (callback != null) {
@@ -239,15 +338,11 @@ public final class DatabaseLease extends Lease {
     }
   }
 
-  private void stopRenewing() {
-    if (renewals != null) {
-      renewals.cancel();
-      renewals = null;
+  private void stopChecking() {
+    if (checks != null) {
+      checks.cancel();
+      checks = null;
     }
-  }
-
-  private String name() {
-    return settings.leaseName();
   }
 
   private String owner() {

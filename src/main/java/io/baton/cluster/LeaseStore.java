@@ -26,6 +26,7 @@ public final class LeaseStore implements Extension {
 
   private final LeaseTable table;
   private final Executor blocking;
+  private final java.util.Set<DatabaseLease> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public LeaseStore(LeaseTable table, Executor blocking) {
     this.table = table;
@@ -44,6 +45,19 @@ public final class LeaseStore implements Extension {
   public Setup setup() {
     LeaseStore store = this;
     return new ExtensionSetup<LeaseStore>(ID, system -> store) {};
+  }
+
+  /** The leases this node holds now (also while overdue). */
+  public java.util.Collection<DatabaseLease> held() {
+    return java.util.List.copyOf(held);
+  }
+
+  void held(DatabaseLease lease) {
+    held.add(lease);
+  }
+
+  void letGo(DatabaseLease lease) {
+    held.remove(lease);
   }
 
   LeaseTable table() {

@@ -150,7 +150,7 @@ class DatabaseLeaseTest {
     AtomicLong pausedFor = new AtomicLong();
     LeaseSettings settings = LeaseSettings.apply(system.settings().config().getConfig(CONFIG), SHARD, "node-a");
     DatabaseLease a = new DatabaseLease(settings, LeaseStore.get(system), Adapter.toClassic(system).scheduler(),
-        system.executionContext(), () -> System.nanoTime() + pausedFor.get());
+        system.executionContext(), () -> System.nanoTime() + pausedFor.get(), () -> true);
     CompletableFuture<Optional<Throwable>> lost = new CompletableFuture<>();
     assertTrue(now(a.acquire(lost::complete)));
     assertTrue(a.checkLease());
@@ -160,9 +160,52 @@ class DatabaseLeaseTest {
     assertEquals(Optional.empty(), lost.get(10, TimeUnit.SECONDS));
   }
 
+  /** A lease whose holder sees another cluster member ({@code othersAlive}) or none. */
+  private DatabaseLease direct(String owner, boolean othersAlive) {
+    LeaseSettings settings = LeaseSettings.apply(system.settings().config().getConfig(CONFIG), SHARD, owner);
+    return new DatabaseLease(settings, LeaseStore.get(system), Adapter.toClassic(system).scheduler(),
+        system.executionContext(), System::nanoTime, () -> othersAlive);
+  }
+
+  @Test
+  void aHolderAloneKeepsItThroughAnOutageWithoutActingAndTakesItBackAfter() throws Exception {
+    DatabaseLease a = direct("node-a", false);
+    CompletableFuture<Optional<Throwable>> lost = new CompletableFuture<>();
+    assertTrue(now(a.acquire(lost::complete)));
+
+    databaseDown.set(true);
+    await().atMost(TTL.multipliedBy(2)).until(() -> a.hold() == DatabaseLease.Hold.OVERDUE);
+    assertFalse(a.checkLease(), "nothing is done under it while it is not renewed");
+    long overdueAt = System.nanoTime();
+    await().atMost(TTL.multipliedBy(3)).until(() -> System.nanoTime() - overdueAt > TTL.toNanos());
+    assertEquals(DatabaseLease.Hold.OVERDUE, a.hold(), "kept: no other node could have taken it");
+    assertFalse(lost.isDone());
+
+    databaseDown.set(false);
+    await().atMost(Duration.ofSeconds(10)).until(a::checkLease);
+    assertEquals(2L, a.epoch(), "taken back under the next epoch, nobody having held it meanwhile");
+    assertFalse(lost.isDone());
+  }
+
+  @Test
+  void aHolderAloneLosesItWhenAnotherOwnerHeldItMeanwhile() throws Exception {
+    DatabaseLease a = direct("node-a", false);
+    CompletableFuture<Optional<Throwable>> lost = new CompletableFuture<>();
+    assertTrue(now(a.acquire(lost::complete)));
+
+    databaseDown.set(true);
+    await().atMost(TTL.multipliedBy(2)).until(() -> a.hold() == DatabaseLease.Hold.OVERDUE);
+    TestSql.of(db.dataSource()).update("UPDATE baton_lease SET lease_holder = 'node-b', lease_epoch = lease_epoch + 1,"
+        + " lease_until = CURRENT_TIMESTAMP(3)");
+    databaseDown.set(false);
+
+    lost.get(10, TimeUnit.SECONDS);
+    assertEquals(DatabaseLease.Hold.NONE, a.hold());
+  }
+
   @Test
   void aDatabaseThatDoesNotAnswerEndsItBeforeTheTtlRunsOut() throws Exception {
-    Lease a = lease("node-a");
+    DatabaseLease a = direct("node-a", true);
     CompletableFuture<Optional<Throwable>> lost = new CompletableFuture<>();
     long acquired = System.nanoTime();
     assertTrue(now(a.acquire(lost::complete)));
