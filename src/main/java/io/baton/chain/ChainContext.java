@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
 /**
  * What every chain actor of a node shares, each part as narrow as the chain needs it: settings,
  * clock, the host's processes, the pool for blocking calls, where outcomes are recorded, new run
- * ids, the heartbeat's gauges, the lease guard that says whether this node may act right now, the
- * runs recorded as begun when it was elected, and the metrics.
+ * ids, the heartbeat's gauges, the guard that says whether the chain may act here right now (its
+ * shard's lease), the runs that began on this node, and the metrics.
  */
 public record ChainContext(
     BatonSettings settings,
@@ -27,8 +27,14 @@ public record ChainContext(
     return new RunLog(outcomes, settings.nodeName(), guard);
   }
 
-  /** The leader epoch new runs and job starts are recorded under. */
+  /** The epoch new runs and job starts are recorded under. */
   public long epoch() {
     return guard.epoch();
+  }
+
+  /** The same, for a chain fenced by {@code chainGuard} (its shard's lease). */
+  public ChainContext withGuard(LeaderGuard chainGuard) {
+    return new ChainContext(settings, clock, processes, blocking, outcomes, runIds, gauges, chainGuard, begunRuns,
+        metrics);
   }
 }

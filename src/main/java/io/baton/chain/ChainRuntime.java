@@ -32,6 +32,8 @@ final class ChainRuntime {
   boolean removed;
   /** The node is stopping: set once Drain came, told when no job of this chain runs. */
   ActorRef<Drained> drainedReplyTo;
+  /** Its shard is handed over: like draining, but it stops once no job of it runs. */
+  boolean handingOff;
   /** Switched OFF by an operator's command, until the Catalog reads the switch OFF too. */
   boolean switchedOff;
   /** A blocking question to the host is out (see {@link Recovery}): other commands wait for its answer. */
@@ -57,7 +59,17 @@ final class ChainRuntime {
   }
 
   boolean draining() {
-    return drainedReplyTo != null;
+    return drainedReplyTo != null || handingOff;
+  }
+
+  /** No job of this chain runs any more while draining: say so, or stop if the shard is handed over. */
+  void drained() {
+    if (handingOff) {
+      log.info("chain {}: handed over; its actor stops here", chainId);
+      context.stop(context.getSelf());
+    } else if (drainedReplyTo != null) {
+      drainedReplyTo.tell(new Drained(chainId));
+    }
   }
 
   /** Deleted or stopping: it fires nothing more and carries out no command. */

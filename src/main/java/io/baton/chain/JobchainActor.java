@@ -62,7 +62,16 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
    * replyTo}. Not carried out after {@code notAfter} (a command that waited through a long outage).
    */
   public record Operate(OperatorCommand command, Instant notAfter, ActorRef<OperatorCommand.Outcome> replyTo)
-      implements Command {}
+      implements Command, io.baton.JsonSerializable {}
+
+  /** Sent through the cluster to start the chain where its shard is; a chain already started ignores it. */
+  public record Wake() implements Command, io.baton.JsonSerializable {}
+
+  /**
+   * Its shard moves to another node (or this one stops): fire nothing more, let the running jobs
+   * finish within the shutdown grace (then interrupt them), and stop; the next host resumes.
+   */
+  public record HandOff() implements Command {}
 
   /** A dependency or step actor of a run stopped; if it had not reported, it failed. */
   public record WorkerStopped(long runId, ProcessKind kind, long refId, ActorRef<?> worker) implements Command {}
@@ -166,6 +175,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
         .onCommand(Define.class, firing::define)
         .onCommand(Remove.class, stopping::remove)
         .onCommand(Drain.class, stopping::drain)
+        .onCommand(HandOff.class, stopping::handOff)
         .onCommand(Operate.class, operator::operate)
         .onCommand(CatchUp.class, firing::onCatchUp)
         .onCommand(ClockMoved.class, firing::onClockMoved)

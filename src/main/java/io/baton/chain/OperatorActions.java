@@ -28,9 +28,11 @@ record OperatorActions(ChainRuntime chain, JournalAhead ahead) {
     if (command instanceof OperatorCommand.Refused refused) {
       return refuse(m, refused.reason());
     }
-    if (chain.stopping()) {
-      return refuse(m, "chain " + chain.chainId + " is " + (chain.removed ? "deleted" : "stopping on this node")
-          + "; nothing was done");
+    if (chain.removed) {
+      return refuse(m, "chain " + chain.chainId + " is deleted; nothing was done");
+    }
+    if (chain.draining()) {
+      return chain.effect.none(); // unanswered: the command desk hands it over again, to the chain's next host
     }
     if (chain.now().isAfter(m.notAfter())) {
       // a "run now" asked for during a long outage must not surprise anyone hours later

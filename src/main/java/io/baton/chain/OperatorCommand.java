@@ -1,5 +1,8 @@
 package io.baton.chain;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.baton.JsonSerializable;
 import io.baton.chain.ChainEvent.JobLaunch;
 import java.time.Instant;
 import java.util.List;
@@ -7,8 +10,16 @@ import java.util.List;
 /**
  * An operator's action on one chain (the API's and the CLI's trigger, cancel, rerun and switch),
  * as the node that runs the chain hands it over. {@code commandId} is the baton_command row: a
- * command handed over twice is carried out once. {@code by} names who asked.
+ * command handed over twice is carried out once. {@code by} names who asked. It travels to the node
+ * that hosts the chain as JSON.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = OperatorCommand.RunNow.class, name = "run-now"),
+    @JsonSubTypes.Type(value = OperatorCommand.Cancel.class, name = "cancel"),
+    @JsonSubTypes.Type(value = OperatorCommand.Rerun.class, name = "rerun"),
+    @JsonSubTypes.Type(value = OperatorCommand.Switch.class, name = "switch"),
+    @JsonSubTypes.Type(value = OperatorCommand.Refused.class, name = "refused")})
 public sealed interface OperatorCommand {
   long commandId();
 
@@ -43,5 +54,5 @@ public sealed interface OperatorCommand {
   record Refused(long commandId, String by, String reason) implements OperatorCommand {}
 
   /** How a command ended: carried out ({@code done}) or refused, in one line; the run it started. */
-  record Outcome(long commandId, boolean done, String text, Long runId) {}
+  record Outcome(long commandId, boolean done, String text, Long runId) implements JsonSerializable {}
 }

@@ -17,8 +17,11 @@ public interface ProcessHost {
    */
   ChainProcess start(ProcessRequest request, long notBeforeNanos, BooleanSupplier mayStart) throws Exception;
 
-  /** Whether any process of this run was started here: one running, or a log file of it. */
-  boolean startedAnyOf(long chainId, long runId, Instant scheduledTime);
+  /**
+   * Whether the run began: a process of it was started on this host (one running, or a log file of
+   * it), or the ledger records it begun (on whichever node it began).
+   */
+  boolean began(long chainId, long runId, Instant scheduledTime);
 
   /**
    * Before a run is resumed: kills what its previous node started and still runs here (each job's

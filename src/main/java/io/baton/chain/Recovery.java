@@ -38,18 +38,18 @@ record Recovery(ChainRuntime chain, JournalAhead ahead, RunProgress progress) {
   }
 
   /**
-   * A run its node journaled ahead of the fire with no sign of having begun in the journal or in
-   * chain_run (written as a run begins): whether a process of it ran here is asked next.
+   * A run its node journaled ahead of the fire with no sign of having begun in the journal or on
+   * this node: whether it began (a process of it ran here, or chain_run records it) is asked next.
    */
   boolean mayNeverHaveBegun(ActiveRun run) {
     return !run.showsProgress() && !chain.node.begunRuns().contains(run.runId());
   }
 
-  /** Asks the host whether any process of the run started here (one still running, or its log file). */
+  /** Asks the host whether the run began (a process of it here, or its chain_run row). */
   void examine(ActiveRun run) {
     chain.waitingForHost = true;
     chain.context.pipeToSelf(CompletableFuture.supplyAsync(
-            () -> chain.node.processes().startedAnyOf(chain.chainId, run.runId(), run.scheduledTime()),
+            () -> chain.node.processes().began(chain.chainId, run.runId(), run.scheduledTime()),
             chain.node.blocking()),
         (started, error) -> {
           if (error != null) { // when in doubt it began: resumed, never silently dropped

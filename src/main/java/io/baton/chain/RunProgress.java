@@ -7,7 +7,6 @@ import io.baton.chain.ChainEvent.JobStarted;
 import io.baton.chain.ChainEvent.RunFinished;
 import io.baton.chain.JobchainActor.DependencyChecked;
 import io.baton.chain.JobchainActor.DependencyWindowClosed;
-import io.baton.chain.JobchainActor.Drained;
 import io.baton.chain.JobchainActor.Finish;
 import io.baton.chain.JobchainActor.JobExited;
 import io.baton.chain.JobchainActor.JobLaunched;
@@ -197,7 +196,7 @@ record RunProgress(ChainRuntime chain, RunStartRecord record) {
       chain.log.info("chain {} was deleted; its actor stops", chain.chainId);
       chain.context.stop(chain.context.getSelf());
     } else if (chain.draining()) {
-      chain.drainedReplyTo.tell(new Drained(chain.chainId));
+      chain.drained();
     } else {
       chain.arm(after);
     }
@@ -208,7 +207,7 @@ record RunProgress(ChainRuntime chain, RunStartRecord record) {
     if (chain.draining() && chain.workers.noJobRunning()) {
       record.recordOnce(run);
       chain.runLog.runFinished(run.runId(), chain.chainId, chain.now(), RunStatus.INTERRUPTED);
-      chain.drainedReplyTo.tell(new Drained(chain.chainId));
+      chain.drained();
     }
   }
 }

@@ -54,17 +54,15 @@ public final class RunRepository {
     apply(List.of(new Message(runId, msg)));
   }
 
-  /** The runs chain_run shows as begun and not ended. */
-  public java.util.Set<Long> openRuns() {
-    return Jdbc.autoCommit(dataSource, "reading the open runs", c -> {
-      java.util.Set<Long> open = new java.util.HashSet<>();
-      try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT run_id FROM chain_run WHERE end_time IS NULL");
-          java.sql.ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          open.add(rs.getLong(1));
+  /** Whether chain_run records the run (a run is recorded there as it begins). */
+  public boolean recorded(long runId) {
+    return Jdbc.autoCommit(dataSource, "reading run " + runId, c -> {
+      try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM chain_run WHERE run_id = ?")) {
+        ps.setLong(1, runId);
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          return rs.next();
         }
       }
-      return open;
     });
   }
 

@@ -8,7 +8,9 @@ import org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao;
 import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables.JournalPekkoSerializationRow;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.stream.Materializer;
+import io.baton.cluster.DatabaseLease;
 import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
 import scala.collection.immutable.Seq;
 import scala.collection.immutable.Set;
 import scala.concurrent.ExecutionContext;
@@ -24,27 +26,27 @@ import slick.jdbc.MySQLProfile;
 
 /**
  * The journal's writes, fenced in the database: in the transaction that inserts a batch of chain
- * events, the lease row is read with a shared lock and must still name this node under the epoch it
- * leads with, unexpired. A node deposed while it was paused or cut off therefore cannot add a
- * decision (a run started, a level started, a run ended) to a chain another node now owns, whatever
- * its own clock says: the write fails in the database, not only by a check in the JVM. A takeover
- * (an UPDATE of the lease row) waits for such a transaction to commit, so events written under a
- * valid lease are seen by the next leader's recovery.
+ * events, the lease row of each chain's shard is read with a shared lock and must still name this
+ * node under the epoch it holds, unexpired. A node that lost a shard while it was paused or cut off
+ * therefore cannot add a decision (a run started, a level started, a run ended) to a chain another
+ * node now hosts, whatever its own clock says: the write fails in the database, not only by a check
+ * in the JVM. A takeover (an UPDATE of the lease row) waits for such a transaction to commit, so
+ * events written under a valid lease are seen by the next host's recovery.
  *
  * <p>The embedded H2 database serves one node only and is not fenced.
  */
 public final class FencedJournalDao extends DefaultJournalDao {
-  private static final String LEASE_HELD = "SELECT lease_epoch FROM realtime_status WHERE name = 'baton-lease'"
+  private static final String LEASE_HELD = "SELECT lease_epoch FROM baton_lease WHERE lease_name = ?"
       + " AND lease_holder = ? AND lease_epoch = ? AND lease_until > CURRENT_TIMESTAMP(3) LOCK IN SHARE MODE";
 
   private final NodeMetrics metrics;
-  private final LeaseGuard guard;
+  private final org.apache.pekko.actor.typed.ActorSystem<?> system;
 
   public FencedJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, JournalConfig journalConfig,
       Serialization serialization, ExecutionContext ec, Materializer mat) {
     super(db, profile, journalConfig, serialization, ec, mat);
     this.metrics = NodeMetrics.get(mat.system());
-    this.guard = LeaseGuard.get(mat.system());
+    this.system = org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(mat.system());
   }
 
   @Override
@@ -59,13 +61,21 @@ public final class FencedJournalDao extends DefaultJournalDao {
   }
 
   private Future<BoxedUnit> fencedWrite(Seq<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows) {
-    if (!(profile() instanceof MySQLProfile) || guard.nodeName() == null) {
+    if (!(profile() instanceof MySQLProfile)) {
       return super.writeJournalRows(rows);
     }
-    String node = guard.nodeName();
-    long epoch = guard.epoch();
+    java.util.Map<String, DatabaseLease> leases = new java.util.TreeMap<>(); // one lock order for every writer
+    for (Tuple2<JournalPekkoSerializationRow, Set<String>> row : CollectionConverters.asJava(rows)) {
+      Long chain = ChainShards.chainOf(row._1().persistenceId());
+      if (chain != null) {
+        DatabaseLease lease = ChainShards.leaseOf(system, chain);
+        leases.put(lease.name(), lease);
+      }
+    }
     DBIOAction<BoxedUnit, NoStream, Effect.All> leaseHeld = SimpleJdbcAction.apply(ctx -> {
-      requireLease(ctx.connection(), node, epoch);
+      for (DatabaseLease lease : leases.values()) {
+        requireLease(ctx.connection(), lease);
+      }
       return BoxedUnit.UNIT;
     });
     DBIOAction<Object, NoStream, Effect.All> both = leaseHeld.andThen(queries().writeJournalRows(rows, ec()));
@@ -79,14 +89,16 @@ public final class FencedJournalDao extends DefaultJournalDao {
     return done.map(ignored -> BoxedUnit.UNIT, ec());
   }
 
-  private static void requireLease(java.sql.Connection c, String node, long epoch) {
+  private static void requireLease(java.sql.Connection c, DatabaseLease lease) {
+    long epoch = lease.heldEpoch();
     try (PreparedStatement ps = c.prepareStatement(LEASE_HELD)) {
-      ps.setString(1, node);
-      ps.setLong(2, epoch);
+      ps.setString(1, lease.name());
+      ps.setString(2, lease.getSettings().ownerName());
+      ps.setLong(3, epoch);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          throw new DeposedException("chain events not written: node " + node
-              + " no longer holds the lease under epoch " + epoch);
+          throw new DeposedException("chain events not written: " + lease.getSettings().ownerName()
+              + " no longer holds lease " + lease.name() + " under epoch " + epoch);
         }
       }
     } catch (SQLException e) {
@@ -94,7 +106,7 @@ public final class FencedJournalDao extends DefaultJournalDao {
     }
   }
 
-  /** The lease is another node's now: a write of this node's decisions is refused. */
+  /** The shard's lease is another node's now: a write of this node's decisions is refused. */
   public static final class DeposedException extends IllegalStateException {
     DeposedException(String message) {
       super(message);

@@ -22,9 +22,11 @@ public final class HostProcesses implements ProcessHost {
   private static final Logger LOG = LoggerFactory.getLogger(HostProcesses.class);
 
   private final ProcessLauncher launcher;
+  private final io.baton.db.RunRepository runs;
 
-  public HostProcesses(ProcessLauncher launcher) {
+  public HostProcesses(ProcessLauncher launcher, io.baton.db.RunRepository runs) {
     this.launcher = launcher;
+    this.runs = runs;
   }
 
   @Override
@@ -33,8 +35,8 @@ public final class HostProcesses implements ProcessHost {
   }
 
   @Override
-  public boolean startedAnyOf(long chainId, long runId, Instant scheduledTime) {
-    return launcher.startedAnyOf(chainId, runId, scheduledTime);
+  public boolean began(long chainId, long runId, Instant scheduledTime) {
+    return launcher.startedAnyOf(chainId, runId, scheduledTime) || runs.recorded(runId);
   }
 
   @Override

@@ -4,20 +4,20 @@ import io.baton.config.BatonSettings;
 import io.baton.config.BatonSettings.Site;
 import io.baton.db.LeaseRepository;
 import io.baton.db.LeaseRepository.Lease;
-import io.baton.exec.ProcessLauncher;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * Keeps or seeks the leader lease on realtime_status and tells the guardian when this node is
- * elected or deposed. The leader renews five times per ttl; a standby tries to take the lease four
- * times a second and at the moment it runs out, so a takeover follows the expiry closely.
+ * Keeps or seeks the leader lease on realtime_status. The leader does the node-wide chores (it
+ * hands operators' commands to the chains, writes the messages of held chains, prunes the history);
+ * the chains themselves run on every node, fenced by their shards' leases. The leader renews five
+ * times per ttl; a standby tries to take the lease four times a second and at the moment it runs
+ * out, so a takeover follows the expiry closely.
  */
 public final class Leadership {
 
@@ -28,15 +28,6 @@ public final class Leadership {
   /** {@code lease} null: a bkp leader let it lapse for a main node (or the attempt failed). */
   private record Answer(Lease lease, long sentNanos, Throwable error) implements Command {}
 
-  /** What the guardian hears. */
-  public sealed interface Change {}
-
-  /** This node leads; runs it starts carry {@code epoch}. */
-  public record Elected(long epoch) implements Change {}
-
-  /** Another node took the lease: stop the chain actors and stand by. */
-  public record Deposed(long epoch, String newHolder) implements Change {}
-
   /** Acting stops this long before the lease can have expired on the database's clock. */
   static final Duration SAFETY_MARGIN = Duration.ofMillis(1500);
 
@@ -45,7 +36,6 @@ public final class Leadership {
   private final LeaseRepository leases;
   private final BatonSettings settings;
   private final LeaseGuard guard;
-  private final ActorRef<Change> guardian;
   private final Executor blocking;
   private final DatabaseOutage outage;
   private long epoch = -1; // -1: standing by
@@ -54,29 +44,24 @@ public final class Leadership {
   private boolean asking;
   private boolean fencedLogged;
   private boolean answered; // the database has answered this process once
-  private final ProcessLauncher launcher;
-  private boolean standbySeen; // at the last renewal, another node was alive and could take over
-  private boolean killedForFence;
 
   public static Behavior<Command> create(LeaseRepository leases, BatonSettings settings, LeaseGuard guard,
-      ActorRef<Change> guardian, ProcessLauncher launcher, Executor blocking) {
+      Executor blocking) {
     Duration every = settings.leaseTtl().dividedBy(5);
     Duration tick = every.compareTo(Duration.ofMillis(250)) < 0 ? every : Duration.ofMillis(250);
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new Tick(), Duration.ZERO, tick);
-      return new Leadership(ctx, timers, leases, settings, guard, guardian, launcher, blocking).behavior();
+      return new Leadership(ctx, timers, leases, settings, guard, blocking).behavior();
     }));
   }
 
-  private Leadership(ActorContext<Command> context, TimerScheduler<Command> timers, LeaseRepository leases, BatonSettings settings, LeaseGuard guard,
-      ActorRef<Change> guardian, ProcessLauncher launcher, Executor blocking) {
-    this.launcher = launcher;
+  private Leadership(ActorContext<Command> context, TimerScheduler<Command> timers, LeaseRepository leases,
+      BatonSettings settings, LeaseGuard guard, Executor blocking) {
     this.context = context;
     this.timers = timers;
     this.leases = leases;
     this.settings = settings;
     this.guard = guard;
-    this.guardian = guardian;
     this.blocking = blocking;
     this.outage = new DatabaseOutage(context.getLog(), "keeping the leader lease");
     this.renewEvery = settings.leaseTtl().dividedBy(5);
@@ -92,15 +77,8 @@ public final class Leadership {
   private Behavior<Command> ask() {
     if (guard.state() == LeaseGuard.State.FENCED && !fencedLogged) {
       fencedLogged = true;
-      context.getLog().warn("leadership: lease not renewed in time (epoch {}): no fires and no process starts"
+      context.getLog().warn("leadership: lease not renewed in time (epoch {}): no node-wide chores"
           + " until it is renewed or another node takes it", epoch);
-    }
-    if (guard.state() == LeaseGuard.State.FENCED && standbySeen && !killedForFence) {
-      // a standby may start these jobs as soon as the lease expires: never two copies of a job
-      killedForFence = true;
-      int killed = launcher.killAllNow();
-      context.getLog().warn("leadership: fenced while another node is alive: {} process tree(s) killed with SIGKILL;"
-          + " their jobs are interrupted and re-run by whichever node leads next", killed);
     }
     if (asking || (epoch >= 0 && System.nanoTime() - lastRenewalSent < renewEvery.toNanos())) {
       return Behaviors.same(); // the leader renews every ttl/5; standbys ask at every tick
@@ -141,11 +119,8 @@ public final class Leadership {
       long was = epoch;
       epoch = -1;
       guard.depose();
-      standbySeen = false;
-      launcher.fenceAt(null);
       context.getLog().warn("leadership: deposed (epoch {}); {} — standing by", was,
           lease == null ? "handing over to a main node" : "node " + lease.holder() + " leads under epoch " + lease.epoch());
-      guardian.tell(new Deposed(was, lease == null ? null : lease.holder()));
       showRole(null);
     }
     return Behaviors.same();
@@ -155,11 +130,6 @@ public final class Leadership {
     guard.renewed(sentNanos, settings.leaseTtl(), SAFETY_MARGIN, lease.epoch());
     lastRenewalSent = sentNanos;
     fencedLogged = false;
-    killedForFence = false;
-    standbySeen = lease.othersAlive();
-    // a node that was alone keeps its processes through an outage; with a standby about, the
-    // companion process kills them should this JVM freeze past the fence
-    launcher.fenceAt(standbySeen ? guard.validUntil() : null);
     if (lease.epoch() == epoch) {
       return; // renewed
     }
@@ -169,12 +139,8 @@ public final class Leadership {
           epoch, lease.epoch());
       epoch = lease.epoch();
     } else {
-      if (epoch >= 0) {
-        guardian.tell(new Deposed(epoch, settings.nodeName()));
-      }
       epoch = lease.epoch();
       context.getLog().info("leadership: elected leader (epoch {}, site {}, since {})", epoch, siteName(), lease.since());
-      guardian.tell(new Elected(epoch));
     }
     showRole(epoch);
   }

@@ -129,19 +129,20 @@ public final class Node {
     metrics.bind(launcher, guard, services.catalogView(), settings.site());
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     Duration stopTimeout = settings.shutdownGrace().plus(settings.exec().killGrace()).plusSeconds(10);
-    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "drain-chains", () ->
+    // Cluster Sharding hands this node's shards over first (phase cluster-sharding-shutdown-region):
+    // each chain fires nothing more, lets its jobs finish within the grace, and stops. Then:
+    shutdown.addTask(CoordinatedShutdown.PhaseClusterShutdown(), "write-outcomes-and-release-lease", () ->
         AskPattern.<SchedulerGuardian.Command, Done>ask(system, SchedulerGuardian.Stop::new, stopTimeout,
-            system.scheduler()));
-    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "release-lease", () -> {
-      // every outcome is written (the drain above flushed them): a standby may take over at once
-      long epoch = guard.epoch();
-      guard.depose();
-      return java.util.concurrent.CompletableFuture.runAsync(() -> {
-        if (epoch >= 0) {
-          leases.release(settings.nodeName(), epoch);
-        }
-      }, blocking).handle((ok, error) -> Done.getInstance());
-    });
+            system.scheduler()).thenCompose(flushed -> {
+          // every outcome is written: a standby may take the node-wide chores over at once
+          long epoch = guard.epoch();
+          guard.depose();
+          return java.util.concurrent.CompletableFuture.runAsync(() -> {
+            if (epoch >= 0) {
+              leases.release(settings.nodeName(), epoch);
+            }
+          }, blocking);
+        }).handle((ok, error) -> Done.getInstance()));
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-resources", () -> {
       launcher.close();
       blocking.shutdown();

@@ -34,9 +34,17 @@ public final class PekkoConfig {
         .withValue("db.maxLifetime", ConfigValueFactory.fromAnyRef(db.url().contains(",") ? 60_000 : 1_800_000));
     return ConfigFactory.empty()
         .withValue("pekko-persistence-jdbc.shared-databases.baton", database.root())
-        .withValue("pekko.coordinated-shutdown.phases.service-unbind.timeout",
+        // a stopping node's chains finish their jobs within the grace while their shards are handed over
+        .withValue("pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout",
+            ConfigValueFactory.fromAnyRef(stop.toMillis() + "ms"))
+        .withValue("pekko.coordinated-shutdown.phases.cluster-shutdown.timeout",
             ConfigValueFactory.fromAnyRef(stop.toMillis() + "ms"))
         .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("cluster"))
+        // shards go to the nodes of the active site only (io.baton.cluster.ActiveSiteAllocation)
+        .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(
+            java.util.List.of(io.baton.cluster.ActiveSiteAllocation.roleOf(settings.site().name()))))
+        // a shard handed over lets its running jobs finish first, as a stopping node does
+        .withValue("pekko.cluster.sharding.handoff-timeout", ConfigValueFactory.fromAnyRef(stop.toMillis() + "ms"))
         .withValue("pekko.remote.artery.canonical.hostname",
             ConfigValueFactory.fromAnyRef(HostName.advertised(settings.cluster().bind())))
         .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(settings.cluster().port()))

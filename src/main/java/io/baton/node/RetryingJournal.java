@@ -17,26 +17,27 @@ import scala.jdk.javaapi.FutureConverters;
 import scala.runtime.BoxedUnit;
 import scala.util.Success;
 import scala.util.Try;
+import io.baton.cluster.DatabaseLease;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The JDBC journal, made patient: a write that fails because the database cannot be reached is
  * tried again with backoff until it succeeds, instead of failing the chain actor (which would stop
  * it and the jobs it watches). A chain simply waits, its commands stashed, while the database is
- * away; its processes go on running. It is also the last fence of leadership: while this node's
- * lease is unconfirmed a write waits, and once another node leads it is refused, so a deposed
- * leader never adds an event to a chain the new leader owns.
+ * away; its processes go on running. It is also the last fence of a shard: while this node's lease
+ * of the chain's shard is unconfirmed a write waits, and once the lease is lost it is refused, so a
+ * node that lost a shard never adds an event to a chain another node now hosts.
  */
 public final class RetryingJournal extends JdbcAsyncWriteJournal {
   private static final Logger log = LoggerFactory.getLogger(RetryingJournal.class);
   private static final Duration FIRST_RETRY = Duration.ofMillis(250);
   private static final Duration LAST_RETRY = Duration.ofSeconds(5);
   private final DatabaseOutage outage = new DatabaseOutage(log, "writing chain events");
-  private final LeaseGuard guard;
+  private final org.apache.pekko.actor.typed.ActorSystem<?> system;
 
   public RetryingJournal(Config config) {
     super(config);
-    this.guard = LeaseGuard.get(context().system());
+    this.system = org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(context().system());
   }
 
   @Override
@@ -45,12 +46,16 @@ public final class RetryingJournal extends JdbcAsyncWriteJournal {
   }
 
   private CompletionStage<Seq<Try<BoxedUnit>>> write(Seq<AtomicWrite> messages, Duration retryIn, boolean retried) {
-    LeaseGuard.State lease = guard.state();
-    if (lease == LeaseGuard.State.STANDBY) {
-      return CompletableFuture.failedFuture(new IllegalStateException("write refused: this node no longer leads"));
-    }
-    if (lease == LeaseGuard.State.FENCED) {
-      return later(retryIn).thenCompose(ignored -> write(messages, retryIn, retried));
+    for (AtomicWrite write : CollectionConverters.asJava(messages)) {
+      Long chain = ChainShards.chainOf(write.persistenceId());
+      DatabaseLease.Hold lease = chain == null ? DatabaseLease.Hold.ACTIVE : ChainShards.leaseOf(system, chain).hold();
+      if (lease == DatabaseLease.Hold.NONE) {
+        return CompletableFuture.failedFuture(new IllegalStateException("write refused: this node no longer holds"
+            + " the shard of chain " + chain));
+      }
+      if (lease == DatabaseLease.Hold.OVERDUE) {
+        return later(retryIn).thenCompose(ignored -> write(messages, retryIn, retried));
+      }
     }
     return toJava(super.asyncWriteMessages(messages))
         .thenApply(result -> {

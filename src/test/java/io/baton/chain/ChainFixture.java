@@ -125,7 +125,7 @@ final class ChainFixture implements AutoCloseable {
     zone = b.zone;
     settings = BatonSettings.from(ConfigFactory.parseMap(b.settings).withFallback(DEFAULTS));
     clock = new ManualClock(system.scheduler, b.now);
-    host = new FakeHost(clock);
+    host = new FakeHost(clock, ledger::recorded);
     AtomicLong runIds = new AtomicLong(100);
     ChainContext node = new ChainContext(settings, clock, host, pool, ledger, runIds::incrementAndGet,
         new ChainGauges() {
@@ -290,7 +290,6 @@ final class ChainFixture implements AutoCloseable {
     pool.holding = false; // the next node's pool
     host.running().forEach(FakeHost.FakeProcess::orphan);
     clock.set(downtime);
-    begunRuns.replace(ledger.begunAndOpen());
     kit.restart();
     return state();
   }

@@ -35,8 +35,12 @@ final class FakeHost implements ProcessHost {
   private volatile Integer exitAtOnce; // every process ends as it starts, with this code
   private volatile Consumer<FakeProcess> onStart = p -> {};
 
-  FakeHost(Clock clock) {
+  private final java.util.function.LongPredicate recorded;
+
+  /** {@code recorded}: whether the ledger records a run (it began on some node). */
+  FakeHost(Clock clock, java.util.function.LongPredicate recorded) {
     this.clock = clock;
+    this.recorded = recorded;
   }
 
   /** One process: what was asked, when it began, and its exit, which the test decides. */
@@ -191,8 +195,8 @@ final class FakeHost implements ProcessHost {
   }
 
   @Override
-  public synchronized boolean startedAnyOf(long chainId, long runId, Instant scheduledTime) {
-    return started.stream().anyMatch(p -> p.runId() == runId);
+  public synchronized boolean began(long chainId, long runId, Instant scheduledTime) {
+    return started.stream().anyMatch(p -> p.runId() == runId) || recorded.test(runId);
   }
 
   private synchronized void ended(FakeProcess process) {

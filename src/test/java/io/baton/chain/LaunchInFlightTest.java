@@ -88,7 +88,7 @@ class LaunchInFlightTest {
     launcher = new ProcessLauncher(settings.exec(), settings.nodeName(), settings.jobsDir(), settings.dependentDir(),
         settings.logsDir());
     receiver = kit.createTestProbe();
-    node = new ChainContext(settings, Clock.systemUTC(), new HostProcesses(launcher), blocking,
+    node = new ChainContext(settings, Clock.systemUTC(), new HostProcesses(launcher, null), blocking,
         record -> receiver.ref().tell(new Receiver.Write(record)), new RunIds(1, Clock.systemUTC(), 0)::next,
         new NodeGauges(), TestGuards.leading(), new io.baton.chain.BegunRuns(),
         io.baton.chain.RunMetrics.NONE);

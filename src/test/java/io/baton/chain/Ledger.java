@@ -124,8 +124,8 @@ final class Ledger implements OutcomeSink {
     return messages.stream().filter(m -> List.of(words).stream().allMatch(m.msg()::contains)).toList();
   }
 
-  /** Runs chain_run shows begun and not ended: what a newly elected node reads. */
-  synchronized Set<Long> begunAndOpen() {
-    return runs.values().stream().filter(r -> r.endTime() == null).map(Run::runId).collect(Collectors.toSet());
+  /** Whether chain_run records the run (as it began). */
+  synchronized boolean recorded(long runId) {
+    return runs.containsKey(runId);
   }
 }

@@ -104,7 +104,7 @@ class ProcessWatchTest {
     }
 
     @Override
-    public boolean startedAnyOf(long chainId, long runId, Instant scheduledTime) {
+    public boolean began(long chainId, long runId, Instant scheduledTime) {
       return false;
     }
 

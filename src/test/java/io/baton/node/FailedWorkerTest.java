@@ -63,7 +63,7 @@ class FailedWorkerTest {
     LeaseGuard guard = new LeaseGuard(null);
     guard.renewed(System.nanoTime(), Duration.ofDays(1), Duration.ZERO, 1);
     receiver = testKit.createTestProbe();
-    context = new ChainContext(settings, Clock.systemUTC(), new HostProcesses(launcher), blocking,
+    context = new ChainContext(settings, Clock.systemUTC(), new HostProcesses(launcher, null), blocking,
         record -> receiver.getRef().tell(new Receiver.Write(record)), new RunIds(1, Clock.systemUTC(), 0)::next,
         new NodeGauges(), guard, new io.baton.chain.BegunRuns(),
         io.baton.chain.RunMetrics.NONE);

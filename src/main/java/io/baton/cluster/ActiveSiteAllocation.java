@@ -1,0 +1,125 @@
+package io.baton.cluster;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.ShardCoordinator;
+import scala.collection.immutable.IndexedSeq;
+import org.apache.pekko.dispatch.Futures;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Where shards go: only to nodes of the active site, which is {@code main} while any main node is
+ * an up member, else {@code bkp}; among those, to the one hosting fewest. A rebalance moves every
+ * shard off a node of the other site (a main node came back), then evens the counts out a few
+ * shards at a time. A node's site is its cluster role ({@link #roleOf}).
+ */
+public final class ActiveSiteAllocation extends ShardCoordinator.AbstractShardAllocationStrategy {
+
+  /** Shards moved at most at once, so that a joining node takes its share in steps. */
+  static final int MOST_MOVED_AT_ONCE = 3;
+
+  private final Supplier<Map<Address, String>> upSites;
+  private final Address self;
+
+  /**
+   * {@code upSites}: each up member's address and site; {@code self}: this node's address (the
+   * coordinator's own region has a local reference without one).
+   */
+  public ActiveSiteAllocation(Supplier<Map<Address, String>> upSites, Address self) {
+    this.upSites = upSites;
+    this.self = self;
+  }
+
+  /** For a cluster member of this actor system: its up members' sites, read from their roles. */
+  public static ActiveSiteAllocation of(org.apache.pekko.actor.typed.ActorSystem<?> system) {
+    org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
+    return new ActiveSiteAllocation(() -> {
+      Map<Address, String> sites = new HashMap<>();
+      for (org.apache.pekko.cluster.Member member : cluster.state().getMembers()) {
+        if (member.status() == MemberStatus.up()) {
+          member.getRoles().stream().filter(r -> r.startsWith(PREFIX)).findFirst()
+              .ifPresent(role -> sites.put(member.address(), role.substring(PREFIX.length())));
+        }
+      }
+      return sites;
+    }, cluster.selfMember().address());
+  }
+
+  private static final String PREFIX = "site-";
+
+  /** The cluster role of a node of {@code site} (main or bkp). */
+  public static String roleOf(String site) {
+    return PREFIX + site.toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public Future<ActorRef> allocateShard(ActorRef requester, String shardId,
+      Map<ActorRef, IndexedSeq<String>> current) {
+    Map<Address, String> sites = upSites.get();
+    String active = activeSite(sites);
+    return current.entrySet().stream()
+        .filter(region -> active.equals(sites.get(addressOf(region.getKey()))))
+        .min(Comparator.<Map.Entry<ActorRef, IndexedSeq<String>>>comparingInt(region -> region.getValue().size())
+            .thenComparing(region -> addressOf(region.getKey()).toString()))
+        .map(region -> Futures.successful(region.getKey()))
+        .orElseGet(() -> Futures.failed(new IllegalStateException("shard " + shardId
+            + " waits: no node of the active site (" + active + ") has registered yet")));
+  }
+
+  @Override
+  public Future<java.util.Set<String>> rebalance(Map<ActorRef, IndexedSeq<String>> current,
+      java.util.Set<String> inProgress) {
+    Map<Address, String> sites = upSites.get();
+    String active = activeSite(sites);
+    Map<ActorRef, List<String>> eligible = new HashMap<>();
+    Set<String> moved = new HashSet<>();
+    current.forEach((region, shards) -> {
+      List<String> held = new ArrayList<>(CollectionConverters.asJava(shards));
+      if (active.equals(sites.get(addressOf(region)))) {
+        eligible.put(region, held);
+      } else {
+        moved.addAll(held); // a node of the other site gives its shards up
+      }
+    });
+    moved.removeAll(inProgress);
+    if (eligible.isEmpty()) {
+      return Futures.successful(Set.of()); // nowhere to put them yet
+    }
+    if (!moved.isEmpty() || !inProgress.isEmpty()) {
+      return Futures.successful(moved);
+    }
+    // even out: take from the fullest while it has two more than the emptiest
+    for (int i = 0; i < MOST_MOVED_AT_ONCE; i++) {
+      List<String> fullest = eligible.values().stream().max(Comparator.comparingInt(List::size)).orElseThrow();
+      List<String> emptiest = eligible.values().stream().min(Comparator.comparingInt(List::size)).orElseThrow();
+      if (fullest.size() - emptiest.size() < 2) {
+        break;
+      }
+      String shard = fullest.remove(fullest.size() - 1);
+      emptiest.add(shard);
+      moved.add(shard);
+    }
+    return Futures.successful(moved);
+  }
+
+  /** {@code main} while any main node is up, else {@code bkp}. */
+  static String activeSite(Map<Address, String> sites) {
+    return sites.containsValue("main") ? "main" : "bkp";
+  }
+
+  private Address addressOf(ActorRef region) {
+    Address address = region.path().address();
+    return address.hasGlobalScope() ? address : self;
+  }
+}

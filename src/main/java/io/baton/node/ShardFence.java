@@ -1,0 +1,49 @@
+package io.baton.node;
+
+import io.baton.cluster.ClusterView;
+import io.baton.cluster.DatabaseLease;
+import io.baton.cluster.LeaseStore;
+import io.baton.exec.ProcessLauncher;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Tells the process reaper (a companion process outside the JVM) when this node's shard leases run
+ * out unless renewed: should the JVM freeze with another node about, the reaper kills every process
+ * tree at that moment, before another node can take the shards and start the same jobs. A node
+ * alone sets no deadline: nobody could start its jobs, so they go on through a pause or an outage.
+ * (While the JVM runs, a lost lease stops its shard, and the shard's chains kill their processes.)
+ */
+final class ShardFence {
+  private static final Duration CHECK_EVERY = Duration.ofMillis(250);
+
+  private ShardFence() {}
+
+  static Behavior<String> create(ProcessLauncher launcher) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay("check", CHECK_EVERY);
+      LeaseStore store = LeaseStore.get(ctx.getSystem());
+      org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(ctx.getSystem());
+      Instant[] told = {null};
+      return Behaviors.receiveMessage(tick -> {
+        Instant deadline = null;
+        if (ClusterView.othersPresent(classic)) {
+          deadline = store.held().stream()
+              .filter(lease -> lease.name().startsWith(ctx.getSystem().name() + "-shard-"))
+              .map(DatabaseLease::actsUntil).filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
+        }
+        // the reaper hears only of a change worth telling (a renewal moves the deadline by seconds)
+        if (!Objects.equals(deadline, told[0]) && (deadline == null || told[0] == null
+            || Duration.between(told[0], deadline).abs().toMillis() > 100)) {
+          launcher.fenceAt(deadline);
+          told[0] = deadline;
+        }
+        return Behaviors.same();
+      });
+    }));
+  }
+}
