@@ -118,8 +118,8 @@ public final class Baton implements Runnable {
         }
         // the others removed this node from the cluster while it was unreachable; it stopped as
         // a SIGTERM stops it, and comes back as a new member, standing by until it leads again
-        LoggerFactory.getLogger(Baton.class).warn("the cluster downed this node while it was unreachable (frozen,"
-            + " or cut off from the other nodes); starting it again to join the cluster anew");
+        LoggerFactory.getLogger(Baton.class).warn("the cluster downed this node (it was frozen, or cut off from the"
+            + " other nodes or from the database); starting it again to join the cluster anew");
         Node again = startAgain(settings, stopping);
         if (again == null) {
           return stopping.getCount() == 0 ? 0 : START_FAILED;

@@ -22,32 +22,35 @@ import scala.jdk.javaapi.CollectionConverters;
  * Where shards go: only to nodes of the active site, which is {@code main} while any main node is
  * an up member, else {@code bkp}; among those, to the one hosting fewest. A rebalance moves every
  * shard off a node of the other site (a main node came back), then evens the counts out a few
- * shards at a time. A node's site is its cluster role ({@link #roleOf}).
+ * shards at a time. A node's site is its cluster role ({@link #roleOf}). Only up, reachable members
+ * count: a node being downed or leaving keeps its shards until the cluster lets it go (a hand-off
+ * it cannot answer would hold the shards up).
  */
 public final class ActiveSiteAllocation extends ShardCoordinator.AbstractShardAllocationStrategy {
 
   /** Shards moved at most at once, so that a joining node takes its share in steps. */
-  static final int MOST_MOVED_AT_ONCE = 3;
+  static final int MOST_MOVED_AT_ONCE = 5;
 
   private final Supplier<Map<Address, String>> upSites;
   private final Address self;
 
   /**
-   * {@code upSites}: each up member's address and site; {@code self}: this node's address (the
-   * coordinator's own region has a local reference without one).
+   * {@code upSites}: each up and reachable member's address and site; {@code self}: this node's
+   * address (the coordinator's own region has a local reference without one).
    */
   public ActiveSiteAllocation(Supplier<Map<Address, String>> upSites, Address self) {
     this.upSites = upSites;
     this.self = self;
   }
 
-  /** For a cluster member of this actor system: its up members' sites, read from their roles. */
+  /** For a cluster member of this actor system: its up and reachable members' sites, read from their roles. */
   public static ActiveSiteAllocation of(org.apache.pekko.actor.typed.ActorSystem<?> system) {
     org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
     return new ActiveSiteAllocation(() -> {
       Map<Address, String> sites = new HashMap<>();
-      for (org.apache.pekko.cluster.Member member : cluster.state().getMembers()) {
-        if (member.status() == MemberStatus.up()) {
+      org.apache.pekko.cluster.ClusterEvent.CurrentClusterState state = cluster.state();
+      for (org.apache.pekko.cluster.Member member : state.getMembers()) {
+        if (member.status() == MemberStatus.up() && !state.getUnreachable().contains(member)) {
           member.getRoles().stream().filter(r -> r.startsWith(PREFIX)).findFirst()
               .ifPresent(role -> sites.put(member.address(), role.substring(PREFIX.length())));
         }
@@ -86,11 +89,12 @@ public final class ActiveSiteAllocation extends ShardCoordinator.AbstractShardAl
     Set<String> moved = new HashSet<>();
     current.forEach((region, shards) -> {
       List<String> held = new ArrayList<>(CollectionConverters.asJava(shards));
-      if (active.equals(sites.get(addressOf(region)))) {
+      String site = sites.get(addressOf(region));
+      if (active.equals(site)) {
         eligible.put(region, held);
-      } else {
-        moved.addAll(held); // a node of the other site gives its shards up
-      }
+      } else if (site != null) {
+        moved.addAll(held); // an up node of the other site gives its shards up
+      } // a node not up and reachable (being downed, leaving) is left alone: it could not hand over
     });
     moved.removeAll(inProgress);
     if (eligible.isEmpty()) {

@@ -331,6 +331,9 @@ public final class DatabaseLease extends Lease {
     lapsed = false;
     stopChecking();
     store.letGo(this);
+    if (cause.isPresent()) {
+      store.cutOff(); // the database did not answer for a whole term, while another node could take it
+    }
     Consumer<Optional<Throwable>> callback = lostCallback;
     lostCallback = null;
     if (callback != null) {

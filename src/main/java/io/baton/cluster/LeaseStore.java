@@ -27,6 +27,7 @@ public final class LeaseStore implements Extension {
   private final LeaseTable table;
   private final Executor blocking;
   private final java.util.Set<DatabaseLease> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicBoolean cutOff = new java.util.concurrent.atomic.AtomicBoolean();
 
   public LeaseStore(LeaseTable table, Executor blocking) {
     this.table = table;
@@ -50,6 +51,18 @@ public final class LeaseStore implements Extension {
   /** The leases this node holds now (also while overdue). */
   public java.util.Collection<DatabaseLease> held() {
     return java.util.List.copyOf(held);
+  }
+
+  /**
+   * True once, after a lease was lost because the database did not answer its renewals for a whole
+   * term while other nodes were in the cluster: this node is cut off from the database.
+   */
+  public boolean takeCutOff() {
+    return cutOff.getAndSet(false);
+  }
+
+  void cutOff() {
+    cutOff.set(true);
   }
 
   void held(DatabaseLease lease) {

@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Subscribe;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -55,6 +57,9 @@ public final class SchedulerGuardian {
   private record Flushed(ActorRef<Done> replyTo) implements Command {}
   private record CheckClock() implements Command {}
   private record RemindKeepers() implements Command {}
+  private record CutOff() implements Command {}
+  private record RegionStopped() implements Command {}
+  private record FlushedAfterCutOff() implements Command {}
 
   private static final Duration RESPAWN_DELAY = Duration.ofSeconds(5);
   private static final Duration CLOCK_CHECK = Duration.ofSeconds(1);
@@ -72,6 +77,7 @@ public final class SchedulerGuardian {
   private final ActorRef<Catalog.Command> catalog;
   private final ActorRef<Leadership.Command> leadership;
   private boolean stopping;
+  private boolean cutOff; // from the database, with other nodes alive: this node hosts no shard until it restarts
   private final ClockWatch clockWatch;
 
   public static Behavior<Command> create(NodeServices services) {
@@ -100,7 +106,8 @@ public final class SchedulerGuardian {
     context.spawn(JournalWarmUp.create(), "journal-warm-up").tell("stop");
     context.spawn(HistoryPruner.create(services.history(), services.settings().historyRetention(), services.clock(),
         services.blocking(), services.launcher()), "history-pruner");
-    context.spawn(ShardFence.create(services.launcher()), "shard-fence");
+    ActorRef<Command> guardian = context.getSelf();
+    context.spawn(ShardFence.create(services.launcher(), () -> guardian.tell(new CutOff())), "shard-fence");
     ActorRef<Command> self = context.getSelf();
     ChainShards.init(context.getSystem(), entity -> entity(entity.getEntityId(), self));
     this.clockWatch = new ClockWatch(services.clock(), System::nanoTime);
@@ -138,6 +145,19 @@ public final class SchedulerGuardian {
         .onMessage(Stop.class, this::onStop)
         .onMessage(CheckClock.class, m -> onCheckClock())
         .onMessage(Deliver.class, this::onDeliver)
+        .onMessage(CutOff.class, m -> onCutOff())
+        .onMessage(RegionStopped.class, m -> {
+          // its outcomes are written once the database answers again; then it starts anew
+          receiver.tell(new Receiver.Flush(context.messageAdapter(Receiver.Flushed.class, f -> new FlushedAfterCutOff())));
+          return Behaviors.same();
+        })
+        .onMessage(FlushedAfterCutOff.class, m -> {
+          context.getLog().warn("the database answers again and every outcome is written: this node leaves the"
+              + " cluster and starts again as a new member");
+          Cluster cluster = Cluster.get(context.getSystem());
+          cluster.manager().tell(new Down(cluster.selfMember().address()));
+          return Behaviors.same();
+        })
         .onMessage(Flushed.class, m -> {
           // the node lets its lease go next: nothing may take it back while the node goes on stopping
           context.stop(leadership);
@@ -158,8 +178,27 @@ public final class SchedulerGuardian {
     return Behaviors.same();
   }
 
+  /**
+   * Cut off from the database while other nodes are alive: the shards this node can no longer hold
+   * are handed to the others (the cluster would otherwise keep them here, where they cannot run).
+   */
+  private Behavior<Command> onCutOff() {
+    if (cutOff || stopping) {
+      return Behaviors.same();
+    }
+    cutOff = true;
+    context.getLog().warn("cut off from the database while other nodes are alive: this node hands its shards to"
+        + " them, and starts again once the database answers and its outcomes are written");
+    org.apache.pekko.actor.ActorRef region = org.apache.pekko.cluster.sharding.ClusterSharding
+        .get(Adapter.toClassic(context.getSystem())).shardRegion(ChainShards.TYPE.name());
+    context.watchWith(Adapter.toTyped(region), new RegionStopped());
+    region.tell(org.apache.pekko.cluster.sharding.ShardRegion.gracefulShutdownInstance(),
+        org.apache.pekko.actor.ActorRef.noSender());
+    return Behaviors.same();
+  }
+
   private Behavior<Command> remindKeepers() {
-    if (!stopping && services.catalogView().loaded()) {
+    if (!stopping && !cutOff && services.catalogView().loaded()) {
       for (int shard = 0; shard < ChainShards.COUNT; shard++) {
         ChainShards.keeper(context.getSystem(), shard).tell(new JobchainActor.Wake());
       }
@@ -218,7 +257,7 @@ public final class SchedulerGuardian {
 
   private Behavior<Command> onChainStopped(ChainStopped m) {
     chains.remove(m.chainId(), m.chain());
-    if (definitions.containsKey(m.chainId()) && !stopping) {
+    if (definitions.containsKey(m.chainId()) && !stopping && !cutOff) {
       // handed over, or failed (its error is logged above): woken again wherever its shard is then
       timers.startSingleTimer("respawn-" + m.chainId(), new Respawn(m.chainId()), RESPAWN_DELAY);
     }

@@ -17,19 +17,26 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * tree at that moment, before another node can take the shards and start the same jobs. A node
  * alone sets no deadline: nobody could start its jobs, so they go on through a pause or an outage.
  * (While the JVM runs, a lost lease stops its shard, and the shard's chains kill their processes.)
+ *
+ * <p>A node cut off from the database while other nodes are alive (its leases were lost for
+ * unanswered renewals) tells the guardian, which hands its shards to the others: they are still in
+ * touch with it, so the cluster would otherwise leave its shards with it, where they cannot run.
  */
 final class ShardFence {
   private static final Duration CHECK_EVERY = Duration.ofMillis(250);
 
   private ShardFence() {}
 
-  static Behavior<String> create(ProcessLauncher launcher) {
+  static Behavior<String> create(ProcessLauncher launcher, Runnable cutOff) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay("check", CHECK_EVERY);
       LeaseStore store = LeaseStore.get(ctx.getSystem());
       org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(ctx.getSystem());
       Instant[] told = {null};
       return Behaviors.receiveMessage(tick -> {
+        if (store.takeCutOff()) {
+          cutOff.run();
+        }
         Instant deadline = null;
         if (ClusterView.othersPresent(classic)) {
           deadline = store.held().stream()

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,14 +15,8 @@ class ClusterMembershipIT {
   static final Duration TTL = Duration.ofSeconds(4);
   @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb().with("baton.lease.ttl", TTL.toMillis() + "ms");
 
-  /** Each node's name and its cluster membership as node {@code asking} reports it in its status. */
   private Map<String, String> membersSeenBy(String asking) throws Exception {
-    JsonNode status = ApiCalls.get(db.api(asking), "/api/v1/status").json();
-    Map<String, String> members = new TreeMap<>();
-    for (JsonNode node : status.path("nodes")) {
-      members.put(node.path("name").asText(), node.path("member").asText(null));
-    }
-    return members;
+    return db.membersSeenBy(asking);
   }
 
   private String clusterAddress(String node) {

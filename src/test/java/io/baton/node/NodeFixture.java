@@ -258,6 +258,65 @@ public final class NodeFixture extends ChainTables
     return ((Timestamp) one("SELECT lease_until FROM realtime_status WHERE name = 'baton-lease'")).toInstant();
   }
 
+  /** When the lease of the chain's shard expires, as it stands now. */
+  Instant shardLeaseUntil(long chain) {
+    return ((Timestamp) one("SELECT lease_until FROM baton_lease WHERE lease_name = ?", shardLease(chain))).toInstant();
+  }
+
+  /** The lease row of the chain's shard. */
+  static String shardLease(long chain) {
+    return "baton-shard-chain-" + ChainShards.shardOf(chain);
+  }
+
+  /** The node that started the chain's latest run (the host of its shard then), once it ran. */
+  String hostOf(long chain) {
+    return (String) awaitRow("SELECT node FROM chain_run WHERE chain_id = ? ORDER BY start_time DESC LIMIT 1", chain)
+        .get("node");
+  }
+
+  /** Waits until the nodes hold every shard's lease between them, evenly (at most one apart). */
+  void awaitShardsSpread(String... names) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+      java.util.Map<String, Long> held = shardsHeld();
+      java.util.LongSummaryStatistics counts = held.values().stream().mapToLong(Long::longValue).summaryStatistics();
+      return held.keySet().equals(java.util.Set.of(names)) && counts.getSum() == ChainShards.COUNT
+          && counts.getMax() - counts.getMin() <= 1;
+    });
+  }
+
+  /** How many shards each node holds the unexpired lease of. */
+  java.util.Map<String, Long> shardsHeld() {
+    java.util.Map<String, Long> held = new java.util.TreeMap<>();
+    for (java.util.Map<String, Object> row : rows("SELECT r.name, COUNT(*) n FROM baton_lease l"
+        + " JOIN realtime_status r ON r.cluster_address = CONCAT('pekko://', l.lease_holder)"
+        + " WHERE l.lease_name LIKE 'baton-shard-%' AND l.lease_until > CURRENT_TIMESTAMP(3) GROUP BY r.name")) {
+      held.put((String) row.get("name"), ((Number) row.get("n")).longValue());
+    }
+    return held;
+  }
+
+  /** Each node's name and its cluster membership as node {@code asking} reports it in its status. */
+  java.util.Map<String, String> membersSeenBy(String asking) throws Exception {
+    com.fasterxml.jackson.databind.JsonNode status = ApiCalls.get(api(asking), "/api/v1/status").json();
+    java.util.Map<String, String> members = new java.util.TreeMap<>();
+    for (com.fasterxml.jackson.databind.JsonNode node : status.path("nodes")) {
+      members.put(node.path("name").asText(), node.path("member").asText(null));
+    }
+    return members;
+  }
+
+  /** Waits until each of the nodes sees every one of them up in one cluster. */
+  void awaitOneCluster(String... names) {
+    java.util.Map<String, String> allUp = new java.util.TreeMap<>();
+    for (String name : names) {
+      allUp.put(name, "up");
+    }
+    for (String asking : names) {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(40)).ignoreExceptions()
+          .until(() -> membersSeenBy(asking).entrySet().containsAll(allUp.entrySet()));
+    }
+  }
+
   // ---- scripts ----------------------------------------------------------------------------------
 
   public void script(String folder, String name, String body) throws IOException {
