@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Address;
@@ -70,12 +71,11 @@ public final class ActiveSiteAllocation extends ShardCoordinator.AbstractShardAl
   public Future<ActorRef> allocateShard(ActorRef requester, String shardId,
       Map<ActorRef, IndexedSeq<String>> current) {
     Map<Address, String> sites = upSites.get();
-    String active = activeSite(sites);
-    return current.entrySet().stream()
-        .filter(region -> active.equals(sites.get(addressOf(region.getKey()))))
-        .min(Comparator.<Map.Entry<ActorRef, IndexedSeq<String>>>comparingInt(region -> region.getValue().size())
-            .thenComparing(region -> addressOf(region.getKey()).toString()))
-        .map(region -> Futures.successful(region.getKey()))
+    String active = activeSite(sites.values());
+    Map<ActorRef, List<String>> regions = new HashMap<>();
+    current.forEach((region, shards) -> regions.put(region, CollectionConverters.asJava(shards)));
+    return home(regions, region -> sites.get(addressOf(region)), active, region -> addressOf(region).toString())
+        .map(Futures::successful)
         .orElseGet(() -> Futures.failed(new IllegalStateException("shard " + shardId
             + " waits: no node of the active site (" + active + ") has registered yet")));
   }
@@ -84,26 +84,48 @@ public final class ActiveSiteAllocation extends ShardCoordinator.AbstractShardAl
   public Future<java.util.Set<String>> rebalance(Map<ActorRef, IndexedSeq<String>> current,
       java.util.Set<String> inProgress) {
     Map<Address, String> sites = upSites.get();
-    String active = activeSite(sites);
-    Map<ActorRef, List<String>> eligible = new HashMap<>();
+    Map<ActorRef, List<String>> regions = new HashMap<>();
+    current.forEach((region, shards) -> regions.put(region, CollectionConverters.asJava(shards)));
+    return Futures.successful(toMove(regions, region -> sites.get(addressOf(region)), activeSite(sites.values()),
+        inProgress));
+  }
+
+  /**
+   * The region that gets a new shard: of the {@code active} site, hosting fewest, the first by
+   * {@code name} among equals. {@code siteOf} is null for a region whose node is not up and reachable.
+   */
+  static <R> java.util.Optional<R> home(Map<R, List<String>> regions, Function<R, String> siteOf, String active,
+      Function<R, String> name) {
+    return regions.entrySet().stream()
+        .filter(region -> active.equals(siteOf.apply(region.getKey())))
+        .min(Comparator.<Map.Entry<R, List<String>>>comparingInt(region -> region.getValue().size())
+            .thenComparing(region -> name.apply(region.getKey())))
+        .map(Map.Entry::getKey);
+  }
+
+  /**
+   * The shards to move now: every shard of an up node of the other site; else, once no move is in
+   * progress, a few from the fullest region of the active site while it has two more than the emptiest.
+   */
+  static <R> Set<String> toMove(Map<R, List<String>> regions, Function<R, String> siteOf, String active,
+      Set<String> inProgress) {
+    Map<R, List<String>> eligible = new HashMap<>();
     Set<String> moved = new HashSet<>();
-    current.forEach((region, shards) -> {
-      List<String> held = new ArrayList<>(CollectionConverters.asJava(shards));
-      String site = sites.get(addressOf(region));
+    regions.forEach((region, shards) -> {
+      String site = siteOf.apply(region);
       if (active.equals(site)) {
-        eligible.put(region, held);
+        eligible.put(region, new ArrayList<>(shards));
       } else if (site != null) {
-        moved.addAll(held); // an up node of the other site gives its shards up
+        moved.addAll(shards); // an up node of the other site gives its shards up
       } // a node not up and reachable (being downed, leaving) is left alone: it could not hand over
     });
     moved.removeAll(inProgress);
     if (eligible.isEmpty()) {
-      return Futures.successful(Set.of()); // nowhere to put them yet
+      return Set.of(); // nowhere to put them yet
     }
     if (!moved.isEmpty() || !inProgress.isEmpty()) {
-      return Futures.successful(moved);
+      return moved;
     }
-    // even out: take from the fullest while it has two more than the emptiest
     for (int i = 0; i < MOST_MOVED_AT_ONCE; i++) {
       List<String> fullest = eligible.values().stream().max(Comparator.comparingInt(List::size)).orElseThrow();
       List<String> emptiest = eligible.values().stream().min(Comparator.comparingInt(List::size)).orElseThrow();
@@ -114,12 +136,12 @@ public final class ActiveSiteAllocation extends ShardCoordinator.AbstractShardAl
       emptiest.add(shard);
       moved.add(shard);
     }
-    return Futures.successful(moved);
+    return moved;
   }
 
   /** {@code main} while any main node is up, else {@code bkp}. */
-  static String activeSite(Map<Address, String> sites) {
-    return sites.containsValue("main") ? "main" : "bkp";
+  static String activeSite(java.util.Collection<String> upSites) {
+    return upSites.contains("main") ? "main" : "bkp";
   }
 
   private Address addressOf(ActorRef region) {

@@ -1,0 +1,87 @@
+package io.baton.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Where shards go and when they move, with regions named by their node and the node's site (null: not up). */
+class ActiveSiteAllocationTest {
+
+  private static List<String> shards(int from, int count) {
+    return IntStream.range(from, from + count).mapToObj(String::valueOf).toList();
+  }
+
+  private static Optional<String> home(Map<String, List<String>> regions, Map<String, String> sites) {
+    return ActiveSiteAllocation.home(regions, sites::get, ActiveSiteAllocation.activeSite(sites.values()),
+        Function.identity());
+  }
+
+  private static Set<String> toMove(Map<String, List<String>> regions, Map<String, String> sites, Set<String> moving) {
+    return ActiveSiteAllocation.toMove(regions, sites::get, ActiveSiteAllocation.activeSite(sites.values()), moving);
+  }
+
+  @Test
+  void aNewShardGoesToTheMainNodeHostingFewestWhileAMainNodeIsUp() {
+    Map<String, List<String>> regions = Map.of("a", shards(0, 5), "b", shards(5, 3), "c", shards(8, 1));
+    assertEquals(Optional.of("b"), home(regions, Map.of("a", "main", "b", "main", "c", "bkp")));
+  }
+
+  @Test
+  void withNoMainNodeUpShardsGoToBkpNodes() {
+    Map<String, List<String>> regions = Map.of("a", shards(0, 5), "c", shards(5, 1));
+    Map<String, String> sites = new HashMap<>(Map.of("c", "bkp"));
+    sites.put("a", null); // a main node being downed does not count
+    assertEquals(Optional.of("c"), home(regions, sites));
+  }
+
+  @Test
+  void noRegionOfTheActiveSiteMeansTheShardWaits() {
+    assertEquals(Optional.empty(), home(Map.of("c", shards(0, 1)), Map.of("c", "bkp", "a", "main")));
+  }
+
+  @Test
+  void aReturningMainNodeTakesEveryShardOffTheBkpNodes() {
+    Map<String, List<String>> regions = Map.of("a", List.of(), "c", shards(0, 30));
+    assertEquals(Set.copyOf(shards(0, 30)), toMove(regions, Map.of("a", "main", "c", "bkp"), Set.of()));
+  }
+
+  @Test
+  void aJoiningNodeTakesItsShareAFewShardsAtATime() {
+    Map<String, List<String>> regions = new HashMap<>(Map.of("a", shards(0, 15), "b", shards(15, 15), "d", List.of()));
+    Map<String, String> sites = Map.of("a", "main", "b", "main", "d", "main");
+    int rounds = 0;
+    while (true) {
+      Set<String> moved = toMove(regions, sites, Set.of());
+      if (moved.isEmpty()) {
+        break;
+      }
+      assertTrue(moved.size() <= ActiveSiteAllocation.MOST_MOVED_AT_ONCE, "a few at a time: " + moved);
+      regions.replaceAll((region, held) -> held.stream().filter(s -> !moved.contains(s)).toList());
+      regions.merge("d", List.copyOf(moved), (held, more) -> java.util.stream.Stream.concat(held.stream(),
+          more.stream()).toList());
+      rounds++;
+    }
+    Map<String, Integer> counts = regions.entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().size()));
+    assertEquals(Map.of("a", 10, "b", 10, "d", 10), counts);
+    assertEquals(2, rounds);
+  }
+
+  @Test
+  void nothingMovesWhileAMoveIsInProgressOrOffANodeThatIsNotUp() {
+    Map<String, List<String>> regions = Map.of("a", shards(0, 20), "b", shards(20, 10));
+    assertEquals(Set.of(), toMove(regions, Map.of("a", "main", "b", "main"), Set.of("25")));
+    Map<String, String> sites = new HashMap<>(Map.of("b", "main"));
+    sites.put("a", null);
+    assertEquals(Set.of(), toMove(regions, sites, Set.of()), "a node being downed keeps its shards until it is gone");
+  }
+}
