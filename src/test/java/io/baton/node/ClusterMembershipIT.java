@@ -49,25 +49,6 @@ class ClusterMembershipIT {
   }
 
   @Test
-  void aNodeFrozenPastTheFailureDetectorIsDownedAndComesBackAsANewMemberOfTheSameProcess() throws Exception {
-    db.startNamed("node-a");
-    NodeProcess b = db.startNamed("node-b");
-    Map<String, String> bothUp = Map.of("node-a", "up", "node-b", "up");
-    await().atMost(Duration.ofSeconds(30)).until(() -> membersSeenBy("node-a").equals(bothUp));
-    String frozenAt = clusterAddress("node-b");
-
-    b.pause();
-    java.time.Instant paused = java.time.Instant.now();
-    await().atMost(Duration.ofSeconds(30)).until(() -> java.time.Instant.now().isAfter(paused.plus(TTL.multipliedBy(3))));
-    b.resume();
-
-    await().atMost(Duration.ofSeconds(60)).until(() -> b.log().contains("starting it again to join the cluster anew"));
-    await().atMost(Duration.ofSeconds(60)).until(() -> !frozenAt.equals(clusterAddress("node-b"))
-        && membersSeenBy("node-a").equals(bothUp));
-    assertTrue(b.alive(), "the same process, as a new member");
-  }
-
-  @Test
   void twoNodesStartedTogetherFormOneCluster() throws Exception {
     NodeProcess a = db.launchProcess("node-a", Map.of("baton.node-name", "node-a"), Map.of());
     NodeProcess b = db.launchProcess("node-b", Map.of("baton.node-name", "node-b"), Map.of());

@@ -29,12 +29,12 @@ class LedgerTruthIT {
   String other;
   long chain;
 
-  /** Two nodes, and a chain firing every 30 seconds; {@code a} is the node that hosts it. */
+  /** Two nodes, and a chain firing every 20 seconds; {@code a} is the node that hosts it. */
   @BeforeEach
   void setUp() throws Exception {
     Map<String, NodeProcess> nodes = Map.of("node-a", db.startNamed("node-a"), "node-b", db.startNamed("node-b"));
     db.awaitShardsSpread("node-a", "node-b");
-    chain = db.chainOfOneJob("every 30 s", "@every 30s", "ok.sh"); // the next fire comes after the takeover
+    chain = db.chainOfOneJob("every 20 s", "@every 20s", "ok.sh"); // the next fire comes after the takeover
     host = db.hostOf(chain);
     a = nodes.get(host);
     other = host.equals("node-a") ? "node-b" : "node-a";
