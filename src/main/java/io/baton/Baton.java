@@ -57,9 +57,9 @@ public final class Baton implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
-  @Command(name = "bench", description = "Run a benchmark workload (W0-W6) against MariaDB.")
+  @Command(name = "bench", description = "Run a benchmark workload (W0-W7) against MariaDB.")
   static final class BenchCommand implements Callable<Integer> {
-    @picocli.CommandLine.Parameters(paramLabel = "WORKLOAD", description = "W0 to W6")
+    @picocli.CommandLine.Parameters(paramLabel = "WORKLOAD", description = "W0 to W7")
     String workload;
 
     @Option(names = "--scale", description = "fraction of the full workload (default 1)")

@@ -26,7 +26,13 @@ public final class Bench {
     List<Figures> out = new ArrayList<>();
     try (BenchDatabase db = new BenchDatabase(server, user, password, workload)) {
       facts = db.serverFacts();
-      Figures measured = switch (workload.toUpperCase(Locale.ROOT)) {
+      String which = workload.toUpperCase(Locale.ROOT);
+      Figures baseline = null;
+      if (which.equals("W7")) { // sized to the W0 rate of this run: measured first
+        baseline = Workloads.baseline(home, scale);
+      }
+      double w0 = baseline == null ? 0 : baseline.values.get("processes/s");
+      Figures measured = switch (which) {
         case "W0" -> null;
         case "W1" -> Workloads.burst(db, home, scale);
         case "W2" -> Workloads.lone(db, home, scale);
@@ -34,9 +40,12 @@ public final class Bench {
         case "W4" -> Workloads.dependencies(db, home, scale);
         case "W5" -> Workloads.idle(db, home, scale);
         case "W6" -> Workloads.sustained(db, home, scale);
-        default -> throw new IllegalArgumentException("unknown workload " + workload + " (W0 to W6)");
+        case "W7" -> Workloads.spread(db, home, scale, w0);
+        default -> throw new IllegalArgumentException("unknown workload " + workload + " (W0 to W7)");
       };
-      Figures baseline = Workloads.baseline(home, scale);
+      if (baseline == null) {
+        baseline = Workloads.baseline(home, scale);
+      }
       out.add(baseline);
       if (measured != null) {
         Double runs = measured.values.get("runs/s");

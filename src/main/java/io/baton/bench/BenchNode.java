@@ -32,9 +32,14 @@ final class BenchNode implements AutoCloseable {
   }
 
   static BenchNode start(Path home, BenchDatabase db, Map<String, Object> extra) {
+    return start(NAME, home, db, extra);
+  }
+
+  /** Node {@code name}: several of them in this JVM form one cluster, each on ports of its own. */
+  static BenchNode start(String name, Path home, BenchDatabase db, Map<String, Object> extra) {
     Map<String, Object> settings = new HashMap<>(extra);
     settings.put("baton.home", home.toString());
-    settings.put("baton.node-name", NAME);
+    settings.put("baton.node-name", name);
     settings.putIfAbsent("baton.http.port", 0);
     settings.putIfAbsent("baton.cluster.port", 0);
     settings.put("baton.db.main.url", db.url());

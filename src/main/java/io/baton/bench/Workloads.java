@@ -148,6 +148,73 @@ final class Workloads {
     return f;
   }
 
+  /**
+   * W7: chains {@code @every 10s} sized to 30 % of the W0 rate of the same run, first on one node,
+   * then on three nodes of one cluster (in this JVM, on this host): fire delay and processes per node.
+   */
+  static Figures spread(BenchDatabase db, Path home, double scale, double w0PerSecond) throws Exception {
+    int n = (int) Math.max(30, Math.round(0.3 * w0PerSecond * 10 * Math.min(1, scale * 10)));
+    int seconds = (int) Math.max(30, Math.round(180 * Math.min(1, scale * 10)));
+    Figures f = new Figures("W7", n + " chains @every 10s (30 % of W0's rate), " + seconds
+        + " s on one node, then " + seconds + " s on three");
+    try (BenchNode one = BenchNode.start("bench-0", home, db, Map.of())) {
+      ChainLoader.chains(db, n, 1, 1, "@every 10s", false);
+      awaitUntil(() -> armed(db).getOrDefault("bench-0", 0L) >= n, Duration.ofMinutes(2));
+      measureSpread(db, f, "one node", seconds, 1);
+    }
+    List<BenchNode> three = new ArrayList<>();
+    try {
+      for (int i = 1; i <= 3; i++) {
+        three.add(BenchNode.start("bench-" + i, home, db, Map.of()));
+      }
+      // every node hosts a share of the chains (the shards are spread a few at a time)
+      awaitUntil(() -> {
+        Map<String, Long> armed = armed(db);
+        armed.remove("bench-0");
+        return armed.size() == 3 && armed.values().stream().mapToLong(Long::longValue).sum() >= n
+            && armed.values().stream().allMatch(a -> a >= n / 4);
+      }, Duration.ofMinutes(2));
+      measureSpread(db, f, "three nodes", seconds, 3);
+    } finally {
+      for (BenchNode node : three) {
+        node.close();
+      }
+    }
+    return f;
+  }
+
+  /** Over the next {@code seconds}: fire delay p99 and the processes each node started. */
+  private static void measureSpread(BenchDatabase db, Figures f, String label, int seconds, int nodes)
+      throws Exception {
+    Instant from = Instant.now().plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Instant end = from.plusSeconds(seconds);
+    awaitUntil(() -> Instant.now().isAfter(end.plusSeconds(5)), Duration.ofSeconds(seconds + 15));
+    String window = " c.scheduled_time >= '" + SQL_TIME.format(from.atOffset(ZoneOffset.UTC))
+        + "' AND c.scheduled_time < '" + SQL_TIME.format(end.atOffset(ZoneOffset.UTC)) + "'";
+    double[] d = Figures.sorted(millis(db, FIRE_DELAYS + " WHERE" + window));
+    f.add(label + ": fire delay p99", Figures.percentile(d, 99), "ms", nodes == 1 ? "" : "compare with one node");
+    f.add(label + ": processes started", d.length, "", "");
+    // the nodes are named bench-<n>
+    for (double[] row : db.rows("SELECT CAST(SUBSTRING(j.node, 7) AS UNSIGNED) n, COUNT(*) FROM chain_run c"
+        + " JOIN job_run j ON j.run_id = c.run_id WHERE" + window + " GROUP BY n ORDER BY n", 2)) {
+      f.add(label + ": processes on bench-" + (int) row[0], row[1], "", nodes == 1 ? "" : "about a third each");
+    }
+  }
+
+  /** Each node's armed chains, as its realtime_status row says. */
+  private static Map<String, Long> armed(BenchDatabase db) throws SQLException {
+    Map<String, Long> armed = new java.util.TreeMap<>();
+    for (int i = 0; i <= 3; i++) {
+      String name = "bench-" + i;
+      long count = db.scalar("SELECT COALESCE(MAX(timequeuesize), -1) FROM realtime_status WHERE name = ?"
+          + " AND index_last_ping_time > TIMESTAMPADD(SECOND, -10, CURRENT_TIMESTAMP)", name);
+      if (count >= 0) {
+        armed.put(name, count);
+      }
+    }
+    return armed;
+  }
+
   // ---- shared steps -------------------------------------------------------------------------------
 
   /** The server's counters before and after a stretch of work. */

@@ -1,10 +1,8 @@
 package io.baton.chain;
 
 import io.baton.chain.JobchainActor.Command;
-import io.baton.chain.JobchainActor.Drained;
 import io.baton.definition.ChainDefinition;
 import java.time.Instant;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
@@ -30,9 +28,7 @@ final class ChainRuntime {
   ChainDefinition definition;
   /** The chain's row was deleted: it finishes its run, then stops. */
   boolean removed;
-  /** The node is stopping: set once Drain came, told when no job of this chain runs. */
-  ActorRef<Drained> drainedReplyTo;
-  /** Its shard is handed over: like draining, but it stops once no job of it runs. */
+  /** Its shard is handed over (a rebalance, or the node stopping): it stops once no job of it runs. */
   boolean handingOff;
   /** Switched OFF by an operator's command, until the Catalog reads the switch OFF too. */
   boolean switchedOff;
@@ -59,17 +55,13 @@ final class ChainRuntime {
   }
 
   boolean draining() {
-    return drainedReplyTo != null || handingOff;
+    return handingOff;
   }
 
-  /** No job of this chain runs any more while draining: say so, or stop if the shard is handed over. */
+  /** No job of this chain runs any more while it is handed over: it stops here. */
   void drained() {
-    if (handingOff) {
-      log.info("chain {}: handed over; its actor stops here", chainId);
-      context.stop(context.getSelf());
-    } else if (drainedReplyTo != null) {
-      drainedReplyTo.tell(new Drained(chainId));
-    }
+    log.info("chain {}: handed over; its actor stops here", chainId);
+    context.getSelf().tell(new JobchainActor.Leave());
   }
 
   /** Deleted or stopping: it fires nothing more and carries out no command. */

@@ -37,13 +37,8 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   /** The chain's row was deleted: finish the run in progress, then stop. */
   public record Remove() implements Command {}
 
-  /** The node is stopping: fire nothing more, start no process; reply when no job runs. */
-  public record Drain(ActorRef<Drained> replyTo) implements Command {}
-
   /** The shutdown grace is over: stop the jobs still running. */
   public record Interrupt() implements Command {}
-
-  public record Drained(long chainId) {}
 
   /** The wall clock was set: the wait for the next fire is measured again. */
   public record ClockMoved() implements Command {}
@@ -75,6 +70,9 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
 
   /** A dependency or step actor of a run stopped; if it had not reported, it failed. */
   public record WorkerStopped(long runId, ProcessKind kind, long refId, ActorRef<?> worker) implements Command {}
+
+  /** Stop now: the chain was deleted, or handed over, and no job of it runs any more. */
+  record Leave() implements Command {}
 
   /** The fire timer: a fire may be due. */
   record Tick() implements Command {}
@@ -174,8 +172,8 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
     builder.forAnyState()
         .onCommand(Define.class, firing::define)
         .onCommand(Remove.class, stopping::remove)
-        .onCommand(Drain.class, stopping::drain)
         .onCommand(HandOff.class, stopping::handOff)
+        .onCommand(Leave.class, leave -> Effect().stop())
         .onCommand(Operate.class, operator::operate)
         .onCommand(CatchUp.class, firing::onCatchUp)
         .onCommand(ClockMoved.class, firing::onClockMoved)

@@ -89,7 +89,7 @@ record RunProgress(ChainRuntime chain, RunStartRecord record) {
     if (level == null) {
       chain.context.getSelf().tell(new Finish(run.runId(), RunStatus.SUCCESS)); // every level succeeded
     } else if (chain.draining()) {
-      replyIfDrained(run);
+      stopIfDrained(run);
     } else {
       chain.workers.startLevel(run, level);
     }
@@ -194,7 +194,7 @@ record RunProgress(ChainRuntime chain, RunStartRecord record) {
     chain.log.run(null);
     if (chain.removed) {
       chain.log.info("chain {} was deleted; its actor stops", chain.chainId);
-      chain.context.stop(chain.context.getSelf());
+      chain.context.getSelf().tell(new JobchainActor.Leave());
     } else if (chain.draining()) {
       chain.drained();
     } else {
@@ -203,7 +203,7 @@ record RunProgress(ChainRuntime chain, RunStartRecord record) {
   }
 
   /** A draining run with no job left is recorded INTERRUPTED; the next start resumes it. */
-  void replyIfDrained(ActiveRun run) {
+  void stopIfDrained(ActiveRun run) {
     if (chain.draining() && chain.workers.noJobRunning()) {
       record.recordOnce(run);
       chain.runLog.runFinished(run.runId(), chain.chainId, chain.now(), RunStatus.INTERRUPTED);

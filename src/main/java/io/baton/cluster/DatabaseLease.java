@@ -348,7 +348,8 @@ public final class DatabaseLease extends Lease {
     }
   }
 
-  private String owner() {
-    return settings.ownerName();
+  /** Who holds the lease in baton_lease: the node's name (or, without one, the owner Pekko named). */
+  public String owner() {
+    return store.owner() != null ? store.owner() : settings.ownerName();
   }
 }

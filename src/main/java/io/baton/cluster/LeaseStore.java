@@ -29,9 +29,26 @@ public final class LeaseStore implements Extension {
   private final java.util.Set<DatabaseLease> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicBoolean cutOff = new java.util.concurrent.atomic.AtomicBoolean();
 
+  private final String owner;
+
+  /** A store whose leases are held under the owner names Pekko gives them (tests of the lease alone). */
   public LeaseStore(LeaseTable table, Executor blocking) {
+    this(table, blocking, null);
+  }
+
+  /**
+   * A node's store: its leases are held under the node's name, so operators read who holds what,
+   * and the node started again after a crash takes back at once what its earlier run held.
+   */
+  public LeaseStore(LeaseTable table, Executor blocking, String owner) {
     this.table = table;
     this.blocking = blocking;
+    this.owner = owner;
+  }
+
+  /** The name leases are held under; null: the owner name Pekko gives each lease. */
+  String owner() {
+    return owner;
   }
 
   public static LeaseStore get(ActorSystem<?> system) {

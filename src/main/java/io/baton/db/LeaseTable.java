@@ -30,7 +30,7 @@ public final class LeaseTable {
           + " lease_since = CASE WHEN " + HELD_BY_ME + " THEN lease_since ELSE CURRENT_TIMESTAMP(3) END,"
           + " lease_holder = ?,"
           + " lease_until = TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(3))"
-          + " WHERE lease_name = ? AND ((" + HELD_BY_ME + ")"
+          + " WHERE lease_name = ? AND ((" + HELD_BY_ME + ") OR lease_holder = ?"
           + "   OR lease_holder IS NULL OR lease_until IS NULL OR lease_until <= CURRENT_TIMESTAMP(3))";
   private static final String FIRST_HOLDER =
       "INSERT INTO baton_lease (lease_name, lease_holder, lease_epoch, lease_since, lease_until)"
@@ -47,7 +47,9 @@ public final class LeaseTable {
 
   /**
    * Renews lease {@code name} if {@code owner} holds it under {@code epoch}, or takes it (under the
-   * next epoch) if it is free or expired. Pass epoch -1 to only take it.
+   * next epoch) if it is free, expired, or held by the same owner under another epoch: an earlier
+   * run of the same node, which is gone (a node's name is claimed by one live process at a time).
+   * Pass epoch -1 to only take it.
    */
   public Standing takeOrRenew(String name, String owner, long epoch, Duration ttl) {
     long ttlMicros = ttl.toNanos() / 1000;
@@ -63,7 +65,8 @@ public final class LeaseTable {
         ps.setLong(i++, ttlMicros);
         ps.setString(i++, name);
         ps.setString(i++, owner);
-        ps.setLong(i, epoch);
+        ps.setLong(i++, epoch);
+        ps.setString(i, owner);
         won = ps.executeUpdate() > 0;
       }
       Standing standing = standing(c, name, won);

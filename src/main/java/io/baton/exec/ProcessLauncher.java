@@ -32,7 +32,6 @@ public final class ProcessLauncher implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Spawner spawner;
   private volatile boolean closed;
-  private final Set<Long> leftoverRuns;
 
   /**
    * Kills what a previous JVM of node {@code nodeName} left running, then makes this JVM adopt the
@@ -44,7 +43,7 @@ public final class ProcessLauncher implements AutoCloseable {
     this.jobsDir = jobsDir;
     this.dependentDir = dependentDir;
     this.logsDir = logsDir;
-    this.leftoverRuns = Orphans.killLeftovers(nodeName);
+    Orphans.killLeftovers(nodeName);
     // before the first process: only those started later are adopted
     this.live = new LiveJobs(new Orphans(nodeName));
     try {
@@ -66,14 +65,6 @@ public final class ProcessLauncher implements AutoCloseable {
    */
   public boolean startedAnyOf(long chainId, long runId, Instant scheduledTime) {
     return LogFile.anyOfRun(logsDir, chainId, runId, scheduledTime);
-  }
-
-  /**
-   * The runs whose processes a previous JVM of this node left running (killed at start-up): those
-   * runs had begun, whatever their journal shows.
-   */
-  public Set<Long> leftoverRuns() {
-    return leftoverRuns;
   }
 
   /**

@@ -93,11 +93,11 @@ public final class FencedJournalDao extends DefaultJournalDao {
     long epoch = lease.heldEpoch();
     try (PreparedStatement ps = c.prepareStatement(LEASE_HELD)) {
       ps.setString(1, lease.name());
-      ps.setString(2, lease.getSettings().ownerName());
+      ps.setString(2, lease.owner());
       ps.setLong(3, epoch);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          throw new DeposedException("chain events not written: " + lease.getSettings().ownerName()
+          throw new DeposedException("chain events not written: " + lease.owner()
               + " no longer holds lease " + lease.name() + " under epoch " + epoch);
         }
       }

@@ -93,7 +93,7 @@ public final class Node {
     }
     StatusRepository status = new StatusRepository(db.dataSource());
     LeaseRepository leases = new LeaseRepository(db.dataSource());
-    LeaseGuard guard = new LeaseGuard(settings.nodeName());
+    LeaseGuard guard = new LeaseGuard();
     StatusRepository.Registration registration;
     try {
       registration = status.claim(new StatusRepository.Claim(settings.nodeName(), HostName.get(),
@@ -114,8 +114,8 @@ public final class Node {
     ActorSystem<SchedulerGuardian.Command> system;
     try {
       system = ActorSystem.create(SchedulerGuardian.create(services), "baton",
-          BootstrapSetup.create(PekkoConfig.of(db, settings)).and(guard.setup())
-              .and(new LeaseStore(new LeaseTable(db.dataSource()), blocking).setup()));
+          BootstrapSetup.create(PekkoConfig.of(db, settings))
+              .and(new LeaseStore(new LeaseTable(db.dataSource()), blocking, settings.nodeName()).setup()));
     } catch (RuntimeException e) {
       http.close();
       launcher.close();

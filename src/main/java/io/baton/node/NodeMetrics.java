@@ -120,9 +120,9 @@ public final class NodeMetrics implements Extension, RunMetrics {
         .tag("status", status.name()).register(registry).increment();
   }
 
-  /** This node stopped leading: no run of its is active any more. */
-  void noRunsHere() {
-    running.clear();
+  /** The chain's actor stopped here (handed over, or failed): no run of it is active on this node. */
+  void chainLeft(long chainId) {
+    running.remove(chainId);
   }
 
   void journalWritten(Duration took) {

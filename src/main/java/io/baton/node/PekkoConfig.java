@@ -56,6 +56,8 @@ public final class PekkoConfig {
         // an acquire may wait out the term of a holder that died (DatabaseLease.acquire)
         .withValue(DATABASE_LEASE + ".lease-operation-timeout",
             ConfigValueFactory.fromAnyRef(settings.leaseTtl().plusSeconds(2).toMillis() + "ms"))
+        // an operator's -Dpekko.* (JAVA_OPTS) tunes the cluster's timings over the file's defaults
+        .withFallback(ConfigFactory.systemProperties())
         .withFallback(ConfigFactory.parseResources(PekkoConfig.class, "/baton-pekko.conf"))
         .withFallback(ConfigFactory.load())
         .resolve();

@@ -9,17 +9,18 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.pekko.cluster.ClusterEvent;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Down;
-import org.apache.pekko.cluster.typed.Subscribe;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Down;
+import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * The node's root: starts the Receiver, Heartbeat, Leadership (the node-wide chores: operators'
@@ -49,8 +50,9 @@ public final class SchedulerGuardian {
 
   private record CatalogSaid(Catalog.Change change) implements Command {}
 
-  /** A chain entity started on this node ({@code awaiting}: before its definition was known here). */
-  record ChainHosted(long chainId, ActorRef<JobchainActor.Command> chain, boolean awaiting) implements Command {}
+  /** A chain entity started on this node, with this definition (null: none was known here yet). */
+  record ChainHosted(long chainId, ActorRef<JobchainActor.Command> chain, ChainDefined startedWith)
+      implements Command {}
 
   private record ChainStopped(long chainId, ActorRef<JobchainActor.Command> chain) implements Command {}
   private record Respawn(long chainId) implements Command {}
@@ -106,10 +108,10 @@ public final class SchedulerGuardian {
     context.spawn(JournalWarmUp.create(), "journal-warm-up").tell("stop");
     context.spawn(HistoryPruner.create(services.history(), services.settings().historyRetention(), services.clock(),
         services.blocking(), services.launcher()), "history-pruner");
-    ActorRef<Command> guardian = context.getSelf();
-    context.spawn(ShardFence.create(services.launcher(), () -> guardian.tell(new CutOff())), "shard-fence");
     ActorRef<Command> self = context.getSelf();
-    ChainShards.init(context.getSystem(), entity -> entity(entity.getEntityId(), self));
+    context.spawn(ShardFence.create(services.launcher(), () -> self.tell(new CutOff())), "shard-fence");
+    ActorSystem<Void> system = context.getSystem();
+    ChainShards.init(system, entity -> entity(entity.getEntityId(), system, self));
     this.clockWatch = new ClockWatch(services.clock(), System::nanoTime);
     timers.startTimerWithFixedDelay(new CheckClock(), CLOCK_CHECK);
     timers.startTimerWithFixedDelay(new RemindKeepers(), Duration.ZERO, KEEPER_REMINDER);
@@ -119,17 +121,16 @@ public final class SchedulerGuardian {
   }
 
   /** A chain (or a shard's keeper) as its shard starts it here. Runs on the shard's thread. */
-  private Behavior<JobchainActor.Command> entity(String entityId, ActorRef<Command> self) {
+  private Behavior<JobchainActor.Command> entity(String entityId, ActorSystem<?> system, ActorRef<Command> self) {
     int keeper = ChainShards.keeperShard(entityId);
     if (keeper >= 0) {
       return ShardKeeper.create(keeper, definitions::keySet);
     }
     long chainId = Long.parseLong(entityId);
-    ChainContext chain = chainContext.withGuard(new ChainShards.ShardGuard(
-        ChainShards.leaseOf(context.getSystem(), chainId)));
+    ChainContext chain = chainContext.withGuard(new ChainShards.ShardGuard(ChainShards.leaseOf(system, chainId)));
     return Behaviors.setup(ctx -> {
       ChainDefined defined = definitions.get(chainId);
-      self.tell(new ChainHosted(chainId, ctx.getSelf(), defined == null));
+      self.tell(new ChainHosted(chainId, ctx.getSelf(), defined));
       return defined != null ? JobchainActor.create(chain, defined.definition(), defined.schedule())
           : ShardKeeper.awaitingDefinition(chain);
     });
@@ -246,17 +247,20 @@ public final class SchedulerGuardian {
   private Behavior<Command> onChainHosted(ChainHosted m) {
     chains.put(m.chainId(), m.chain());
     context.watchWith(m.chain(), new ChainStopped(m.chainId(), m.chain()));
+    // the catalog may have said more since the entity started
     ChainDefined defined = definitions.get(m.chainId());
-    if (m.awaiting() && defined != null) {
+    if (defined != null && defined != m.startedWith()) {
       m.chain().tell(new JobchainActor.Define(defined.definition(), defined.schedule()));
-    } else if (m.awaiting() && services.catalogView().loaded()) {
+    } else if (defined == null && (m.startedWith() != null || services.catalogView().loaded())) {
       m.chain().tell(new JobchainActor.Remove()); // no such chain (any more)
     }
     return Behaviors.same();
   }
 
   private Behavior<Command> onChainStopped(ChainStopped m) {
-    chains.remove(m.chainId(), m.chain());
+    if (chains.remove(m.chainId(), m.chain())) {
+      NodeMetrics.get(context.getSystem()).chainLeft(m.chainId());
+    }
     if (definitions.containsKey(m.chainId()) && !stopping && !cutOff) {
       // handed over, or failed (its error is logged above): woken again wherever its shard is then
       timers.startSingleTimer("respawn-" + m.chainId(), new Respawn(m.chainId()), RESPAWN_DELAY);

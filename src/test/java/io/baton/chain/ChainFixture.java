@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.BehaviorInterceptor;
@@ -230,11 +229,9 @@ final class ChainFixture implements AutoCloseable {
     return outcome;
   }
 
-  /** Asks the chain to drain; the probe gets Drained once no job of it runs. */
-  TestProbe<JobchainActor.Drained> drain() {
-    TestProbe<JobchainActor.Drained> drained = system.testKit.createTestProbe();
-    send(new JobchainActor.Drain(drained.ref()));
-    return drained;
+  /** Hands the chain's shard over (or its node stops): it stops once no job of it runs. */
+  void handOff() {
+    tell(new JobchainActor.HandOff());
   }
 
   /** Job {@code jobId}'s latest process exits with {@code code}, and what that sets off is over. */

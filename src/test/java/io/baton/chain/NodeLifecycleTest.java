@@ -6,25 +6,23 @@ import static io.baton.chain.Chains.dep;
 import static io.baton.chain.Chains.job;
 import static io.baton.chain.Chains.only;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.baton.chain.ChainEvent.RunFinished;
 import io.baton.definition.ChainDefinition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the node asks of a chain: Remove (its row was deleted), Drain (SIGTERM: fire nothing more,
- * start no process, answer once no job runs), Interrupt (the shutdown grace is over). The chain
- * has two levels and fires every minute; its run for 10:01 is under way at 10:01:30.
+ * What the node asks of a chain: Remove (its row was deleted), HandOff (its shard moves, or its node
+ * stops: fire nothing more, start no process, stop once no job runs, interrupting the jobs still
+ * running when the shutdown grace is over). The chain has two levels and fires every minute; its
+ * run for 10:01 is under way at 10:01:30.
  */
 class NodeLifecycleTest {
   private static final ChainDefinition CHAIN = chain("@every 1m", job(1, 1), job(2, 2));
   private static final Instant FIRE = at("2026-06-01T10:01:00Z");
-  private static final JobchainActor.Drained DRAINED = new JobchainActor.Drained(12);
 
   private static ChainFixture running() {
     ChainFixture node = ChainFixture.start(CHAIN, at("2026-06-01T10:00:10Z"));
@@ -60,23 +58,22 @@ class NodeLifecycleTest {
   }
 
   @Test
-  void drainingLetsTheRunningJobFinishStartsNoLevelAndTheNextStartResumesTheRun() {
+  void aHandOffLetsTheRunningJobFinishStartsNoLevelAndTheNextHostResumesTheRun() {
     try (ChainFixture node = running()) {
-      TestProbe<JobchainActor.Drained> drained = node.drain();
-      drained.expectNoMessage(Duration.ZERO);
+      node.handOff();
       assertEquals(0, node.host.job(1).stops(), "the job is let finish");
 
       node.advanceTo("2026-06-01T10:01:40Z");
       node.exitJob(1, 0);
-      drained.expectMessage(Duration.ZERO, DRAINED);
+      node.assertStopped();
       assertEquals(List.of(1L), node.host.jobIds(),
-          "level 2 does not start on a node that is stopping");
+          "level 2 does not start on a node that gives the chain up");
       Ledger.Run interrupted = node.ledger.runAt(FIRE);
       assertEquals("INTERRUPTED", interrupted.status());
       assertEquals(at("2026-06-01T10:01:40Z"), interrupted.endTime());
-      assertEquals(List.of(), node.events(RunFinished.class), "the journal keeps the run for the next start");
+      assertEquals(List.of(), node.events(RunFinished.class), "the journal keeps the run for the next host");
       node.advanceTo("2026-06-01T10:03:00Z");
-      assertEquals(List.of(FIRE), node.ledger.scheduledTimes(), "nothing fires while draining");
+      assertEquals(List.of(FIRE), node.ledger.scheduledTimes(), "nothing fires once handed over");
 
       node.downFor(Duration.ofSeconds(20)); // the node stopped; the next one starts at 10:03:20
       only(node.ledger.messages("RECOVERY: run " + interrupted.runId(), "re-running step level 2"));
@@ -88,13 +85,12 @@ class NodeLifecycleTest {
   }
 
   @Test
-  void interruptAfterTheGraceStopsTheJobsStillRunningAndTheNextStartRunsThemAgainWithAHigherAttempt() {
+  void theJobsStillRunningWhenTheGraceIsOverAreStoppedAndTheNextHostRunsThemAgainWithAHigherAttempt() {
     try (ChainFixture node = running()) {
-      TestProbe<JobchainActor.Drained> drained = node.drain();
-      node.advanceTo("2026-06-01T10:02:00Z");
-      node.send(new JobchainActor.Interrupt());
+      node.handOff();
+      node.advanceTo("2026-06-01T10:02:01Z"); // the shutdown grace (30 s) is over
       assertEquals(1, node.host.job(1).stops());
-      drained.expectMessage(Duration.ZERO, DRAINED);
+      node.assertStopped();
       Ledger.Run run = node.ledger.runAt(FIRE);
       assertEquals("INTERRUPTED", run.status());
       assertEquals("INTERRUPTED", only(node.ledger.jobs(run.runId())).status());
@@ -110,25 +106,27 @@ class NodeLifecycleTest {
   }
 
   @Test
-  void drainingAnIdleChainIsAnsweredAtOnceAndNothingFiresAfter() {
+  void anIdleChainHandedOverStopsAtOnceAndNothingFiresAfter() {
     try (ChainFixture node = ChainFixture.start(CHAIN, at("2026-06-01T10:00:10Z"))) {
-      node.drain().expectMessage(Duration.ZERO, DRAINED);
+      node.handOff();
+      node.assertStopped();
       node.advanceTo("2026-06-01T10:03:00Z");
       assertEquals(List.of(), node.events());
     }
   }
 
   @Test
-  void drainingWhileTheDependenciesAreCheckedStopsTheChecksAndAnswersAtOnce() {
+  void aHandOffWhileTheDependenciesAreCheckedStopsTheChecksAndTheChainAtOnce() {
     ChainDefinition withDependency = chain("@every 1h", 10, List.of(dep(7)), job(1, 1));
     try (ChainFixture node = ChainFixture.start(withDependency, at("2026-06-01T10:59:50Z"))) {
       node.advanceTo("2026-06-01T11:00:05Z");
-      node.drain().expectMessage(Duration.ZERO, DRAINED);
+      node.handOff();
+      node.assertStopped();
       assertEquals(1, node.host.check(7).stops());
       assertEquals("INTERRUPTED", node.ledger.runAt(at("2026-06-01T11:00:00Z")).status());
       node.advanceTo("2026-06-01T11:01:00Z");
-      assertEquals(1, node.host.checks().size(), "no check is asked again on a stopping node");
-      assertNotNull(node.state().active(), "the next start asks them again");
+      assertEquals(1, node.host.checks().size(), "no check is asked again on a node that gave the chain up");
+      assertEquals(List.of(), node.events(RunFinished.class), "the next host asks them again");
     }
   }
 }

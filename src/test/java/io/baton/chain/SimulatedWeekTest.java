@@ -95,10 +95,10 @@ class SimulatedWeekTest {
       return "killed, down " + down;
     }
     if (kind < 19) {
-      node.drain();
+      node.handOff();
       boolean interrupt = random.nextBoolean();
       if (interrupt) {
-        node.send(new JobchainActor.Interrupt());
+        node.tell(new JobchainActor.Interrupt()); // it may have stopped already
       }
       Duration down = Duration.ofSeconds(random.nextInt(300));
       node.downFor(down);

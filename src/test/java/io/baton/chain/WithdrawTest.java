@@ -88,8 +88,8 @@ class WithdrawTest {
       node.exitJob(1, 0);
       node.advanceTo("2026-06-01T10:01:59.500Z"); // its run for 10:02 is journaled
 
-      var drained = node.drain();
-      drained.expectMessage(Duration.ZERO, new JobchainActor.Drained(12));
+      node.handOff();
+      node.assertStopped();
       assertEquals(RunWithdrawn.class, node.lastEvent().getClass());
       node.advanceTo("2026-06-01T10:02:30Z");
       assertEquals(1, node.ledger.runs().size(), "the run for 10:02 never began");
@@ -113,7 +113,8 @@ class WithdrawTest {
   @Test
   void aNodeStoppingJustBeforeAChainsFirstFireDoesNotLoseThatFire() {
     try (ChainFixture node = journaledAhead()) {
-      node.drain().expectMessage(Duration.ZERO, new JobchainActor.Drained(12));
+      node.handOff();
+      node.assertStopped();
       node.downFor(Duration.between(node.now(), at("2026-06-01T10:03:10Z")));
 
       assertEquals(List.of(at("2026-06-01T10:03:00Z")),

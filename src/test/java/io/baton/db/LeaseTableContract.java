@@ -65,6 +65,18 @@ abstract class LeaseTableContract extends FreshDatabase {
   }
 
   @Test
+  void theSameOwnerStartedAgainTakesItsLeaseBackAtOnceUnderTheNextEpoch() {
+    LeaseTable leases = new LeaseTable(ds);
+    long epoch = leases.takeOrRenew(SHARD, "node-a", -1, TTL).epoch();
+
+    LeaseTable.Standing back = leases.takeOrRenew(SHARD, "node-a", -1, TTL); // its earlier run is gone
+    assertTrue(back.won());
+    assertEquals(epoch + 1, back.epoch());
+    assertFalse(leases.renew(SHARD, "node-a", epoch, TTL), "the earlier run's epoch is over");
+    assertFalse(leases.takeOrRenew(SHARD, "node-b", -1, TTL).won(), "another owner still waits for its term");
+  }
+
+  @Test
   void aReleasedLeaseIsFreeAtOnceAndAStaleReleaseLetsNothingGo() {
     LeaseTable leases = new LeaseTable(ds);
     long epoch = leases.takeOrRenew(SHARD, "node-a", -1, TTL).epoch();

@@ -60,7 +60,7 @@ class FailedWorkerTest {
     BatonSettings settings = BatonSettings.from(ConfigFactory.parseMap(Map.of("baton.home", home.toString()))
         .withFallback(ConfigLoader.load(null, Map.of())));
     launcher = new ProcessLauncher(settings.exec(), settings.nodeName(), settings.jobsDir(), settings.dependentDir(), settings.logsDir());
-    LeaseGuard guard = new LeaseGuard(null);
+    LeaseGuard guard = new LeaseGuard();
     guard.renewed(System.nanoTime(), Duration.ofDays(1), Duration.ZERO, 1);
     receiver = testKit.createTestProbe();
     context = new ChainContext(settings, Clock.systemUTC(), new HostProcesses(launcher, null), blocking,

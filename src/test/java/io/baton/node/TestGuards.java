@@ -8,7 +8,7 @@ public final class TestGuards {
 
   /** A guard that leads, under epoch 1, for the next hour. */
   public static LeaseGuard leading() {
-    LeaseGuard guard = new LeaseGuard(null);
+    LeaseGuard guard = new LeaseGuard();
     guard.renewed(System.nanoTime(), Duration.ofHours(1), Duration.ZERO, 1);
     return guard;
   }
