@@ -199,7 +199,7 @@ public final class SchedulerGuardian {
   }
 
   private Behavior<Command> remindKeepers() {
-    if (!stopping && !cutOff && services.catalogView().loaded()) {
+    if (!quiet() && services.catalogView().loaded()) {
       for (int shard = 0; shard < ChainShards.COUNT; shard++) {
         ChainShards.keeper(context.getSystem(), shard).tell(new JobchainActor.Wake());
       }
@@ -207,8 +207,17 @@ public final class SchedulerGuardian {
     return Behaviors.same();
   }
 
+  /**
+   * Whether this node wakes no chain: it is stopping (its shards are being handed over, which a
+   * message for one of them would hold up), or cut off from the database.
+   */
+  private boolean quiet() {
+    return stopping || cutOff
+        || org.apache.pekko.actor.CoordinatedShutdown.get(context.getSystem()).getShutdownReason().isPresent();
+  }
+
   private Behavior<Command> onDeliver(Deliver m) {
-    if (stopping || !services.catalogView().loaded()) {
+    if (quiet() || !services.catalogView().loaded()) {
       return Behaviors.same();
     }
     if (!definitions.containsKey(m.chainId())) {
@@ -231,7 +240,7 @@ public final class SchedulerGuardian {
       ActorRef<JobchainActor.Command> chain = chains.get(id);
       if (chain != null) {
         chain.tell(new JobchainActor.Define(defined.definition(), defined.schedule()));
-      } else if (!known) {
+      } else if (!known && !quiet()) {
         ChainShards.chain(context.getSystem(), id).tell(new JobchainActor.Wake()); // wherever its shard is
       }
     } else if (m.change() instanceof ChainRemoved removed) {
@@ -261,7 +270,7 @@ public final class SchedulerGuardian {
     if (chains.remove(m.chainId(), m.chain())) {
       NodeMetrics.get(context.getSystem()).chainLeft(m.chainId());
     }
-    if (definitions.containsKey(m.chainId()) && !stopping && !cutOff) {
+    if (definitions.containsKey(m.chainId()) && !quiet()) {
       // handed over, or failed (its error is logged above): woken again wherever its shard is then
       timers.startSingleTimer("respawn-" + m.chainId(), new Respawn(m.chainId()), RESPAWN_DELAY);
     }
@@ -269,7 +278,7 @@ public final class SchedulerGuardian {
   }
 
   private Behavior<Command> onRespawn(Respawn m) {
-    if (definitions.containsKey(m.chainId()) && !chains.containsKey(m.chainId()) && !stopping) {
+    if (definitions.containsKey(m.chainId()) && !chains.containsKey(m.chainId()) && !quiet()) {
       ChainShards.chain(context.getSystem(), m.chainId()).tell(new JobchainActor.Wake());
     }
     return Behaviors.same();
