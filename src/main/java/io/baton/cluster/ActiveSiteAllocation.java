@@ -30,7 +30,7 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class ActiveSiteAllocation extends ShardCoordinator.AbstractShardAllocationStrategy {
 
   /** Shards moved at most at once, so that a joining node takes its share in steps. */
-  static final int MOST_MOVED_AT_ONCE = 5;
+  static final int MOST_MOVED_AT_ONCE = 10;
 
   private final Supplier<Map<Address, String>> upSites;
   private final Address self;

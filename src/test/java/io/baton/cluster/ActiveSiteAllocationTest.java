@@ -73,7 +73,7 @@ class ActiveSiteAllocationTest {
     Map<String, Integer> counts = regions.entrySet().stream()
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().size()));
     assertEquals(Map.of("a", 10, "b", 10, "d", 10), counts);
-    assertEquals(2, rounds);
+    assertEquals(1, rounds);
   }
 
   @Test

@@ -25,6 +25,7 @@ class ClusterMembershipIT {
 
   @Test
   void nodesStartedOneAfterAnotherFormOneClusterAndANodeKilledAndStartedAgainRejoinsIt() throws Exception {
+    // (FailoverIT kills and starts nodes again ten times; this test reads how the status shows it)
     NodeProcess a = db.startNamed("node-a");
     await().atMost(Duration.ofSeconds(30)).until(() -> a.log().contains("forms a cluster of one"));
     db.startNamed("node-b");

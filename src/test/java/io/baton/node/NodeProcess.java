@@ -28,7 +28,9 @@ final class NodeProcess {
   static NodeProcess launch(Map<String, Object> settings, Map<String, String> environment, Path home, String log)
       throws IOException {
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        // the client compiler only: several node JVMs share two cores, and they start faster
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC"));
     settings.forEach((k, v) -> {
       if (v != null) {
         command.add("-D" + k + "=" + v);
