@@ -287,6 +287,10 @@ public final class DatabaseLease extends Lease {
       lastRenewalError = error;
     } else if (ok) {
       renewed(sent);
+    } else if (nanoTime.getAsLong() - validUntilNanos >= 0) {
+      // answered only after its term ran out (the database was away meanwhile): not a sign that
+      // another owner took it; the next check gives it up or takes it back, as for any lapse
+      lastRenewalError = null;
     } else {
       lost(Optional.empty(), "another owner holds it now");
     }
