@@ -34,6 +34,13 @@ final class ChainRuntime {
   boolean switchedOff;
   /** A blocking question to the host is out (see {@link Recovery}): other commands wait for its answer. */
   boolean waitingForHost;
+  /** Idle and far from its next fire: it has gone to sleep, and its shard stops it. */
+  boolean asleep;
+  /** Fires before this instant are not owed (switched ON or rescheduled while it slept), or null. */
+  Instant firesFrom;
+
+  /** How often an awake chain looks whether it may sleep. */
+  private static final java.time.Duration DOZE_EVERY = java.time.Duration.ofSeconds(10);
 
   ChainRuntime(long chainId, ChainContext node, ActorContext<Command> context, TimerScheduler<Command> timers,
       EffectFactories<ChainEvent, ChainState> effect) {
@@ -48,6 +55,9 @@ final class ChainRuntime {
     this.log = new LogIds(context.getLog(), chainId);
     this.fireTimer = new FireTimer(timers, node.clock(), node.gauges(), chainId);
     this.workers = new RunWorkers(node, context, chainId, log);
+    if (node.dormancy() != Dormancy.NEVER) {
+      timers.startTimerWithFixedDelay("doze", new JobchainActor.Doze(), DOZE_EVERY);
+    }
   }
 
   Instant now() {

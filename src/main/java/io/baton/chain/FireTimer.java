@@ -53,6 +53,11 @@ final class FireTimer {
     return nextFire != null;
   }
 
+  /** The fire armed, or null. */
+  Instant nextFire() {
+    return nextFire;
+  }
+
   /** Fires before this instant are not this timer's business (they are misfires, or the chain was OFF). */
   void startFrom(Instant since) {
     armedSince = since;

@@ -17,7 +17,7 @@ import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
  */
 record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
 
-  Effect<ChainEvent, ChainState> define(ChainState state, Define d) {
+  EffectBuilder<ChainEvent, ChainState> define(ChainState state, Define d) {
     boolean first = chain.definition == null;
     chain.definition = d.definition();
     if (!d.definition().switchOn()) {
@@ -82,7 +82,7 @@ record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
     chain.fireTimer.startFrom(now);
     Misfires missed;
     try {
-      missed = Misfires.between(chain.fireTimer.schedule(), state.lastFire(), now);
+      missed = Misfires.between(chain.fireTimer.schedule(), owedSince(state), now);
     } catch (RuntimeException e) { // a schedule whose fires cannot be computed: held by arm()
       chain.arm(state);
       return chain.effect.none();
@@ -99,6 +99,17 @@ record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
       return chain.effect.none();
     }
     return state.running() ? skip(missed.latest()) : ahead.startRun(state, Trigger.MISFIRE, missed.latest());
+  }
+
+  /**
+   * The instant after which fires are owed: the chain's last fire, or the moment it was switched
+   * ON or rescheduled while it slept, if later (the first catch-up of its actor only).
+   */
+  private Instant owedSince(ChainState state) {
+    Instant last = state.lastFire();
+    Instant from = chain.firesFrom;
+    chain.firesFrom = null;
+    return last != null && from != null && from.isAfter(last) ? from : last;
   }
 
   Effect<ChainEvent, ChainState> fireWhenIdle(ChainState state, Tick tick) {

@@ -4,6 +4,7 @@ import io.baton.chain.DependencyActor.Verdict;
 import io.baton.definition.ChainDefinition;
 import io.baton.exec.ProcessKind;
 import io.baton.schedule.Schedule;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -77,6 +78,14 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   /** The fire timer: a fire may be due. */
   record Tick() implements Command {}
 
+  /** Now and then: an idle chain whose next fire is far goes to sleep ({@link Dormancy}). */
+  record Doze() implements Command {}
+
+  /** The chain is recorded as awake (or could not be: asked again shortly). */
+  record Registered(Throwable error) implements Command {}
+
+  private record RegisterAgain() implements Command {}
+
   /** After a restart: the run that was active goes on (or ends, by the recovery rule). */
   record Resume(long runId) implements Command {}
 
@@ -107,16 +116,62 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private final OperatorActions operator;
   private final Stopping stopping;
 
+  private static final Duration REGISTER_AGAIN = Duration.ofSeconds(1);
+
   public static Behavior<Command> create(ChainContext node, ChainDefinition definition, Schedule schedule) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      ctx.getSelf().tell(new Define(definition, schedule));
-      return new JobchainActor(node, ctx, timers, definition.id());
-    }));
+    return create(node, definition, schedule, null);
   }
 
-  private JobchainActor(ChainContext node, ActorContext<Command> context, TimerScheduler<Command> timers, long chainId) {
+  /**
+   * {@code firesFrom}: fires before it are not owed (the chain was switched ON or rescheduled while
+   * it slept); null: every fire since its last one is, by the misfire rule.
+   */
+  public static Behavior<Command> create(ChainContext node, ChainDefinition definition, Schedule schedule,
+      Instant firesFrom) {
+    if (node.dormancy() == Dormancy.NEVER) { // nothing to record: the entity alone (as the testkit wants it)
+      return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+        ctx.getSelf().tell(new Define(definition, schedule));
+        return new JobchainActor(node, ctx, timers, definition.id(), firesFrom);
+      }));
+    }
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(1_000, stash -> {
+      ctx.getSelf().tell(new Define(definition, schedule));
+      register(ctx, node);
+      // the chain acts (reads its journal, fires, runs) only once it is recorded as awake
+      return Behaviors.receive(Command.class)
+          .onMessage(Registered.class, r -> {
+            if (r.error() == null) {
+              return stash.unstashAll(new JobchainActor(node, ctx, timers, definition.id(), firesFrom));
+            }
+            ctx.getLog().warn("chain {}: could not record it as awake; trying again: {}", definition.id(),
+                r.error().toString());
+            timers.startSingleTimer(new RegisterAgain(), REGISTER_AGAIN);
+            return Behaviors.same();
+          })
+          .onMessage(RegisterAgain.class, m -> {
+            register(ctx, node);
+            return Behaviors.same();
+          })
+          .onMessage(HandOff.class, m -> Behaviors.stopped())
+          .onAnyMessage(m -> {
+            if (!stash.isFull()) { // else dropped: an operator's command is handed over again
+              stash.stash(m);
+            }
+            return Behaviors.same();
+          })
+          .build();
+    })));
+  }
+
+  private static void register(ActorContext<Command> ctx, ChainContext node) {
+    ctx.pipeToSelf(node.dormancy().register(), (ok, error) -> new Registered(error));
+  }
+
+  private JobchainActor(ChainContext node, ActorContext<Command> context, TimerScheduler<Command> timers, long chainId,
+      Instant firesFrom) {
     super(PersistenceId.ofUniqueId("chain-" + chainId));
     chain = new ChainRuntime(chainId, node, context, timers, Effect());
+    chain.firesFrom = firesFrom;
     RunStartRecord record = new RunStartRecord(chain);
     progress = new RunProgress(chain, record);
     ahead = new JournalAhead(chain, record, progress);
@@ -150,6 +205,19 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   @Override
   public CommandHandler<Command, ChainEvent, ChainState> commandHandler() {
     var builder = newCommandHandlerBuilder();
+    // going to sleep: its shard stops it next; a command that came meanwhile goes to its next actor
+    builder.forState(state -> chain.asleep)
+        .onCommand(Operate.class, m -> {
+          chain.node.dormancy().redeliver(m);
+          return Effect().none();
+        })
+        .onCommand(HandOff.class, m -> Effect().stop())
+        .onAnyCommand(command -> Effect().none());
+    // started by a command or a wake before its definition came (it comes next): it goes first
+    builder.forState(state -> chain.definition == null)
+        .onCommand(Define.class, (state, d) -> firing.define(state, d).thenUnstashAll())
+        .onCommand(HandOff.class, stopping::handOff)
+        .onAnyCommand(command -> Effect().stash());
     // a question to the host is out: everything else waits for its answer
     builder.forState(state -> chain.waitingForHost)
         .onCommand(RunExamined.class, firing::onRunExamined)
@@ -177,6 +245,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
         .onCommand(Operate.class, operator::operate)
         .onCommand(CatchUp.class, firing::onCatchUp)
         .onCommand(ClockMoved.class, firing::onClockMoved)
+        .onCommand(Doze.class, stopping::doze)
         .onAnyCommand(command -> Effect().none()); // late news of a run that already ended
     return builder.build();
   }

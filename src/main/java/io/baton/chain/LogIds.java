@@ -33,6 +33,14 @@ final class LogIds {
     }
   }
 
+  void debug(String format, Object... args) {
+    if (log.isDebugEnabled()) {
+      try (var ignored = MDC.putCloseable("ids", of(chainId, runId).get("ids"))) {
+        log.debug(format, args);
+      }
+    }
+  }
+
   void warn(String text) {
     try (var ignored = MDC.putCloseable("ids", of(chainId, runId).get("ids"))) {
       log.warn(text);

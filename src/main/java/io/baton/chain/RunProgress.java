@@ -194,6 +194,7 @@ record RunProgress(ChainRuntime chain, RunStartRecord record) {
     chain.log.run(null);
     if (chain.removed) {
       chain.log.info("chain {} was deleted; its actor stops", chain.chainId);
+      chain.node.dormancy().forget();
       chain.context.getSelf().tell(new JobchainActor.Leave());
     } else if (chain.draining()) {
       chain.drained();

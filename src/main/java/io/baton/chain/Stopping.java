@@ -18,9 +18,31 @@ record Stopping(ChainRuntime chain, JournalAhead ahead, RunProgress progress) {
     chain.removed = true;
     chain.fireTimer.disarm();
     if (ahead.notBegun(state)) {
+      chain.node.dormancy().forget();
       return ahead.withdraw(state, "its chain was deleted").thenStop();
     }
-    return state.running() ? chain.effect.none() : chain.effect.stop();
+    if (state.running()) {
+      return chain.effect.none(); // it stops when the run ends
+    }
+    chain.node.dormancy().forget();
+    return chain.effect.stop();
+  }
+
+  /**
+   * Idle, and its next fire far off (or none): the chain goes to sleep in its node's timer wheel,
+   * which wakes it shortly before that fire. Not while an operator's switch OFF waits to be read
+   * from the tables: the next actor would know only the tables.
+   */
+  Effect<ChainEvent, ChainState> doze(ChainState state, JobchainActor.Doze d) {
+    java.time.Instant next = chain.fireTimer.nextFire();
+    if (state.running() || chain.stopping() || chain.switchedOff || !chain.node.dormancy().sleeps(next, chain.now())) {
+      return chain.effect.none();
+    }
+    chain.asleep = true;
+    chain.timers.cancelAll();
+    chain.log.debug("chain {}: idle until {}; it sleeps", chain.chainId, next);
+    chain.node.dormancy().sleep(next, chain.context.getSelf());
+    return chain.effect.none();
   }
 
   /**

@@ -270,12 +270,27 @@ public final class DatabaseLease extends Lease {
       CompletableFuture.supplyAsync(() -> table.takeOrRenew(name(), owner(), held, ttl), blocking)
           .whenComplete((standing, error) -> afterRetake(held, sent, standing, error));
     } else {
-      CompletableFuture.supplyAsync(() -> table.renew(name(), owner(), held, ttl), blocking)
-          .whenComplete((ok, error) -> afterRenewal(held, sent, ok, error));
+      store.renew(new LeaseStore.Renewal(this, held, sent));
     }
   }
 
-  private synchronized void afterRenewal(long renewed, long sent, Boolean ok, Throwable error) {
+  /**
+   * Another lease of this node is renewed now: this one is renewed with it (in the same statement)
+   * unless it is being renewed already, or lapsed. Returns what to renew, or null.
+   */
+  synchronized LeaseStore.Renewal joinRenewal() {
+    if (epoch < 0 || renewing || lapsed) {
+      return null;
+    }
+    renewing = true;
+    return new LeaseStore.Renewal(this, epoch, nanoTime.getAsLong());
+  }
+
+  Duration ttl() {
+    return ttl;
+  }
+
+  synchronized void afterRenewal(long renewed, long sent, Boolean ok, Throwable error) {
     renewing = false;
     if (epoch != renewed) {
       return; // released or lost meanwhile

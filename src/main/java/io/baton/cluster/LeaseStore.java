@@ -90,6 +90,63 @@ public final class LeaseStore implements Extension {
     held.remove(lease);
   }
 
+  /** A renewal asked for: the lease, the epoch it is held under, when it was asked (System.nanoTime). */
+  record Renewal(DatabaseLease lease, long epoch, long sent) {}
+
+  private final java.util.List<Renewal> renewals = new java.util.ArrayList<>();
+
+  /**
+   * Renews {@code due} together with every other lease this node holds that can join (one
+   * statement per node and renewal interval, however many shards it holds), on the blocking pool;
+   * each lease hears its own answer.
+   */
+  void renew(Renewal due) {
+    synchronized (renewals) {
+      renewals.add(due);
+    }
+    for (DatabaseLease other : held) {
+      if (other != due.lease()) {
+        Renewal joined = other.joinRenewal();
+        if (joined != null) {
+          synchronized (renewals) {
+            renewals.add(joined);
+          }
+        }
+      }
+    }
+    blocking.execute(this::renewQueued);
+  }
+
+  private void renewQueued() {
+    java.util.List<Renewal> batch;
+    synchronized (renewals) {
+      if (renewals.isEmpty()) {
+        return; // taken by an earlier run of this
+      }
+      batch = java.util.List.copyOf(renewals);
+      renewals.clear();
+    }
+    // one statement per owner and term (a node's leases share both)
+    java.util.Map<java.util.List<Object>, java.util.List<Renewal>> groups = new java.util.HashMap<>();
+    batch.forEach(r -> groups.computeIfAbsent(java.util.List.of(r.lease().owner(), r.lease().ttl()),
+        k -> new java.util.ArrayList<>()).add(r));
+    groups.forEach((key, renewing) -> {
+      String owner = renewing.get(0).lease().owner();
+      java.time.Duration ttl = renewing.get(0).lease().ttl();
+      try {
+        boolean all = table.renewAll(owner, renewing.stream()
+            .map(r -> new LeaseTable.Held(r.lease().name(), r.epoch())).toList(), ttl);
+        for (Renewal r : renewing) {
+          // not all renewed: which were is asked one by one (rare: a lease lost meanwhile)
+          boolean ok = all || table.renew(r.lease().name(), owner, r.epoch(), ttl);
+          r.lease().afterRenewal(r.epoch(), r.sent(), ok, null);
+        }
+      } catch (RuntimeException e) {
+        renewing.forEach(r -> r.lease().afterRenewal(r.epoch(), r.sent(), null, e));
+      }
+    });
+  }
+
   LeaseTable table() {
     return table;
   }

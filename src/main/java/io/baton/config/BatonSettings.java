@@ -26,6 +26,7 @@ public record BatonSettings(
     Duration misfireGrace,
     Duration historyRetention,
     Duration shutdownGrace,
+    Duration sleepBeyond,
     HttpSettings http,
     ClusterSettings cluster) {
 

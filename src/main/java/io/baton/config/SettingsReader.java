@@ -41,6 +41,7 @@ final class SettingsReader {
           positive(c, "misfire-grace"),
           positive(c, "history-retention"),
           positive(c, "shutdown-grace"),
+          sleepBeyond(c),
           http(c),
           new BatonSettings.ClusterSettings(nonBlank(c, "cluster.bind"), port(c, "cluster.port")));
     } catch (ConfigException e) {
@@ -84,6 +85,16 @@ final class SettingsReader {
           + "' cannot be used (at most 45 characters; 'baton-lease' is the name of the lease row)");
     }
     return name;
+  }
+
+  /** Longer than the wake's lead (10 s), with room to read a chain's journal before its fire. */
+  private static Duration sleepBeyond(Config c) {
+    Duration d = c.getDuration("sleep-beyond");
+    if (d.compareTo(Duration.ofSeconds(15)) < 0) {
+      throw new ConfigurationException("configuration: baton.sleep-beyond must be at least 15s (a sleeping chain"
+          + " is woken 10 s before its fire), got " + d);
+    }
+    return d;
   }
 
   private static Duration positive(Config c, String key) {

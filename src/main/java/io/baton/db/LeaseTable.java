@@ -110,6 +110,38 @@ public final class LeaseTable {
     });
   }
 
+  /** A lease to renew: its name and the epoch its owner holds it under. */
+  public record Held(String name, long epoch) {}
+
+  /**
+   * Renews every lease of {@code leases} that {@code owner} still holds under its epoch, in one
+   * statement (a node renews all its shards' leases at once); true if all were renewed. If not,
+   * {@link #renew} tells which.
+   */
+  public boolean renewAll(String owner, java.util.List<Held> leases, Duration ttl) {
+    if (leases.size() == 1) {
+      return renew(leases.get(0).name(), owner, leases.get(0).epoch(), ttl);
+    }
+    StringBuilder which = new StringBuilder();
+    for (int i = 0; i < leases.size(); i++) {
+      which.append(i == 0 ? "" : " OR ").append("(lease_name = ? AND lease_epoch = ?)");
+    }
+    return Jdbc.autoCommit(dataSource, "renewing " + leases.size() + " leases", c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE baton_lease"
+          + " SET lease_until = TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(3))"
+          + " WHERE lease_holder = ? AND lease_until > CURRENT_TIMESTAMP(3) AND (" + which + ")")) {
+        int i = 1;
+        ps.setLong(i++, ttl.toNanos() / 1000);
+        ps.setString(i++, owner);
+        for (Held h : leases) {
+          ps.setString(i++, h.name());
+          ps.setLong(i++, h.epoch());
+        }
+        return ps.executeUpdate() == leases.size();
+      }
+    });
+  }
+
   /** Lets the lease go at once, if {@code owner} still holds it under {@code epoch}. */
   public void release(String name, String owner, long epoch) {
     Jdbc.autoCommit(dataSource, "releasing lease " + name, c -> {

@@ -111,6 +111,10 @@ public final class RunRepository {
       RunSql.processesFinished(c, (List<ProcessFinished>) same);
     } else if (first instanceof RunFinished) {
       RunSql.runsFinished(c, (List<RunFinished>) same);
+    } else if (first instanceof RunRecord.ChainAsleep) {
+      RunSql.chainsAsleep(c, (List<RunRecord.ChainAsleep>) same);
+    } else if (first instanceof RunRecord.ChainForgotten) {
+      RunSql.chainsForgotten(c, (List<RunRecord.ChainForgotten>) same);
     } else {
       for (Message m : (List<Message>) same) {
         MessageRepository.insert(c, m.runId(), m.msg());

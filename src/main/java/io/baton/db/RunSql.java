@@ -211,4 +211,29 @@ final class RunSql {
       last.executeBatch();
     }
   }
+
+  static void chainsAsleep(Connection c, List<RunRecord.ChainAsleep> asleep) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE baton_awake_chain SET awake = 0, wake_at = ? WHERE chain_id = ? AND wake_token = ?")) {
+      for (RunRecord.ChainAsleep a : asleep) {
+        Jdbc.setUtc(ps, 1, a.wakeAt());
+        ps.setLong(2, a.chainId());
+        ps.setLong(3, a.token());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  static void chainsForgotten(Connection c, List<RunRecord.ChainForgotten> gone) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM baton_awake_chain WHERE chain_id = ? AND wake_token = ?")) {
+      for (RunRecord.ChainForgotten g : gone) {
+        ps.setLong(1, g.chainId());
+        ps.setLong(2, g.token());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
 }

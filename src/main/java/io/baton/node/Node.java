@@ -14,6 +14,7 @@ import io.baton.db.RunHistory;
 import io.baton.db.Database;
 import io.baton.db.HistoryRepository;
 import io.baton.db.LeaseRepository;
+import io.baton.db.AwakeChains;
 import io.baton.db.LeaseTable;
 import io.baton.db.RunRepository;
 import io.baton.db.StatusRepository;
@@ -110,7 +111,7 @@ public final class Node {
     NodeServices services = new NodeServices(settings, clock, new CatalogRepository(db.dataSource()),
         new RunRepository(db.dataSource()), new HistoryRepository(db.dataSource()), status, leases, guard, launcher, new NodeGauges(), runIds,
         settings.bkpDb().configured() ? db::currentServer : null, blocking, new CommandRepository(db.dataSource()),
-        new RunHistory(db.dataSource()), new CatalogView());
+        new RunHistory(db.dataSource()), new CatalogView(), new AwakeChains(db.dataSource()));
     ActorSystem<SchedulerGuardian.Command> system;
     try {
       system = ActorSystem.create(SchedulerGuardian.create(services), "baton",

@@ -1,5 +1,7 @@
 package io.baton.node;
 
+import io.baton.db.AwakeChains;
+
 import io.baton.config.BatonSettings;
 import io.baton.db.CatalogRepository;
 import io.baton.db.CommandRepository;
@@ -31,4 +33,5 @@ public record NodeServices(
     Executor blocking,
     CommandRepository commands,
     RunHistory runHistory,
-    CatalogView catalogView) {}
+    CatalogView catalogView,
+    AwakeChains awake) {}

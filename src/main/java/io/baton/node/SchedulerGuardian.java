@@ -5,7 +5,11 @@ import io.baton.chain.ChainContext;
 import io.baton.chain.JobchainActor;
 import io.baton.node.Catalog.ChainDefined;
 import io.baton.node.Catalog.ChainRemoved;
+import io.baton.schedule.Schedule;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,9 +30,10 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * The node's root: starts the Receiver, Heartbeat, Leadership (the node-wide chores: operators'
  * commands, held-chain messages, history pruning), the Catalog, and this node's share of the
  * chains as Cluster Sharding entities ({@link ChainShards}). It knows every chain's definition
- * from the Catalog, hands it to the chains hosted here, and wakes new ones wherever their shard is.
- * A chain actor that fails is logged and woken again a little later, so one broken chain never
- * takes the others (or the node) down.
+ * from the Catalog and hands it to the chains awake here. The chains of the shards kept here that
+ * are idle sleep in the node's {@link ChainWheel}: every second it wakes those whose fire nears, and
+ * it moves a sleeping chain's wake when its schedule changes. A chain actor that fails is logged
+ * and woken again a little later, so one broken chain never takes the others (or the node) down.
  */
 public final class SchedulerGuardian {
 
@@ -81,6 +86,9 @@ public final class SchedulerGuardian {
   private boolean stopping;
   private boolean cutOff; // from the database, with other nodes alive: this node hosts no shard until it restarts
   private final ClockWatch clockWatch;
+  private final ChainWheel wheel;
+  private final AwakeRegister awakeRegister;
+  private final NextFires nextFires = new NextFires();
 
   public static Behavior<Command> create(NodeServices services) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new SchedulerGuardian(ctx, t, services).behavior()));
@@ -110,8 +118,12 @@ public final class SchedulerGuardian {
         services.blocking(), services.launcher()), "history-pruner");
     ActorRef<Command> self = context.getSelf();
     context.spawn(ShardFence.create(services.launcher(), () -> self.tell(new CutOff())), "shard-fence");
+    this.wheel = new ChainWheel(services.gauges());
+    this.awakeRegister = new AwakeRegister(services.awake(), services.blocking());
     ActorSystem<Void> system = context.getSystem();
-    ChainShards.init(system, entity -> entity(entity.getEntityId(), system, self));
+    ShardKeeper.Keeping keeping = new ShardKeeper.Keeping(definitions, services.catalogView()::loaded, wheel,
+        services.awake(), services.blocking(), services.clock());
+    ChainShards.init(system, entity -> entity(entity, system, self, keeping));
     this.clockWatch = new ClockWatch(services.clock(), System::nanoTime);
     timers.startTimerWithFixedDelay(new CheckClock(), CLOCK_CHECK);
     timers.startTimerWithFixedDelay(new RemindKeepers(), Duration.ZERO, KEEPER_REMINDER);
@@ -121,17 +133,22 @@ public final class SchedulerGuardian {
   }
 
   /** A chain (or a shard's keeper) as its shard starts it here. Runs on the shard's thread. */
-  private Behavior<JobchainActor.Command> entity(String entityId, ActorSystem<?> system, ActorRef<Command> self) {
-    int keeper = ChainShards.keeperShard(entityId);
+  private Behavior<JobchainActor.Command> entity(EntityContext<JobchainActor.Command> entity, ActorSystem<?> system,
+      ActorRef<Command> self, ShardKeeper.Keeping keeping) {
+    int keeper = ChainShards.keeperShard(entity.getEntityId());
     if (keeper >= 0) {
-      return ShardKeeper.create(keeper, definitions::keySet);
+      return ShardKeeper.create(keeper, keeping);
     }
-    long chainId = Long.parseLong(entityId);
-    ChainContext chain = chainContext.withGuard(new ChainShards.ShardGuard(ChainShards.leaseOf(system, chainId)));
+    long chainId = Long.parseLong(entity.getEntityId());
+    ChainWheel.Entry slept = wheel.awake(chainId);
+    ChainContext chain = chainContext.withGuard(new ChainShards.ShardGuard(ChainShards.leaseOf(system, chainId)))
+        .withDormancy(new ChainDormancy(chainId, ChainShards.shardOf(chainId), ThreadLocalRandom.current().nextLong(),
+            services.settings().sleepBeyond(), awakeRegister, wheel, chainContext.outcomes(), entity.getShard(), system));
     return Behaviors.setup(ctx -> {
       ChainDefined defined = definitions.get(chainId);
       self.tell(new ChainHosted(chainId, ctx.getSelf(), defined));
-      return defined != null ? JobchainActor.create(chain, defined.definition(), defined.schedule())
+      return defined != null
+          ? JobchainActor.create(chain, defined.definition(), defined.schedule(), slept == null ? null : slept.firesFrom())
           : ShardKeeper.awaitingDefinition(chain);
     });
   }
@@ -168,8 +185,16 @@ public final class SchedulerGuardian {
         .build();
   }
 
-  /** Chains wait on monotonic timers: after the wall clock was set, each measures its wait again. */
+  /**
+   * Every second: the sleeping chains whose fire nears are woken. Chains awake wait on monotonic
+   * timers: after the wall clock was set, each measures its wait again.
+   */
   private Behavior<Command> onCheckClock() {
+    if (!quiet()) {
+      for (long chainId : wheel.due(services.clock().instant())) {
+        ChainShards.chain(context.getSystem(), chainId).tell(new JobchainActor.Wake());
+      }
+    }
     Duration jump = clockWatch.jump();
     if (!jump.isZero()) {
       context.getLog().warn("the wall clock moved by {} s; {} chain(s) recompute the wait for their next fire",
@@ -236,21 +261,48 @@ public final class SchedulerGuardian {
     }
     if (m.change() instanceof ChainDefined defined) {
       long id = defined.definition().id();
-      boolean known = definitions.put(id, defined) != null;
+      ChainDefined before = definitions.put(id, defined);
       ActorRef<JobchainActor.Command> chain = chains.get(id);
       if (chain != null) {
         chain.tell(new JobchainActor.Define(defined.definition(), defined.schedule()));
-      } else if (!known && !quiet()) {
-        ChainShards.chain(context.getSystem(), id).tell(new JobchainActor.Wake()); // wherever its shard is
+      }
+      boolean rescheduled = before == null || !sameSchedule(before.schedule(), defined.schedule());
+      if (rescheduled && chain == null && wheel.keeps(ChainShards.shardOf(id))) {
+        // new, or rescheduled while it sleeps here: it sleeps until its next fire from now
+        ChainWheel.Entry entry = wakeEntry(id, defined.schedule());
+        wheel.sleep(id, entry, -1);
+        if (entry.wakeAt() != null && !entry.wakeAt().isAfter(entry.firesFrom()) && !quiet()) {
+          ChainShards.chain(context.getSystem(), id).tell(new JobchainActor.Wake()); // its fire is near
+        }
       }
     } else if (m.change() instanceof ChainRemoved removed) {
       definitions.remove(removed.chainId());
+      wheel.forget(removed.chainId());
       ActorRef<JobchainActor.Command> chain = chains.get(removed.chainId());
       if (chain != null) {
         chain.tell(new JobchainActor.Remove());
       }
     }
     return Behaviors.same();
+  }
+
+  private static boolean sameSchedule(Schedule a, Schedule b) {
+    return a == null ? b == null : b != null && a.text().equals(b.text());
+  }
+
+  /** A chain firing from now on: woken shortly before its next fire (at once if that cannot be computed). */
+  private ChainWheel.Entry wakeEntry(long chainId, Schedule schedule) {
+    Instant now = services.clock().instant();
+    Instant wakeAt = null;
+    if (schedule != null) {
+      try {
+        Instant next = nextFires.after(schedule, now);
+        wakeAt = next == null ? null : next.minus(ChainWheel.WAKE_AHEAD);
+      } catch (RuntimeException e) {
+        wakeAt = now; // its actor reports the schedule
+      }
+    }
+    return new ChainWheel.Entry(ChainShards.shardOf(chainId), wakeAt, now);
   }
 
   private Behavior<Command> onChainHosted(ChainHosted m) {
@@ -269,8 +321,9 @@ public final class SchedulerGuardian {
   private Behavior<Command> onChainStopped(ChainStopped m) {
     if (chains.remove(m.chainId(), m.chain())) {
       NodeMetrics.get(context.getSystem()).chainLeft(m.chainId());
+      wheel.stopped(m.chainId());
     }
-    if (definitions.containsKey(m.chainId()) && !quiet()) {
+    if (definitions.containsKey(m.chainId()) && !quiet() && !wheel.isAsleep(m.chainId())) {
       // handed over, or failed (its error is logged above): woken again wherever its shard is then
       timers.startSingleTimer("respawn-" + m.chainId(), new Respawn(m.chainId()), RESPAWN_DELAY);
     }
@@ -278,7 +331,8 @@ public final class SchedulerGuardian {
   }
 
   private Behavior<Command> onRespawn(Respawn m) {
-    if (definitions.containsKey(m.chainId()) && !chains.containsKey(m.chainId()) && !quiet()) {
+    if (definitions.containsKey(m.chainId()) && !chains.containsKey(m.chainId()) && !quiet()
+        && !wheel.isAsleep(m.chainId())) {
       ChainShards.chain(context.getSystem(), m.chainId()).tell(new JobchainActor.Wake());
     }
     return Behaviors.same();

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabaseH2Test {
   static final Set<String> ALL_TABLES = Set.of("deptable", "jobchain_table", "jobtable",
       "jobchain_lst_run", "realtime_status", "schedulerMessage", "chain_run", "job_run",
-      "baton_meta", "baton_command", "baton_lease", "event_journal", "event_tag", "snapshot", "durable_state",
+      "baton_meta", "baton_command", "baton_lease", "baton_awake_chain", "event_journal", "event_tag", "snapshot", "durable_state",
       "flyway_schema_history");
 
   @TempDir Path home;
@@ -54,7 +54,7 @@ class DatabaseH2Test {
     long applied;
     try (Database db = Database.open(url, "sa", "", home)) {
       applied = count(db.dataSource(), "SELECT COUNT(*) FROM flyway_schema_history");
-      assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8"), List.of(versions(db)));
+      assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9"), List.of(versions(db)));
     }
     try (Database db = Database.open(url, "sa", "", home)) {
       assertEquals(applied, count(db.dataSource(), "SELECT COUNT(*) FROM flyway_schema_history"));
@@ -97,7 +97,7 @@ class DatabaseH2Test {
     return new BatonSettings("node-1", Site.MAIN, ZoneOffset.UTC, home, home.resolve("jobs"),
         home.resolve("dependent"), home.resolve("logs"), new DbSettings("", "root", ""),
         new DbSettings("", "root", ""), s, s, s, s,
-        new ExecSettings(List.of("/bin/sh"), s, s, 1024), Recovery.RERUN_STEP, s, s, s,
+        new ExecSettings(List.of("/bin/sh"), s, s, 1024), Recovery.RERUN_STEP, s, s, s, Duration.ofSeconds(60),
         new BatonSettings.HttpSettings("127.0.0.1", 0, "", List.of()), new BatonSettings.ClusterSettings("127.0.0.1", 0));
   }
 }

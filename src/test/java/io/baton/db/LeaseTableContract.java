@@ -99,6 +99,21 @@ abstract class LeaseTableContract extends FreshDatabase {
   }
 
   @Test
+  void aNodeRenewsAllItsLeasesInOneStatementAndLearnsWhenOneWasTaken() {
+    LeaseTable leases = new LeaseTable(ds);
+    long seven = leases.takeOrRenew(SHARD, "node-a", -1, TTL).epoch();
+    long eight = leases.takeOrRenew("baton-shard-chain-8", "node-a", -1, TTL).epoch();
+    List<LeaseTable.Held> held = List.of(new LeaseTable.Held(SHARD, seven), new LeaseTable.Held("baton-shard-chain-8", eight));
+    assertTrue(leases.renewAll("node-a", held, TTL));
+
+    expire("baton-shard-chain-8");
+    leases.takeOrRenew("baton-shard-chain-8", "node-b", -1, TTL);
+    assertFalse(leases.renewAll("node-a", held, TTL), "one of them is node-b's now");
+    assertTrue(leases.renew(SHARD, "node-a", seven, TTL));
+    assertFalse(leases.renew("baton-shard-chain-8", "node-a", eight, TTL));
+  }
+
+  @Test
   void leasesOfDifferentNamesAreIndependent() {
     LeaseTable leases = new LeaseTable(ds);
     assertTrue(leases.takeOrRenew("baton-shard-chain-1", "node-a", -1, TTL).won());
