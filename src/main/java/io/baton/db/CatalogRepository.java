@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * resolution, so a second change within the same second as the last poll would go unseen: while
  * the newest entry_time is within {@code recentWindow} of the database's clock, the fingerprint
  * also carries that clock and so differs at every poll (the caller reloads until the tables have
- * been quiet for a while). Callers should still reload fully now and then (~60 s) as a backstop.
+ * been quiet for a while). Callers should still reload fully now and then as a backstop.
  */
 public final class CatalogRepository {
   private static final Logger log = LoggerFactory.getLogger(CatalogRepository.class);

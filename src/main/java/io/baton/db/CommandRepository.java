@@ -34,13 +34,26 @@ public final class CommandRepository {
       + " outcome, result_run_id, handled_by";
 
   private final DataSource dataSource;
+  /** A command was accepted through this repository (this node's API) since the last look. */
+  private final java.util.concurrent.atomic.AtomicBoolean accepted = new java.util.concurrent.atomic.AtomicBoolean();
 
   public CommandRepository(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 
+  /** Whether this node accepted a command since the last time this was asked. */
+  public boolean acceptedSinceAsked() {
+    return accepted.getAndSet(false);
+  }
+
   /** Accepts a command: once this returns its row is durable. Returns its id. */
   public long insert(Request r, Instant at) {
+    long id = insertRow(r, at);
+    accepted.set(true);
+    return id;
+  }
+
+  private long insertRow(Request r, Instant at) {
     return Jdbc.autoCommit(dataSource, "accepting a command", c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO baton_command (chain_id, verb, run_id, argument,"
           + " requested_by, requested_at, state) VALUES (?, ?, ?, ?, ?, ?, 'PENDING')", Statement.RETURN_GENERATED_KEYS)) {

@@ -47,7 +47,9 @@ public final class CommandDesk {
   /** The command of a chain handed over and not answered yet, since when (System.nanoTime()). */
   private record InFlight(Command command, long since) {}
 
+  /** How often the desk looks whether its node accepted a command; commands accepted elsewhere are read every {@link #READ_EVERY}. */
   private static final Duration POLL = Duration.ofMillis(250);
+  private static final Duration READ_EVERY = Duration.ofSeconds(1);
   /** A command handed over without an answer is handed over again after this (its chain dedups it). */
   private static final Duration ANSWER_WAIT = Duration.ofSeconds(10);
 
@@ -60,6 +62,8 @@ public final class CommandDesk {
   private final ActorRef<OperatorCommand.Outcome> answers;
   private final DatabaseOutage outage;
   private boolean reading;
+  private long lastRead = System.nanoTime() - READ_EVERY.toNanos(); // of the last read of pending commands
+  private boolean readSoon; // a command was carried out: the chain's next one, if one waits, is read at once
 
   public static Behavior<Msg> create(NodeServices services, ActorRef<SchedulerGuardian.Command> guardian) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -89,10 +93,14 @@ public final class CommandDesk {
   }
 
   private Behavior<Msg> poll() {
-    if (reading || !services.guard().leading()) {
+    boolean news = services.commands().acceptedSinceAsked();
+    if (reading || !services.guard().leading()
+        || !news && !readSoon && System.nanoTime() - lastRead < READ_EVERY.toNanos()) {
       return Behaviors.same();
     }
     reading = true;
+    readSoon = false;
+    lastRead = System.nanoTime();
     context.pipeToSelf(CompletableFuture.supplyAsync(() -> services.commands().pending(100), blocking),
         Read::new);
     return Behaviors.same();
@@ -212,6 +220,7 @@ public final class CommandDesk {
     }
     inFlight.computeIfPresent(m.command().request().chainId(),
         (chain, f) -> f.command().id() == m.command().id() ? null : f);
+    readSoon = true;
     return Behaviors.same();
   }
 }
