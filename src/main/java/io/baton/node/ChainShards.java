@@ -23,9 +23,10 @@ import org.apache.pekko.coordination.lease.javadsl.LeaseProvider;
  * Chains as Cluster Sharding entities: entity id = chain id, in shard {@code id mod 30}. A shard
  * runs on the node that holds its lease ({@code baton-shard-chain-<shard>} in baton_lease), and
  * everything its chains decide and start is fenced by that lease and recorded under its epoch.
- * Each shard also has a keeper entity ({@code shard-<n>}) that starts the shard's chains wherever
- * the shard comes to live; every node reminds the keepers now and then, so a shard whose node died
- * starts again on another node without waiting for a chain's message.
+ * Each shard also has a keeper entity ({@code shard-<n>}) that wakes the shard's due chains wherever
+ * the shard comes to live and puts the others in the node's timer wheel; every node reminds the
+ * keepers now and then, so a shard whose node died starts again on another node without waiting
+ * for a chain's message. An idle chain is passivated (its shard stops it) until the wheel wakes it.
  */
 public final class ChainShards {
 
