@@ -22,9 +22,10 @@ public interface Dormancy {
 
   /**
    * The chain goes to sleep until shortly before {@code nextFire} (null: until a change or a
-   * command wakes it); its outcomes so far are written first, and its actor stops.
+   * command wakes it); its outcomes so far are written first, and its actor stops. Fires before
+   * {@code firesFrom} are not owed (switched ON or rescheduled then): its next actor is told so.
    */
-  void sleep(Instant nextFire, ActorRef<JobchainActor.Command> self);
+  void sleep(Instant nextFire, Instant firesFrom, ActorRef<JobchainActor.Command> self);
 
   /** A command that reached the chain as it went to sleep: handed to its next actor. */
   void redeliver(JobchainActor.Command command);
@@ -45,7 +46,7 @@ public interface Dormancy {
     }
 
     @Override
-    public void sleep(Instant nextFire, ActorRef<JobchainActor.Command> self) {
+    public void sleep(Instant nextFire, Instant firesFrom, ActorRef<JobchainActor.Command> self) {
       throw new IllegalStateException("this chain never sleeps");
     }
 

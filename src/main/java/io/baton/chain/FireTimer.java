@@ -53,6 +53,11 @@ final class FireTimer {
     return nextFire != null;
   }
 
+  /** Fires before this instant are not owed (the chain was switched ON or rescheduled then), or null. */
+  Instant armedSince() {
+    return armedSince;
+  }
+
   /** The fire armed, or null. */
   Instant nextFire() {
     return nextFire;

@@ -35,13 +35,14 @@ record Stopping(ChainRuntime chain, JournalAhead ahead, RunProgress progress) {
    */
   Effect<ChainEvent, ChainState> doze(ChainState state, JobchainActor.Doze d) {
     java.time.Instant next = chain.fireTimer.nextFire();
-    if (state.running() || chain.stopping() || chain.switchedOff || !chain.node.dormancy().sleeps(next, chain.now())) {
+    boolean offNotRead = chain.switchedOff && chain.definition.switchOn();
+    if (state.running() || chain.stopping() || offNotRead || !chain.node.dormancy().sleeps(next, chain.now())) {
       return chain.effect.none();
     }
     chain.asleep = true;
     chain.timers.cancelAll();
     chain.log.debug("chain {}: idle until {}; it sleeps", chain.chainId, next);
-    chain.node.dormancy().sleep(next, chain.context.getSelf());
+    chain.node.dormancy().sleep(next, chain.fireTimer.armedSince(), chain.context.getSelf());
     return chain.effect.none();
   }
 

@@ -246,6 +246,10 @@ public final class DatabaseLease extends Lease {
       long now = nanoTime.getAsLong();
       boolean overdue = now - validUntilNanos >= 0;
       if (overdue && !lapsed) {
+        if (lastRenewalError == null && renewing) {
+          // a renewal sent a term ago has had no answer: the database is away, as much as when it fails
+          lastRenewalError = new java.util.concurrent.TimeoutException("the database has not answered the renewal");
+        }
         String why = "not renewed in time" + (lastRenewalError == null ? "" : " (" + lastRenewalError.getMessage() + ")");
         if (othersAlive.getAsBoolean()) {
           lost(Optional.ofNullable(lastRenewalError), why);

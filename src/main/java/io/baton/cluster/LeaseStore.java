@@ -142,9 +142,25 @@ public final class LeaseStore implements Extension {
           r.lease().afterRenewal(r.epoch(), r.sent(), ok, null);
         }
       } catch (RuntimeException e) {
-        renewing.forEach(r -> r.lease().afterRenewal(r.epoch(), r.sent(), null, e));
+        if (renewing.size() == 1) {
+          renewing.get(0).lease().afterRenewal(renewing.get(0).epoch(), renewing.get(0).sent(), null, e);
+        } else {
+          // the one statement failed (a row locked by hand, a lost connection): each lease on its own, side by side
+          renewing.forEach(r -> blocking.execute(() -> renewAlone(r, owner, ttl)));
+        }
       }
     });
+  }
+
+  private void renewAlone(Renewal r, String owner, java.time.Duration ttl) {
+    boolean ok;
+    try {
+      ok = table.renew(r.lease().name(), owner, r.epoch(), ttl);
+    } catch (RuntimeException e) {
+      r.lease().afterRenewal(r.epoch(), r.sent(), null, e);
+      return;
+    }
+    r.lease().afterRenewal(r.epoch(), r.sent(), ok, null);
   }
 
   LeaseTable table() {

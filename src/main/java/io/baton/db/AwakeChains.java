@@ -19,8 +19,11 @@ public final class AwakeChains {
   /** A chain actor that has started: {@code token} tells it from the chain's earlier actors. */
   public record Awake(long chainId, int shard, long token) {}
 
-  /** A chain's row: awake, or asleep until {@code wakeAt} (null: nothing to wake it for). */
-  public record Row(boolean awake, Instant wakeAt) {}
+  /**
+   * A chain's row: awake, or asleep until {@code wakeAt} (null: nothing to wake it for), owing no
+   * fire before {@code firesFrom} (or null).
+   */
+  public record Row(boolean awake, Instant wakeAt, Instant firesFrom) {}
 
   private final DataSource dataSource;
 
@@ -35,9 +38,9 @@ public final class AwakeChains {
     }
     Jdbc.autoCommit(dataSource, "recording " + chains.size() + " chain(s) as awake", c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO baton_awake_chain (chain_id, shard_no, wake_token, awake, wake_at) VALUES (?, ?, ?, 1, NULL)"
+          "INSERT INTO baton_awake_chain (chain_id, shard_no, wake_token, awake) VALUES (?, ?, ?, 1)"
               + " ON DUPLICATE KEY UPDATE shard_no = VALUES(shard_no), wake_token = VALUES(wake_token), awake = 1,"
-              + " wake_at = NULL")) {
+              + " wake_at = NULL, fires_from = NULL")) {
         for (Awake a : chains) {
           ps.setLong(1, a.chainId());
           ps.setInt(2, a.shard());
@@ -50,16 +53,26 @@ public final class AwakeChains {
     });
   }
 
-  /** The rows of the shard's chains. */
+  /**
+   * The rows of the shard's chains. A row whose values cannot be read (written by hand: a zero
+   * date, say) reads as awake: its chain is woken and writes it anew.
+   */
   public Map<Long, Row> ofShard(int shard) {
     return Jdbc.autoCommit(dataSource, "reading the awake chains of shard " + shard, c -> {
       Map<Long, Row> rows = new HashMap<>();
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT chain_id, awake, wake_at FROM baton_awake_chain WHERE shard_no = ?")) {
+          "SELECT chain_id, awake, wake_at, fires_from FROM baton_awake_chain WHERE shard_no = ?")) {
         ps.setInt(1, shard);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            rows.put(rs.getLong("chain_id"), new Row(rs.getInt("awake") != 0, Jdbc.getUtc(rs, "wake_at")));
+            long chainId = rs.getLong("chain_id");
+            Row row;
+            try {
+              row = new Row(rs.getInt("awake") != 0, Jdbc.getUtc(rs, "wake_at"), Jdbc.getUtc(rs, "fires_from"));
+            } catch (java.sql.SQLException | RuntimeException e) {
+              row = new Row(true, null, null);
+            }
+            rows.put(chainId, row);
           }
         }
       }

@@ -130,6 +130,8 @@ public final class LeaseTable {
       try (PreparedStatement ps = c.prepareStatement("UPDATE baton_lease"
           + " SET lease_until = TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(3))"
           + " WHERE lease_holder = ? AND lease_until > CURRENT_TIMESTAMP(3) AND (" + which + ")")) {
+        // a row locked by hand must not hold every lease up for a whole term: the caller renews one by one
+        ps.setQueryTimeout((int) Math.max(1, ttl.toSeconds() / 4));
         int i = 1;
         ps.setLong(i++, ttl.toNanos() / 1000);
         ps.setString(i++, owner);

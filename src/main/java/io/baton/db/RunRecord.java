@@ -76,13 +76,13 @@ public sealed interface RunRecord {
 
   /**
    * The chain's actor went to sleep after its outcomes above, until {@code wakeAt} (null: nothing to
-   * wake it for): so says its baton_awake_chain row, unless a later actor of the chain wrote it
-   * ({@code token} is the sleeping actor's).
+   * wake it for), owing no fire before {@code firesFrom}: so says its baton_awake_chain row, unless
+   * a later actor of the chain wrote it ({@code token} is the sleeping actor's).
    */
-  record ChainAsleep(long chainId, long token, Instant wakeAt) implements RunRecord {}
+  record ChainAsleep(long chainId, long token, Instant wakeAt, Instant firesFrom) implements RunRecord {}
 
-  /** The chain was deleted: its baton_awake_chain row goes (unless a later actor wrote it). */
-  record ChainForgotten(long chainId, long token) implements RunRecord {}
+  /** The chain was deleted: its baton_awake_chain row goes. */
+  record ChainForgotten(long chainId) implements RunRecord {}
 
   private static void require(boolean ok, String what, String value) {
     if (!ok) {

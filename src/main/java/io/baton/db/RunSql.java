@@ -214,11 +214,12 @@ final class RunSql {
 
   static void chainsAsleep(Connection c, List<RunRecord.ChainAsleep> asleep) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE baton_awake_chain SET awake = 0, wake_at = ? WHERE chain_id = ? AND wake_token = ?")) {
+        "UPDATE baton_awake_chain SET awake = 0, wake_at = ?, fires_from = ? WHERE chain_id = ? AND wake_token = ?")) {
       for (RunRecord.ChainAsleep a : asleep) {
         Jdbc.setUtc(ps, 1, a.wakeAt());
-        ps.setLong(2, a.chainId());
-        ps.setLong(3, a.token());
+        Jdbc.setUtc(ps, 2, a.firesFrom());
+        ps.setLong(3, a.chainId());
+        ps.setLong(4, a.token());
         ps.addBatch();
       }
       ps.executeBatch();
@@ -227,10 +228,9 @@ final class RunSql {
 
   static void chainsForgotten(Connection c, List<RunRecord.ChainForgotten> gone) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
-        "DELETE FROM baton_awake_chain WHERE chain_id = ? AND wake_token = ?")) {
+        "DELETE FROM baton_awake_chain WHERE chain_id = ?")) {
       for (RunRecord.ChainForgotten g : gone) {
         ps.setLong(1, g.chainId());
-        ps.setLong(2, g.token());
         ps.addBatch();
       }
       ps.executeBatch();

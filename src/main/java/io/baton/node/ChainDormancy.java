@@ -32,10 +32,11 @@ record ChainDormancy(long chainId, int shard, long token, Duration sleepBeyond, 
   }
 
   @Override
-  public void sleep(Instant nextFire, ActorRef<JobchainActor.Command> self) {
+  public void sleep(Instant nextFire, Instant firesFrom, ActorRef<JobchainActor.Command> self) {
     Instant wakeAt = nextFire == null ? null : nextFire.minus(ChainWheel.WAKE_AHEAD);
-    outcomes.write(new RunRecord.ChainAsleep(chainId, token, wakeAt)); // after the chain's outcomes, in order
-    wheel.sleep(chainId, shard, wakeAt);
+    // after the chain's outcomes, in order
+    outcomes.write(new RunRecord.ChainAsleep(chainId, token, wakeAt, firesFrom));
+    wheel.sleep(chainId, shard, wakeAt, firesFrom);
     shardRef.tell(new ClusterSharding.Passivate<>(self));
   }
 
@@ -46,7 +47,7 @@ record ChainDormancy(long chainId, int shard, long token, Duration sleepBeyond, 
 
   @Override
   public void forget() {
-    outcomes.write(new RunRecord.ChainForgotten(chainId, token));
+    outcomes.write(new RunRecord.ChainForgotten(chainId));
     wheel.forget(chainId);
   }
 }

@@ -84,11 +84,14 @@ final class ChainWheel {
     put(chainId, entry);
   }
 
-  /** The chain's actor goes to sleep: it is woken at {@code wakeAt} (null: only by a change or command). */
-  synchronized void sleep(long chainId, int shard, Instant wakeAt) {
+  /**
+   * The chain's actor goes to sleep: it is woken at {@code wakeAt} (null: only by a change or
+   * command), and owes no fire before {@code firesFrom}.
+   */
+  synchronized void sleep(long chainId, int shard, Instant wakeAt, Instant firesFrom) {
     running.remove(chainId);
     if (keeps(shard)) { // else its shard is leaving: the next node's keeper wakes it in time
-      put(chainId, new Entry(shard, wakeAt, null));
+      put(chainId, new Entry(shard, wakeAt, firesFrom));
     }
   }
 

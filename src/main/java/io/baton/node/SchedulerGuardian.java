@@ -84,6 +84,7 @@ public final class SchedulerGuardian {
   private final ActorRef<Catalog.Command> catalog;
   private final ActorRef<Leadership.Command> leadership;
   private boolean stopping;
+  private boolean keepersReminded; // once the catalog has loaded
   private boolean cutOff; // from the database, with other nodes alive: this node hosts no shard until it restarts
   private final ClockWatch clockWatch;
   private final ChainWheel wheel;
@@ -225,6 +226,7 @@ public final class SchedulerGuardian {
 
   private Behavior<Command> remindKeepers() {
     if (!quiet() && services.catalogView().loaded()) {
+      keepersReminded = true;
       for (int shard = 0; shard < ChainShards.COUNT; shard++) {
         ChainShards.keeper(context.getSystem(), shard).tell(new JobchainActor.Wake());
       }
@@ -259,6 +261,9 @@ public final class SchedulerGuardian {
     if (stopping) {
       return Behaviors.same();
     }
+    if (!keepersReminded && services.catalogView().loaded()) {
+      remindKeepers(); // the chains are known: the shards start now, not at the next reminder
+    }
     if (m.change() instanceof ChainDefined defined) {
       long id = defined.definition().id();
       ChainDefined before = definitions.put(id, defined);
@@ -267,17 +272,19 @@ public final class SchedulerGuardian {
         chain.tell(new JobchainActor.Define(defined.definition(), defined.schedule()));
       }
       boolean rescheduled = before == null || !sameSchedule(before.schedule(), defined.schedule());
-      if (rescheduled && chain == null && wheel.keeps(ChainShards.shardOf(id))) {
+      // (a chain going to sleep just now takes no Define any more: its wheel entry does)
+      if (rescheduled && (chain == null || wheel.isAsleep(id)) && wheel.keeps(ChainShards.shardOf(id))) {
         // new, or rescheduled while it sleeps here: it sleeps until its next fire from now
-        ChainWheel.Entry entry = wakeEntry(id, defined.schedule());
+        ChainWheel.Entry entry = wakeEntry(id, defined.schedule(), before != null);
         wheel.sleep(id, entry, -1);
-        if (entry.wakeAt() != null && !entry.wakeAt().isAfter(entry.firesFrom()) && !quiet()) {
+        if (entry.wakeAt() != null && !entry.wakeAt().isAfter(services.clock().instant()) && !quiet()) {
           ChainShards.chain(context.getSystem(), id).tell(new JobchainActor.Wake()); // its fire is near
         }
       }
     } else if (m.change() instanceof ChainRemoved removed) {
       definitions.remove(removed.chainId());
       wheel.forget(removed.chainId());
+      receiver.tell(new Receiver.Write(new io.baton.db.RunRecord.ChainForgotten(removed.chainId())));
       ActorRef<JobchainActor.Command> chain = chains.get(removed.chainId());
       if (chain != null) {
         chain.tell(new JobchainActor.Remove());
@@ -290,8 +297,12 @@ public final class SchedulerGuardian {
     return a == null ? b == null : b != null && a.text().equals(b.text());
   }
 
-  /** A chain firing from now on: woken shortly before its next fire (at once if that cannot be computed). */
-  private ChainWheel.Entry wakeEntry(long chainId, Schedule schedule) {
+  /**
+   * A chain firing from now on: woken shortly before its next fire (at once if that cannot be
+   * computed). {@code changed}: its schedule changed here, so fires before now are not owed (a
+   * chain new to this node owes what its journal says).
+   */
+  private ChainWheel.Entry wakeEntry(long chainId, Schedule schedule, boolean changed) {
     Instant now = services.clock().instant();
     Instant wakeAt = null;
     if (schedule != null) {
@@ -302,7 +313,7 @@ public final class SchedulerGuardian {
         wakeAt = now; // its actor reports the schedule
       }
     }
-    return new ChainWheel.Entry(ChainShards.shardOf(chainId), wakeAt, now);
+    return new ChainWheel.Entry(ChainShards.shardOf(chainId), wakeAt, changed ? now : null);
   }
 
   private Behavior<Command> onChainHosted(ChainHosted m) {
@@ -312,7 +323,8 @@ public final class SchedulerGuardian {
     ChainDefined defined = definitions.get(m.chainId());
     if (defined != null && defined != m.startedWith()) {
       m.chain().tell(new JobchainActor.Define(defined.definition(), defined.schedule()));
-    } else if (defined == null && (m.startedWith() != null || services.catalogView().loaded())) {
+    } else if (defined == null && (m.startedWith() != null
+        || services.catalogView().loaded() && services.catalogView().chain(m.chainId()).isEmpty())) {
       m.chain().tell(new JobchainActor.Remove()); // no such chain (any more)
     }
     return Behaviors.same();

@@ -102,7 +102,7 @@ final class ShardKeeper {
       }
       rows.forEach((id, row) -> {
         if (!keeping.definitions().containsKey(id)) {
-          wakeNow.add(id); // deleted meanwhile: woken to be forgotten
+          wakeNow.add(id); // deleted (woken to be forgotten), or its definition is on its way to the guardian
         }
       });
       wakeNow.forEach(id -> ChainShards.chain(system, id).tell(new JobchainActor.Wake()));
@@ -112,8 +112,9 @@ final class ShardKeeper {
     /**
      * When a chain is woken: at once if it was awake when the shard left its previous node (or its
      * schedule cannot say); else shortly before its next fire from now, or at the wake its row
-     * names if that comes first (a fire its previous node may not have woken it for). A chain that
-     * slept with no fire to wait for owes nothing from before now.
+     * names if that comes first (a fire its previous node may not have woken it for). It owes no
+     * fire from before its row's {@code fires_from}, nor, if it slept with no fire to wait for, from
+     * before now.
      */
     private ChainWheel.Entry entry(AwakeChains.Row row, Schedule schedule, Instant now, NextFires nextFires) {
       if (row != null && row.awake()) {
@@ -130,7 +131,9 @@ final class ShardKeeper {
           wakeAt = now; // its actor reports the schedule
         }
       }
-      return new ChainWheel.Entry(shard, wakeAt, row != null && row.wakeAt() == null ? now : null);
+      // slept with no fire to wait for (OFF, held): it owes nothing from before now
+      Instant firesFrom = row == null ? null : row.wakeAt() == null ? now : row.firesFrom();
+      return new ChainWheel.Entry(shard, wakeAt, firesFrom);
     }
   }
 

@@ -47,6 +47,9 @@ class DatabaseLeaseTest {
   private ActorSystem<?> system;
   private ExecutorService blocking;
   private final AtomicBoolean databaseDown = new AtomicBoolean();
+  /** While set, asking for a connection waits (a database that does not answer at all). */
+  private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> silence =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private final java.util.concurrent.atomic.AtomicInteger failNextConnections = new java.util.concurrent.atomic.AtomicInteger();
 
   @BeforeEach
@@ -222,7 +225,20 @@ class DatabaseLeaseTest {
     assertEquals(2L, ((DatabaseLease) a).epoch(), "once the database is back and its old term over, acquired anew");
   }
 
-  /** The lease table's database, which can be made to refuse connections. */
+  @Test
+  void aRenewalWithNoAnswerForAWholeTermMeansTheNodeIsCutOff() throws Exception {
+    DatabaseLease a = direct("node-a", true);
+    CompletableFuture<Optional<Throwable>> lost = new CompletableFuture<>();
+    assertTrue(now(a.acquire(lost::complete)));
+
+    silence.set(new java.util.concurrent.CountDownLatch(1));
+    Optional<Throwable> cause = lost.get(10, TimeUnit.SECONDS);
+    assertTrue(cause.isPresent(), "no answer for a term is a database away, as a failure is");
+    assertTrue(cause.get() instanceof java.util.concurrent.TimeoutException, cause.get().toString());
+    silence.get().countDown();
+  }
+
+  /** The lease table's database, which can be made to refuse connections, or not to answer. */
   private final class SwitchableDataSource extends ForwardingDataSource {
     SwitchableDataSource(javax.sql.DataSource target) {
       super(target);
@@ -230,6 +246,15 @@ class DatabaseLeaseTest {
 
     @Override
     public Connection getConnection() throws SQLException {
+      java.util.concurrent.CountDownLatch silent = silence.get();
+      if (silent != null) {
+        try {
+          silent.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SQLTransientConnectionException("interrupted (test)");
+        }
+      }
       if (databaseDown.get() || failNextConnections.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw new SQLTransientConnectionException("database unreachable (test)");
       }

@@ -54,7 +54,7 @@ class ChainWheelTest {
   @Test
   void aChainWithoutAFireSleepsUnarmedUntilAChangeOrACommandWakesIt() {
     wheel.keep(4);
-    wheel.sleep(4, 4, null);
+    wheel.sleep(4, 4, null, null);
     assertTrue(wheel.isAsleep(4));
     assertEquals(List.of(), wheel.due(T.plusSeconds(1_000_000)));
     assertFalse(armed.contains(4L));
@@ -88,7 +88,7 @@ class ChainWheelTest {
     assertEquals(Set.of(7L), armed);
     assertFalse(wheel.keeps(5));
     wheel.awake(35);
-    wheel.sleep(35, 5, T);
+    wheel.sleep(35, 5, T, null);
     assertFalse(wheel.isAsleep(35), "a chain of a shard that left sleeps on its next node");
   }
 

@@ -29,7 +29,7 @@ class IdleChainsIT {
 
   @Test
   void anIdleChainSleepsUntilShortlyBeforeItsFireAndACommandOrAMissedWakeWakesIt() throws Exception {
-    node.with("baton.timezone", "UTC").with("baton.sleep-beyond", "20s").start(clockAt(TEN.minusSeconds(42)));
+    node.with("baton.timezone", "UTC").with("baton.sleep-beyond", "20s").start(clockAt(TEN.minusSeconds(28)));
     long daily = node.chainOfOneJob("daily at ten", DAILY_AT_TEN, "ok.sh");
     long frequent = node.chainOfOneJob("every 2 s", "@every 2s", "ok.sh");
 
