@@ -131,7 +131,11 @@ final class Orphans {
         return Optional.empty();
       }
       r = new Read(p.startTicks(), mark);
-      read.put(p.pid(), r);
+      if (mark != null || !adopting) {
+        // an orphan of this JVM without a mark is read again next time: read in the middle of an
+        // exec, its environment can come back empty
+        read.put(p.pid(), r);
+      }
     }
     return Optional.of(new Found(p, r.mark()));
   }
