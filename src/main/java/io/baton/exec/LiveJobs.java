@@ -91,7 +91,8 @@ final class LiveJobs {
     List<ProcessHandle> found = new ArrayList<>();
     for (Orphans.Found f : orphans.adoptedNow()) {
       boolean ofThisJob = f.mark() != null ? f.mark().job().equals(key) : f.proc().sid() == rootPid;
-      if (ofThisJob && !mayBeFirstProcess(f)) {
+      // its root is known here: a job still being registered does not hide what left it
+      if (ofThisJob && f.pid() != rootPid && !live.containsKey(f.pid())) {
         orphans.adopted(f);
         f.handle().ifPresent(found::add);
       }
