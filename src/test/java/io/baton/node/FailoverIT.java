@@ -88,6 +88,9 @@ class FailoverIT {
       // shard moving, when a node dies holds its shards up: see the README)
       nodes.put(victim, start(victim, kill));
       db.awaitShardsSpread("node-a", "node-b", "node-c");
+      // the next kill comes once every chain has fired on its host since: its host has written what it
+      // said of the move before that run (a kill right after a move could take those words along)
+      awaitEveryChainFiredSince(chains, Instant.now());
     }
     System.out.println("chains back after: " + backAfter);
     for (Duration d : backAfter) {
@@ -159,6 +162,12 @@ class FailoverIT {
   }
 
   /** When the last of the chains had a run started after {@code since} by a node other than {@code dead}. */
+  private void awaitEveryChainFiredSince(List<Long> chains, Instant since) {
+    LocalDateTime from = LocalDateTime.ofInstant(since, ZoneOffset.UTC);
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> db.rows(
+        "SELECT DISTINCT chain_id FROM chain_run WHERE start_time > ?", from).size() == chains.size());
+  }
+
   private Instant awaitRunElsewhere(List<Long> chains, String dead, Instant since) {
     LocalDateTime from = LocalDateTime.ofInstant(since, ZoneOffset.UTC);
     Map<Long, Instant> first = new HashMap<>();
