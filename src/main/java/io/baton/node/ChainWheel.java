@@ -119,10 +119,6 @@ final class ChainWheel {
     return asleep.containsKey(chainId);
   }
 
-  synchronized Entry entryOf(long chainId) {
-    return asleep.get(chainId);
-  }
-
   /** The chain was deleted. */
   synchronized void forget(long chainId) {
     running.remove(chainId);
@@ -141,10 +137,6 @@ final class ChainWheel {
       due.addAll(ids);
     }
     return due;
-  }
-
-  synchronized int size() {
-    return asleep.size();
   }
 
   private Entry remove(long chainId) {
