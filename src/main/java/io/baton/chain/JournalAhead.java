@@ -24,7 +24,7 @@ final class JournalAhead {
   static final String BEGIN = "begin";
   private static final String BEGAN = "began";
   /** A run journaled ahead begins this much before its instant; its first processes wait for the instant itself. */
-  private static final Duration BEGIN_EARLY = Duration.ofMillis(50); // a few 10 ms scheduler ticks
+  private static final Duration BEGIN_EARLY = Duration.ofMillis(50); // room for a busy dispatcher
   /** A fenced node asks again this often whether it may begin the run it journaled. */
   private static final Duration BEGIN_RETRY = Duration.ofMillis(100);
 

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
-import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Scheduler;
 import org.apache.pekko.coordination.lease.LeaseSettings;
@@ -45,8 +44,8 @@ public final class DatabaseLease extends Lease {
   /** The most by which acting stops before the lease can have expired on the database's clock. */
   static final Duration SAFETY_MARGIN = Duration.ofMillis(1500);
 
-  /** How often a held lease looks at its term: renewals are due, or the term ran out. */
-  static final Duration CHECK_EVERY = Duration.ofMillis(250);
+  /** How often a held lease looks at its term (renewals are due, or the term ran out), at most. */
+  private static final Duration CHECK_AT_MOST_EVERY = Duration.ofMillis(500);
 
   /** Where the holder stands with a lease. */
   public enum Hold {
@@ -69,6 +68,7 @@ public final class DatabaseLease extends Lease {
   private final Duration ttl;
   private final Duration renewEvery;
   private final Duration margin;
+  private final Duration checkEvery;
   private final Duration operationTimeout;
 
   // guarded by this
@@ -76,7 +76,6 @@ public final class DatabaseLease extends Lease {
   private long validUntilNanos;
   private long lastRenewalSent;
   private Consumer<Optional<Throwable>> lostCallback;
-  private Cancellable checks;
   private boolean renewing;
   private boolean lapsed; // overdue while no other node could take it: kept, and asked for again
   private Throwable lastRenewalError;
@@ -106,6 +105,16 @@ public final class DatabaseLease extends Lease {
     }
     Duration quarter = ttl.dividedBy(4);
     this.margin = quarter.compareTo(SAFETY_MARGIN) < 0 ? quarter : SAFETY_MARGIN;
+    Duration third = margin.dividedBy(3);
+    this.checkEvery = third.compareTo(CHECK_AT_MOST_EVERY) < 0 ? third : CHECK_AT_MOST_EVERY;
+  }
+
+  /**
+   * How often the lease looks at its term: a third of its safety margin at most, so a lease whose
+   * term ran out is given up (its shard stopped) well before another owner can take it.
+   */
+  Duration checkEvery() {
+    return checkEvery;
   }
 
   @Override
@@ -171,10 +180,7 @@ public final class DatabaseLease extends Lease {
     lostCallback = leaseLostCallback;
     lastRenewalError = null;
     lapsed = false;
-    if (checks == null) {
-      checks = scheduler.scheduleWithFixedDelay(CHECK_EVERY, CHECK_EVERY, this::check, dispatcher);
-    }
-    store.held(this);
+    store.held(this, scheduler, dispatcher);
     answer.complete(true);
   }
 
@@ -184,7 +190,6 @@ public final class DatabaseLease extends Lease {
     synchronized (this) {
       released = epoch;
       epoch = -1;
-      stopChecking();
       lostCallback = null;
     }
     store.letGo(this);
@@ -231,12 +236,12 @@ public final class DatabaseLease extends Lease {
   }
 
   /**
-   * Every {@link #CHECK_EVERY}: renews when a renewal is due, and gives the lease up the moment its
+   * Every {@link #checkEvery()} while held (its store looks at all its leases at once): renews when a renewal is due, and gives the lease up the moment its
    * term ran out, so that whatever runs under it stops before another owner can take it. A node
    * alone in its cluster keeps an overdue lease instead (the database is away, or the node was
    * paused, and nobody else can take it): acting waits until it is renewed again.
    */
-  private void check() {
+  void check() {
     long held;
     boolean retake;
     synchronized (this) {
@@ -352,7 +357,6 @@ public final class DatabaseLease extends Lease {
     log.warn("lease {}: lost by {} (epoch {}): {}", name(), owner(), epoch, why);
     epoch = -1;
     lapsed = false;
-    stopChecking();
     store.letGo(this);
     if (cause.isPresent()) {
       store.cutOff(); // the database did not answer for a whole term, while another node could take it
@@ -361,13 +365,6 @@ public final class DatabaseLease extends Lease {
     lostCallback = null;
     if (callback != null) {
       blocking.execute(() -> callback.accept(cause));
-    }
-  }
-
-  private void stopChecking() {
-    if (checks != null) {
-      checks.cancel();
-      checks = null;
     }
   }
 

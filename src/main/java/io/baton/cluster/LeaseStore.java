@@ -2,12 +2,15 @@ package io.baton.cluster;
 
 import io.baton.db.LeaseTable;
 import java.util.concurrent.Executor;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.Scheduler;
 import org.apache.pekko.actor.setup.Setup;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.ExtensionSetup;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import scala.concurrent.ExecutionContext;
 
 /**
  * Where a node's {@link DatabaseLease}s are kept: its database's lease table, and the pool their
@@ -27,6 +30,7 @@ public final class LeaseStore implements Extension {
   private final LeaseTable table;
   private final Executor blocking;
   private final java.util.Set<DatabaseLease> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private Cancellable checks; // guarded by held: while any lease is held
   private final java.util.concurrent.atomic.AtomicBoolean cutOff = new java.util.concurrent.atomic.AtomicBoolean();
 
   private final String owner;
@@ -82,12 +86,29 @@ public final class LeaseStore implements Extension {
     cutOff.set(true);
   }
 
-  void held(DatabaseLease lease) {
-    held.add(lease);
+  /**
+   * {@code lease} is held now: it is looked at every {@link DatabaseLease#checkEvery()}, with
+   * every other lease held here (one timer per node, not one per shard: a node's leases share their
+   * settings).
+   */
+  void held(DatabaseLease lease, Scheduler scheduler, ExecutionContext dispatcher) {
+    synchronized (held) {
+      held.add(lease);
+      if (checks == null) {
+        checks = scheduler.scheduleWithFixedDelay(lease.checkEvery(), lease.checkEvery(),
+            () -> held.forEach(DatabaseLease::check), dispatcher);
+      }
+    }
   }
 
   void letGo(DatabaseLease lease) {
-    held.remove(lease);
+    synchronized (held) {
+      held.remove(lease);
+      if (held.isEmpty() && checks != null) {
+        checks.cancel();
+        checks = null;
+      }
+    }
   }
 
   /** A renewal asked for: the lease, the epoch it is held under, when it was asked (System.nanoTime). */

@@ -34,22 +34,22 @@ public final class CommandRepository {
       + " outcome, result_run_id, handled_by";
 
   private final DataSource dataSource;
-  /** A command was accepted through this repository (this node's API) since the last look. */
-  private final java.util.concurrent.atomic.AtomicBoolean accepted = new java.util.concurrent.atomic.AtomicBoolean();
+  /** Told of each command accepted through this repository (this node's API). */
+  private volatile Runnable onAccepted = () -> { };
 
   public CommandRepository(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 
-  /** Whether this node accepted a command since the last time this was asked. */
-  public boolean acceptedSinceAsked() {
-    return accepted.getAndSet(false);
+  /** {@code listener} is told of each command this node accepts, once its row is durable. */
+  public void onAccepted(Runnable listener) {
+    onAccepted = listener;
   }
 
   /** Accepts a command: once this returns its row is durable. Returns its id. */
   public long insert(Request r, Instant at) {
     long id = insertRow(r, at);
-    accepted.set(true);
+    onAccepted.run();
     return id;
   }
 

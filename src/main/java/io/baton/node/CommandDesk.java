@@ -35,6 +35,9 @@ public final class CommandDesk {
 
   private record Poll() implements Msg {}
 
+  /** This node accepted a command: it is read at once, not at the next poll. */
+  private record Accepted() implements Msg {}
+
   private record Read(List<Command> pending, Throwable error) implements Msg {}
 
   /** A command made ready to hand over (a refusal when it cannot be carried out); null if reading failed. */
@@ -47,8 +50,7 @@ public final class CommandDesk {
   /** The command of a chain handed over and not answered yet, since when (System.nanoTime()). */
   private record InFlight(Command command, long since) {}
 
-  /** How often the desk looks whether its node accepted a command; commands accepted elsewhere are read every {@link #READ_EVERY}. */
-  private static final Duration POLL = Duration.ofMillis(250);
+  /** How often commands accepted by other nodes are read (those of this node's API at once). */
   private static final Duration READ_EVERY = Duration.ofSeconds(1);
   /** A command handed over without an answer is handed over again after this (its chain dedups it). */
   private static final Duration ANSWER_WAIT = Duration.ofSeconds(10);
@@ -63,11 +65,13 @@ public final class CommandDesk {
   private final DatabaseOutage outage;
   private boolean reading;
   private long lastRead = System.nanoTime() - READ_EVERY.toNanos(); // of the last read of pending commands
-  private boolean readSoon; // a command was carried out: the chain's next one, if one waits, is read at once
+  // a command was accepted here, or carried out (the chain's next one, if one waits): read at once
+  private boolean readSoon;
 
   public static Behavior<Msg> create(NodeServices services, ActorRef<SchedulerGuardian.Command> guardian) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(new Poll(), POLL);
+      timers.startTimerWithFixedDelay(new Poll(), READ_EVERY);
+      services.commands().onAccepted(() -> ctx.getSelf().tell(new Accepted()));
       return new CommandDesk(ctx, services, guardian).behavior();
     }));
   }
@@ -85,6 +89,10 @@ public final class CommandDesk {
   private Behavior<Msg> behavior() {
     return Behaviors.receive(Msg.class)
         .onMessage(Poll.class, m -> poll())
+        .onMessage(Accepted.class, m -> {
+          readSoon = true;
+          return poll();
+        })
         .onMessage(Read.class, this::onRead)
         .onMessage(Prepared.class, this::onPrepared)
         .onMessage(Answered.class, this::onAnswered)
@@ -93,9 +101,8 @@ public final class CommandDesk {
   }
 
   private Behavior<Msg> poll() {
-    boolean news = services.commands().acceptedSinceAsked();
     if (reading || !services.guard().leading()
-        || !news && !readSoon && System.nanoTime() - lastRead < READ_EVERY.toNanos()) {
+        || !readSoon && System.nanoTime() - lastRead < READ_EVERY.toNanos()) {
       return Behaviors.same();
     }
     reading = true;
@@ -121,7 +128,7 @@ public final class CommandDesk {
             (prepared, error) -> prepared != null ? prepared : new Prepared(command, null));
       }
     }
-    return Behaviors.same();
+    return readSoon ? poll() : Behaviors.same(); // a command accepted here during the read
   }
 
   /** Reads what a command needs beyond its row; one that cannot be carried out becomes a refusal. */
@@ -221,6 +228,6 @@ public final class CommandDesk {
     inFlight.computeIfPresent(m.command().request().chainId(),
         (chain, f) -> f.command().id() == m.command().id() ? null : f);
     readSoon = true;
-    return Behaviors.same();
+    return poll();
   }
 }

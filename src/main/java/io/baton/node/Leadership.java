@@ -25,6 +25,8 @@ public final class Leadership {
 
   private record Tick() implements Command {}
 
+  private static final String TICK = "tick";
+
   /** {@code lease} null: a bkp leader let it lapse for a main node (or the attempt failed). */
   private record Answer(Lease lease, long sentNanos, Throwable error) implements Command {}
 
@@ -41,18 +43,24 @@ public final class Leadership {
   private long epoch = -1; // -1: standing by
   private long lastRenewalSent;
   private final Duration renewEvery;
+  private final Duration standbyTick;
+  private final Duration leaderTick;
   private boolean asking;
   private boolean fencedLogged;
   private boolean answered; // the database has answered this process once
 
   public static Behavior<Command> create(LeaseRepository leases, BatonSettings settings, LeaseGuard guard,
       Executor blocking) {
-    Duration every = settings.leaseTtl().dividedBy(5);
-    Duration tick = every.compareTo(Duration.ofMillis(250)) < 0 ? every : Duration.ofMillis(250);
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(new Tick(), Duration.ZERO, tick);
-      return new Leadership(ctx, timers, leases, settings, guard, blocking).behavior();
+      Leadership leadership = new Leadership(ctx, timers, leases, settings, guard, blocking);
+      leadership.tickEvery(Duration.ZERO, leadership.standbyTick);
+      return leadership.behavior();
     }));
+  }
+
+  /** Standing by, four times a second (at most ttl/5); leading, four times per renewal (at most every 500 ms). */
+  private void tickEvery(Duration first, Duration every) {
+    timers.startTimerWithFixedDelay(TICK, new Tick(), first, every);
   }
 
   private Leadership(ActorContext<Command> context, TimerScheduler<Command> timers, LeaseRepository leases,
@@ -65,6 +73,12 @@ public final class Leadership {
     this.blocking = blocking;
     this.outage = new DatabaseOutage(context.getLog(), "keeping the leader lease");
     this.renewEvery = settings.leaseTtl().dividedBy(5);
+    this.standbyTick = min(renewEvery, Duration.ofMillis(250));
+    this.leaderTick = min(renewEvery.dividedBy(4), Duration.ofMillis(500));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) < 0 ? a : b;
   }
 
   private Behavior<Command> behavior() {
@@ -118,6 +132,7 @@ public final class Leadership {
     } else if (epoch >= 0 && (lease != null || guard.state() != LeaseGuard.State.LEADING)) {
       long was = epoch;
       epoch = -1;
+      tickEvery(Duration.ZERO, standbyTick);
       guard.depose();
       context.getLog().warn("leadership: deposed (epoch {}); {} — standing by", was,
           lease == null ? "handing over to a main node" : "node " + lease.holder() + " leads under epoch " + lease.epoch());
@@ -140,6 +155,7 @@ public final class Leadership {
       epoch = lease.epoch();
     } else {
       epoch = lease.epoch();
+      tickEvery(leaderTick, leaderTick);
       context.getLog().info("leadership: elected leader (epoch {}, site {}, since {})", epoch, siteName(), lease.since());
     }
     showRole(epoch);

@@ -23,7 +23,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * touch with it, so the cluster would otherwise leave its shards with it, where they cannot run.
  */
 final class ShardFence {
-  private static final Duration CHECK_EVERY = Duration.ofMillis(250);
+  /** A renewal moves the deadline by seconds; the reaper hears of it within this. */
+  private static final Duration CHECK_EVERY = Duration.ofMillis(500);
 
   private ShardFence() {}
 

@@ -36,11 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * No value can leave a run RUNNING: a dependency actor that fails ends its run with a message, and a
- * job timeout no timer can hold does not fail the job's actor. The values are ones the Catalog holds
+ * job timeout no timer of Pekko's wheel can hold does not fail the job's actor. The values are ones the Catalog holds
  * (their chains never fire); the chain actor is given them directly here.
  */
 class FailedWorkerTest {
-  private static final String TOO_LONG = "99999999"; // seconds: past Pekko's timer limit
+  private static final String TOO_LONG = "99999999"; // seconds: past the limit of Pekko's timer wheel (~248 days)
   @TempDir Path home;
   private ActorTestKit testKit;
   private ProcessLauncher launcher;
@@ -50,7 +50,10 @@ class FailedWorkerTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    Config config = PersistenceTestKitPlugin.getInstance().config()
+    // the node's own scheduler holds any delay: Pekko's wheel, which refuses this one, makes the actors fail
+    Config config = ConfigFactory.parseString(
+            "pekko.scheduler.implementation = org.apache.pekko.actor.LightArrayRevolverScheduler")
+        .withFallback(PersistenceTestKitPlugin.getInstance().config())
         .withFallback(PersistenceTestKitSnapshotPlugin.config())
         .withFallback(ConfigFactory.parseResources("baton-pekko.conf"))
         .withFallback(ConfigFactory.load());

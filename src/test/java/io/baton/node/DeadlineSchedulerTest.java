@@ -1,0 +1,161 @@
+package io.baton.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.Scheduler;
+import org.apache.pekko.actor.SchedulerTask;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.event.NoLogging$;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import scala.concurrent.ExecutionContext;
+import scala.concurrent.duration.FiniteDuration;
+
+/** The actor system's scheduler: tasks run on their dispatcher at their instant, cancelled ones never. */
+class DeadlineSchedulerTest {
+  private final ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "dispatcher"));
+  private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+  private final ExecutionContext dispatcher = ExecutionContext.fromExecutor(pool, e -> {
+    failures.add(e);
+    return scala.runtime.BoxedUnit.UNIT;
+  });
+  private final DeadlineScheduler scheduler = new DeadlineScheduler(ConfigFactory.empty(), NoLogging$.MODULE$,
+      r -> new Thread(r, "timer"));
+
+  @AfterEach
+  void close() {
+    scheduler.close();
+    pool.shutdownNow();
+  }
+
+  private static FiniteDuration millis(long ms) {
+    return FiniteDuration.create(ms, TimeUnit.MILLISECONDS);
+  }
+
+  private static void await(CountDownLatch latch) throws InterruptedException {
+    assertTrue(latch.await(10, TimeUnit.SECONDS), "not run within 10 s");
+  }
+
+  @Test
+  void aTaskRunsOnItsDispatcherNoEarlierThanItsDelay() throws Exception {
+    CountDownLatch ran = new CountDownLatch(1);
+    List<String> threads = new CopyOnWriteArrayList<>();
+    long scheduled = System.nanoTime();
+    List<Long> at = new CopyOnWriteArrayList<>();
+    scheduler.scheduleOnce(millis(150), () -> {
+      at.add(System.nanoTime());
+      threads.add(Thread.currentThread().getName());
+      ran.countDown();
+    }, dispatcher);
+    await(ran);
+    assertEquals(List.of("dispatcher"), threads);
+    assertTrue(at.get(0) - scheduled >= TimeUnit.MILLISECONDS.toNanos(150), "ran before its delay");
+  }
+
+  @Test
+  void aCancelledTaskNeverRunsAndItsCancellationIsTold() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    CountDownLatch told = new CountDownLatch(1);
+    Cancellable first = scheduler.scheduleOnce(millis(100), new SchedulerTask() {
+      @Override
+      public void run() {
+        runs.incrementAndGet();
+      }
+
+      @Override
+      public void cancelled() {
+        told.countDown();
+      }
+    }, dispatcher);
+    assertTrue(first.cancel());
+    assertTrue(first.isCancelled());
+    assertFalse(first.cancel(), "a second cancel has nothing to cancel");
+    await(told);
+    CountDownLatch later = new CountDownLatch(1);
+    scheduler.scheduleOnce(millis(300), later::countDown, dispatcher);
+    await(later); // the cancelled one was due before this one
+    assertEquals(0, runs.get());
+  }
+
+  @Test
+  void aTaskThatRanCannotBeCancelled() throws Exception {
+    CountDownLatch ran = new CountDownLatch(1);
+    Cancellable once = scheduler.scheduleOnce(millis(1), ran::countDown, dispatcher);
+    await(ran);
+    assertFalse(once.cancel());
+    assertFalse(once.isCancelled());
+  }
+
+  @Test
+  void aRepeatedTaskGoesOnAfterItsDispatcherRefusedItOnceAndStopsWhenCancelled() throws Exception {
+    AtomicInteger handed = new AtomicInteger();
+    CountDownLatch threeRuns = new CountDownLatch(3);
+    ExecutionContext refusesFirst = new ExecutionContext() {
+      @Override
+      public void execute(Runnable runnable) {
+        if (handed.incrementAndGet() == 1) {
+          throw new RejectedExecutionException("busy");
+        }
+        pool.execute(runnable);
+      }
+
+      @Override
+      public void reportFailure(Throwable cause) {
+        failures.add(cause);
+      }
+    };
+    Cancellable repeat = scheduler.schedule(millis(10), millis(20), threeRuns::countDown, refusesFirst);
+    await(threeRuns);
+    assertTrue(repeat.cancel());
+    int after = handed.get();
+    CountDownLatch later = new CountDownLatch(1);
+    scheduler.scheduleOnce(millis(200), later::countDown, dispatcher);
+    await(later);
+    assertEquals(after, handed.get(), "a cancelled repeat is not handed over again");
+    assertEquals("busy", failures.get(0).getMessage(), "the refusal was reported");
+  }
+
+  @Test
+  void closingRunsOnlyTheTasksThatAskedToRunOnCloseAndRefusesNewOnes() throws Exception {
+    AtomicInteger onClose = new AtomicInteger();
+    AtomicInteger other = new AtomicInteger();
+    scheduler.scheduleOnce(millis(60_000), (Scheduler.TaskRunOnClose) onClose::incrementAndGet, dispatcher);
+    scheduler.scheduleOnce(millis(60_000), other::incrementAndGet, dispatcher);
+    scheduler.close();
+    assertEquals(1, onClose.get());
+    assertEquals(0, other.get());
+    assertThrows(IllegalStateException.class, () -> scheduler.scheduleOnce(millis(10), () -> { }, dispatcher));
+    assertThrows(IllegalStateException.class, () -> scheduler.scheduleOnce(millis(0), () -> { }, dispatcher));
+  }
+
+  @Test
+  void aNodesActorSystemRunsOnIt() throws Exception {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "deadline",
+        ConfigFactory.parseResources(PekkoConfig.class, "/baton-pekko.conf")
+            .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
+            .withFallback(ConfigFactory.load()));
+    try {
+      assertTrue(Adapter.toClassic(system).scheduler() instanceof DeadlineScheduler);
+      CountDownLatch ran = new CountDownLatch(1);
+      system.scheduler().scheduleOnce(java.time.Duration.ofMillis(10), ran::countDown, system.executionContext());
+      await(ran);
+    } finally {
+      system.terminate();
+    }
+  }
+}
