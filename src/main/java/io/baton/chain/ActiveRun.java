@@ -10,7 +10,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The run a chain is in the middle of, rebuilt from its events after a restart. */
+/**
+ * The run a chain is in the middle of, rebuilt from its events after a restart. {@code caughtUp}:
+ * for a catch-up run (MISFIRE), the fires missed that it stands for; null for any other run.
+ */
 public record ActiveRun(
     long runId,
     Trigger trigger,
@@ -25,7 +28,8 @@ public record ActiveRun(
     List<Instant> skippedFires,
     Instant previousFire,
     ChainEvent.Rerun rerun,
-    String cancelledBy) {
+    String cancelledBy,
+    Misfires caughtUp) {
 
   /**
    * The latest attempt of one job in this run; {@code status} is null while it runs, or while it is
@@ -52,7 +56,7 @@ public record ActiveRun(
       }
     }
     return new ActiveRun(e.runId(), e.trigger(), e.scheduledTime(), e.startTime(), e.definition(),
-        e.epoch(), e.node(), Set.of(), null, List.copyOf(carried), List.of(), previousFire, e.rerun(), null);
+        e.epoch(), e.node(), Set.of(), null, List.copyOf(carried), List.of(), previousFire, e.rerun(), null, null);
   }
 
   /**
@@ -122,12 +126,12 @@ public record ActiveRun(
     Set<Long> passed = new HashSet<>(passedDependencies);
     passed.add(dependencyId);
     return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, Set.copyOf(passed),
-        dependenciesPassedAt, attempts, skippedFires, previousFire, rerun, cancelledBy);
+        dependenciesPassedAt, attempts, skippedFires, previousFire, rerun, cancelledBy, caughtUp);
   }
 
   ActiveRun withDependenciesPassed(Instant at) {
     return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, passedDependencies,
-        at, attempts, skippedFires, previousFire, rerun, cancelledBy);
+        at, attempts, skippedFires, previousFire, rerun, cancelledBy, caughtUp);
   }
 
   ActiveRun withAttempt(JobAttempt attempt) {
@@ -135,12 +139,12 @@ public record ActiveRun(
     next.removeIf(a -> a.jobId() == attempt.jobId());
     next.add(attempt);
     return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, passedDependencies,
-        dependenciesPassedAt, List.copyOf(next), skippedFires, previousFire, rerun, cancelledBy);
+        dependenciesPassedAt, List.copyOf(next), skippedFires, previousFire, rerun, cancelledBy, caughtUp);
   }
 
   ActiveRun cancelledBy(String by) {
     return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, passedDependencies,
-        dependenciesPassedAt, attempts, skippedFires, previousFire, rerun, by);
+        dependenciesPassedAt, attempts, skippedFires, previousFire, rerun, by, caughtUp);
   }
 
   /** The run a RERUN continues, else null. */
@@ -148,10 +152,16 @@ public record ActiveRun(
     return rerun == null ? null : rerun.rerunOf();
   }
 
+  /** A catch-up run: the fires it stands for, named in a message. */
+  ActiveRun catchingUp(Misfires missed) {
+    return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, passedDependencies,
+        dependenciesPassedAt, attempts, skippedFires, previousFire, rerun, cancelledBy, missed);
+  }
+
   ActiveRun withSkipped(Instant fire) {
     List<Instant> next = new ArrayList<>(skippedFires);
     next.add(fire);
     return new ActiveRun(runId, trigger, scheduledTime, startTime, definition, epoch, node, passedDependencies,
-        dependenciesPassedAt, attempts, List.copyOf(next), previousFire, rerun, cancelledBy);
+        dependenciesPassedAt, attempts, List.copyOf(next), previousFire, rerun, cancelledBy, caughtUp);
   }
 }

@@ -24,7 +24,8 @@ import java.time.Instant;
   @JsonSubTypes.Type(value = ChainEvent.RunWithdrawn.class, name = "RunWithdrawn"),
   @JsonSubTypes.Type(value = ChainEvent.LevelStarted.class, name = "LevelStarted"),
   @JsonSubTypes.Type(value = ChainEvent.RunCancelled.class, name = "RunCancelled"),
-  @JsonSubTypes.Type(value = ChainEvent.CommandCarriedOut.class, name = "CommandCarriedOut")
+  @JsonSubTypes.Type(value = ChainEvent.CommandCarriedOut.class, name = "CommandCarriedOut"),
+  @JsonSubTypes.Type(value = ChainEvent.FiresMissed.class, name = "FiresMissed")
 })
 public sealed interface ChainEvent extends JsonSerializable {
 
@@ -54,6 +55,15 @@ public sealed interface ChainEvent extends JsonSerializable {
       return lastAttempts.stream().filter(a -> a.jobId() == jobId).mapToInt(JobLaunch::attempt).max().orElse(0);
     }
   }
+
+  /**
+   * Run {@code runId} is the one catch-up run for {@code count} fires missed while no node ran the
+   * chain, from {@code first} to {@code latest} (its own fire). Journaled with the run, so the message
+   * naming them is written again by the node that resumes the run, should the one that started it
+   * die before writing it.
+   */
+  record FiresMissed(long runId, long count, Instant first, Instant latest, boolean countCapped)
+      implements ChainEvent {}
 
   /** A fire came due while a run was active and was not run. */
   record FireSkipped(Instant scheduledTime) implements ChainEvent {}

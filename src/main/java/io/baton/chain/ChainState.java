@@ -6,6 +6,7 @@ import io.baton.chain.ChainEvent.CommandCarriedOut;
 import io.baton.chain.ChainEvent.DependenciesPassed;
 import io.baton.chain.ChainEvent.DependencyPassed;
 import io.baton.chain.ChainEvent.FireSkipped;
+import io.baton.chain.ChainEvent.FiresMissed;
 import io.baton.chain.ChainEvent.JobFinished;
 import io.baton.chain.ChainEvent.JobStarted;
 import io.baton.chain.ChainEvent.LevelStarted;
@@ -58,6 +59,8 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun,
       .forAnyState()
       .onEvent(RunStarted.class, ChainState::runStarted)
       .onEvent(FireSkipped.class, ChainState::fireSkipped)
+      .onEvent(FiresMissed.class, (state, e) -> state.withActive(a -> a.runId() != e.runId() ? a
+          : a.catchingUp(new Misfires(e.count(), e.first(), e.latest(), e.countCapped()))))
       .onEvent(DependencyPassed.class, (state, e) -> state.withActive(a -> a.withDependencyPassed(e.dependencyId())))
       .onEvent(DependenciesPassed.class, (state, e) -> state.withActive(a -> a.withDependenciesPassed(e.at())))
       .onEvent(LevelStarted.class, (state, e) -> state.withActive(a -> launching(a, e)))

@@ -1,12 +1,14 @@
 package io.baton.chain;
 
 import io.baton.chain.ChainEvent.FireSkipped;
+import io.baton.chain.ChainEvent.FiresMissed;
 import io.baton.chain.JobchainActor.CatchUp;
 import io.baton.chain.JobchainActor.Define;
 import io.baton.chain.JobchainActor.RunExamined;
 import io.baton.chain.JobchainActor.Tick;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 
@@ -93,12 +95,21 @@ record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
     }
     Duration grace = chain.node.settings().misfireGrace();
     boolean recent = Duration.between(missed.latest(), now).compareTo(grace) <= 0;
-    chain.report(null, chain.messages.misfires(missed, recent, state.running(), grace));
-    if (!recent) {
-      chain.arm(state);
-      return chain.effect.none();
+    String message = chain.messages.misfires(missed, recent, state.running(), grace);
+    if (!recent || state.running()) {
+      chain.report(null, message);
+      if (!recent) {
+        chain.arm(state);
+        return chain.effect.none();
+      }
+      return skip(missed.latest());
     }
-    return state.running() ? skip(missed.latest()) : ahead.startRun(state, Trigger.MISFIRE, missed.latest());
+    // the missed fires are journaled with their catch-up run, and named after it is durable (then
+    // again by whichever node resumes the run: see Recovery)
+    long runId = chain.node.runIds().getAsLong();
+    FiresMissed named = new FiresMissed(runId, missed.count(), missed.first(), missed.latest(), missed.countCapped());
+    return ahead.startRun(state, runId, Trigger.MISFIRE, missed.latest(), null, false, List.of(named),
+        after -> chain.report(runId, message));
   }
 
   /**

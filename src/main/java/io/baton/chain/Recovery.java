@@ -77,6 +77,9 @@ record Recovery(ChainRuntime chain, JournalAhead ahead, RunProgress progress) {
     if (r.runId() != run.runId()) {
       return chain.effect.none(); // withdrawn at recovery; this is a later run
     }
+    if (run.caughtUp() != null) { // its node may have died before writing it; the table keeps one per run and text
+      chain.report(run.runId(), chain.messages.misfires(run.caughtUp(), true, false, chain.node.settings().misfireGrace()));
+    }
     chain.waitingForHost = true;
     List<JobAttempt> interrupted = run.running();
     chain.context.pipeToSelf(CompletableFuture.supplyAsync(

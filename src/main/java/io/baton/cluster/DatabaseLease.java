@@ -363,8 +363,8 @@ public final class DatabaseLease extends Lease {
     }
     Consumer<Optional<Throwable>> callback = lostCallback;
     lostCallback = null;
-    if (callback != null) {
-      blocking.execute(() -> callback.accept(cause));
+    if (callback != null) { // Pekko's callbacks send a message: never queued behind database calls
+      dispatcher.execute(() -> callback.accept(cause));
     }
   }
 

@@ -43,13 +43,35 @@ record JobMark(String node, long nodePid, Key job) {
 
   /** The mark of a running process; empty if it carries none or its environment cannot be read. */
   static Optional<JobMark> of(long pid) {
-    byte[] environ;
-    try {
-      environ = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
-    } catch (IOException | SecurityException e) {
-      return Optional.empty(); // gone, or another user's process
+    byte[] environ = environ(pid);
+    return environ == null ? Optional.empty() : parse(environ);
+  }
+
+  /**
+   * The mark of a running process, its environment read again (up to three times, a millisecond
+   * apart) while it comes back empty, as it does for a process in the middle of an exec: a job's
+   * process that left its tree and execs right then must not pass for another program's.
+   */
+  static Optional<JobMark> ofSettled(long pid) {
+    for (int attempt = 0; ; attempt++) {
+      byte[] environ = environ(pid);
+      if (environ == null) {
+        return Optional.empty();
+      }
+      if (environ.length > 0 || attempt == 3) {
+        return parse(environ);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
     }
-    return parse(environ);
+  }
+
+  /** {@code /proc/<pid>/environ}; null if the process is gone, or another user's. */
+  private static byte[] environ(long pid) {
+    try {
+      return Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+    } catch (IOException | SecurityException e) {
+      return null;
+    }
   }
 
   /** Reads {@code /proc/<pid>/environ} content: NUL-separated {@code NAME=value}; the first of a name counts. */

@@ -124,7 +124,7 @@ final class Orphans {
     }
     Read r = read.get(p.pid());
     if (r == null || r.startTicks() != p.startTicks()) {
-      JobMark mark = JobMark.of(p.pid())
+      JobMark mark = (adopting && p.ppid() == ProcessTrees.SELF ? JobMark.ofSettled(p.pid()) : JobMark.of(p.pid()))
           .filter(m -> m.node().equals(node) && m.nodePid() == ProcessTrees.SELF).orElse(null);
       // Read the start again: the environment read must be that of the process whose start we hold.
       if (ProcessTrees.read(p.pid()).map(Proc::startTicks).orElse(-1L) != p.startTicks()) {

@@ -108,19 +108,24 @@ public final class Node {
     ProcessLauncher launcher = new ProcessLauncher(settings.exec(), settings.nodeName(), settings.jobsDir(),
         settings.dependentDir(), settings.logsDir());
     ExecutorService blocking = Executors.newFixedThreadPool(8, daemon("baton-blocking"));
+    // process starts and kills, and lease statements, never wait behind database calls that hang
+    ExecutorService processWork = Executors.newFixedThreadPool(8, daemon("baton-process"));
+    ExecutorService leaseWork = Executors.newCachedThreadPool(daemon("baton-lease"));
     NodeServices services = new NodeServices(settings, clock, new CatalogRepository(db.dataSource()),
         new RunRepository(db.dataSource()), new HistoryRepository(db.dataSource()), status, leases, guard, launcher, new NodeGauges(), runIds,
         settings.bkpDb().configured() ? db::currentServer : null, blocking, new CommandRepository(db.dataSource()),
-        new RunHistory(db.dataSource()), new CatalogView(), new AwakeChains(db.dataSource()));
+        new RunHistory(db.dataSource()), new CatalogView(), new AwakeChains(db.dataSource()), processWork);
     ActorSystem<SchedulerGuardian.Command> system;
     try {
       system = ActorSystem.create(SchedulerGuardian.create(services), "baton",
           BootstrapSetup.create(PekkoConfig.of(db, settings))
-              .and(new LeaseStore(new LeaseTable(db.dataSource()), blocking, settings.nodeName()).setup()));
+              .and(new LeaseStore(new LeaseTable(db.dataSource()), leaseWork, settings.nodeName()).setup()));
     } catch (RuntimeException e) {
       http.close();
       launcher.close();
       blocking.shutdown();
+      processWork.shutdown();
+      leaseWork.shutdown();
       db.close();
       throw clusterPortTaken(settings, e);
     }
@@ -147,6 +152,8 @@ public final class Node {
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-resources", () -> {
       launcher.close();
       blocking.shutdown();
+      processWork.shutdown();
+      leaseWork.shutdown();
       log.info("node {} stopped", settings.nodeName());
       return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
     });

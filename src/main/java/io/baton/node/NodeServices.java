@@ -16,7 +16,11 @@ import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
-/** The plain-Java parts of a node the actors work with: settings, clock, database, processes. */
+/**
+ * The plain-Java parts of a node the actors work with: settings, clock, database, processes.
+ * {@code blocking} runs database calls, {@code processWork} the chains' process starts, stops and
+ * /proc reads: a database that hangs (a cut connection) never holds back a kill.
+ */
 public record NodeServices(
     BatonSettings settings,
     Clock clock,
@@ -34,4 +38,5 @@ public record NodeServices(
     CommandRepository commands,
     RunHistory runHistory,
     CatalogView catalogView,
-    AwakeChains awake) {}
+    AwakeChains awake,
+    Executor processWork) {}

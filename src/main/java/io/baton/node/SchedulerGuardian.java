@@ -105,7 +105,7 @@ public final class SchedulerGuardian {
         services.launcher(), services.settings().heartbeatInterval(), services.server(), services.blocking()),
         "heartbeat");
     this.chainContext = new ChainContext(services.settings(), services.clock(),
-        new HostProcesses(services.launcher(), services.runs()), services.blocking(),
+        new HostProcesses(services.launcher(), services.runs()), services.processWork(),
         record -> receiver.tell(new Receiver.Write(record)), services.runIds()::next, services.gauges(),
         services.guard(), new BegunRuns(), NodeMetrics.get(context.getSystem()));
     this.catalog = context.spawn(Catalog.create(services.settings(), services.catalog(), services.guard(),

@@ -62,7 +62,10 @@ final class Ledger implements OutcomeSink {
           p.kind(), p.refId(), p.stepLvl(), p.attempt(), p.startTime(), r.end(), r.exitCode(), r.status(), p.pid(),
           p.logPath(), p.node()));
     } else if (record instanceof RunRecord.Message r) {
-      messages.add(new Message(r.runId(), r.msg()));
+      Message m = new Message(r.runId(), r.msg());
+      if (r.runId() == null || !messages.contains(m)) { // a run's message is written once (MessageRepository)
+        messages.add(m);
+      }
     }
   }
 
@@ -113,6 +116,11 @@ final class Ledger implements OutcomeSink {
 
   synchronized List<Process> jobs(long runId) {
     return processes(p -> p.runId() == runId && p.kind().equals("JOB"));
+  }
+
+  /** The messages written so far never reached the database (their node died first). */
+  synchronized void loseMessages() {
+    messages.clear();
   }
 
   synchronized List<Message> messages() {

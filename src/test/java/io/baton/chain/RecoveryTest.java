@@ -81,6 +81,29 @@ class RecoveryTest {
     }
   }
 
+  /**
+   * The node that started the catch-up run dies before its message reaches the database: the node
+   * that resumes the run names the missed fires (once: a run's message is not written twice).
+   */
+  @Test
+  void killedRightAfterACatchUpRunTheNextNodeNamesTheMissedFires() {
+    try (ChainFixture node = startedBefore(TWO_LEVELS)) {
+      node.advanceTo("2026-06-01T10:59:59.500Z");
+      node.downFor(Duration.ofMinutes(62)); // 11:00 and 12:00 missed; 12:00 within the grace (10 min)
+      long catchUp = node.ledger.runAt(at("2026-06-01T12:00:00Z")).runId();
+      assertEquals(catchUp, only(node.ledger.messages("MISFIRE: 2 fire(s) missed")).runId());
+      node.ledger.loseMessages();
+
+      node.crash();
+      Ledger.Message named = only(node.ledger.messages("MISFIRE: 2 fire(s) missed", "between 2026-06-01T11:00:00Z"
+          + " and 2026-06-01T12:00:00Z", "the latest (2026-06-01T12:00:00Z) runs now as one catch-up run"));
+      assertEquals(catchUp, named.runId());
+      node.crash();
+      only(node.ledger.messages("MISFIRE: 2 fire(s) missed"));
+      assertOneRunPerScheduledTime(node);
+    }
+  }
+
   @Test
   void killedAfterRunStartedWhileItsChecksRanTheChecksAreAskedAgain() {
     try (ChainFixture node = startedBefore(chain("@every 1h", 10, List.of(dep(7)), job(1, 1)))) {
@@ -212,7 +235,7 @@ class RecoveryTest {
       assertEquals(List.of(at("2026-06-01T10:01:00Z"), at("2026-06-01T10:05:00Z")),
           node.ledger.scheduledTimes());
       Ledger.Message missed = only(node.ledger.messages());
-      assertNull(missed.runId());
+      assertEquals(catchUp.runId(), missed.runId(), "named with the run that catches them up");
       assertEquals("chain 12: MISFIRE: 4 fire(s) missed while no node ran it, between 2026-06-01T10:02:00Z and "
           + "2026-06-01T10:05:00Z; the latest (2026-06-01T10:05:00Z) runs now as one catch-up run", missed.msg());
     }
