@@ -10,6 +10,7 @@ import io.baton.chain.JobchainActor.RunExamined;
 import io.baton.chain.JobchainActor.SurvivorsKilled;
 import io.baton.config.BatonSettings;
 import io.baton.exec.ProcessKind;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,8 @@ import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
  * is done on the blocking pool while the chain's other commands wait.
  */
 record Recovery(ChainRuntime chain, JournalAhead ahead, RunProgress progress) {
+  /** A catch-up run resumed within this of its start names its missed fires again. */
+  static final Duration MISFIRE_MESSAGE_AGAIN = Duration.ofMinutes(10);
 
   /** The journal is replayed. */
   void recovered(ChainState state) {
@@ -77,7 +80,9 @@ record Recovery(ChainRuntime chain, JournalAhead ahead, RunProgress progress) {
     if (r.runId() != run.runId()) {
       return chain.effect.none(); // withdrawn at recovery; this is a later run
     }
-    if (run.caughtUp() != null) { // its node may have died before writing it; the table keeps one per run and text
+    if (run.caughtUp() != null && Duration.between(run.startTime(), chain.now()).compareTo(MISFIRE_MESSAGE_AGAIN) < 0) {
+      // its node may have died before writing it (the table keeps one row per run and text among
+      // its latest): a run moved later (a rebalance, a rolling restart) had it written long ago
       chain.report(run.runId(), chain.messages.misfires(run.caughtUp(), true, false, chain.node.settings().misfireGrace()));
     }
     chain.waitingForHost = true;

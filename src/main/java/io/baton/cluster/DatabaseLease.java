@@ -180,7 +180,7 @@ public final class DatabaseLease extends Lease {
     lostCallback = leaseLostCallback;
     lastRenewalError = null;
     lapsed = false;
-    store.held(this, scheduler, dispatcher);
+    store.held(this, scheduler);
     answer.complete(true);
   }
 
@@ -191,8 +191,8 @@ public final class DatabaseLease extends Lease {
       released = epoch;
       epoch = -1;
       lostCallback = null;
+      store.letGo(this); // under the lease's lock, as took() adds it: an acquire landing now is not lost
     }
-    store.letGo(this);
     if (released < 0) {
       return CompletableFuture.completedFuture(true); // not held: nothing to let go
     }

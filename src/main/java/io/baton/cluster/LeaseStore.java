@@ -18,6 +18,7 @@ import scala.concurrent.ExecutionContext;
  * through this extension of the node's actor system, which is created with it.
  */
 public final class LeaseStore implements Extension {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LeaseStore.class);
 
   private static final ExtensionId<LeaseStore> ID = new ExtensionId<>() {
     @Override
@@ -91,12 +92,25 @@ public final class LeaseStore implements Extension {
    * every other lease held here (one timer per node, not one per shard: a node's leases share their
    * settings).
    */
-  void held(DatabaseLease lease, Scheduler scheduler, ExecutionContext dispatcher) {
+  void held(DatabaseLease lease, Scheduler scheduler) {
     synchronized (held) {
       held.add(lease);
       if (checks == null) {
-        checks = scheduler.scheduleWithFixedDelay(lease.checkEvery(), lease.checkEvery(),
-            () -> held.forEach(DatabaseLease::check), dispatcher);
+        // on the timer's own thread (a check never blocks): a lapse is seen on time however busy the
+        // actors are, and however long the database makes the leases' statements wait
+        checks = scheduler.scheduleWithFixedDelay(lease.checkEvery(), lease.checkEvery(), this::checkAll,
+            ExecutionContext.parasitic$.MODULE$);
+      }
+    }
+  }
+
+  /** One lease's check that fails is logged; it never stops the checks of the others, nor the next ones. */
+  private void checkAll() {
+    for (DatabaseLease lease : held) {
+      try {
+        lease.check();
+      } catch (RuntimeException e) {
+        log.error("lease {}: its check failed; it is checked again shortly", lease.name(), e);
       }
     }
   }
@@ -135,7 +149,16 @@ public final class LeaseStore implements Extension {
         }
       }
     }
-    blocking.execute(this::renewQueued);
+    try {
+      blocking.execute(this::renewQueued);
+    } catch (java.util.concurrent.RejectedExecutionException e) { // the node is stopping
+      java.util.List<Renewal> refused;
+      synchronized (renewals) {
+        refused = java.util.List.copyOf(renewals);
+        renewals.clear();
+      }
+      refused.forEach(r -> r.lease().afterRenewal(r.epoch(), r.sent(), null, e));
+    }
   }
 
   private void renewQueued() {

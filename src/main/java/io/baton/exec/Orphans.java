@@ -131,11 +131,7 @@ final class Orphans {
         return Optional.empty();
       }
       r = new Read(p.startTicks(), mark);
-      if (mark != null || !adopting) {
-        // an orphan of this JVM without a mark is read again next time: read in the middle of an
-        // exec, its environment can come back empty
-        read.put(p.pid(), r);
-      }
+      read.put(p.pid(), r); // an orphan of this JVM read in the middle of an exec was read again (ofSettled)
     }
     return Optional.of(new Found(p, r.mark()));
   }

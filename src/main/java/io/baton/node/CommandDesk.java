@@ -102,7 +102,7 @@ public final class CommandDesk {
 
   private Behavior<Msg> poll() {
     if (reading || !services.guard().leading()
-        || !readSoon && System.nanoTime() - lastRead < READ_EVERY.toNanos()) {
+        || !readSoon && System.nanoTime() - lastRead < READ_EVERY.toNanos() * 9 / 10) { // every poll, give or take
       return Behaviors.same();
     }
     reading = true;
@@ -227,6 +227,9 @@ public final class CommandDesk {
     }
     inFlight.computeIfPresent(m.command().request().chainId(),
         (chain, f) -> f.command().id() == m.command().id() ? null : f);
+    if (m.error() != null) {
+      return Behaviors.same(); // read again at the next poll, not at once: a failing write must not spin
+    }
     readSoon = true;
     return poll();
   }

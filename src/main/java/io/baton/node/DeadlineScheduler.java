@@ -9,6 +9,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.Scheduler;
 import org.apache.pekko.actor.SchedulerException;
@@ -21,9 +23,12 @@ import scala.concurrent.duration.FiniteDuration;
  * The actor system's scheduler (pekko.scheduler.implementation) on the JDK's
  * ScheduledThreadPoolExecutor: its thread sleeps until the next timer is due. Pekko's default
  * wheel wakes every 10 ms whether a timer is due or not, which on a node of sleeping chains was a
- * third of its idle CPU; timers here also fire at their instant, not at the next 10 ms tick. A
- * due task is handed to its dispatcher, as Pekko's scheduler does; a task that asks to run when
- * the system stops ({@link Scheduler.TaskRunOnClose}) runs then.
+ * third of its idle CPU; timers here also fire at their instant, not at the next 10 ms tick. It
+ * keeps the contract of Pekko's scheduler: a due task is handed to its dispatcher; a task runs or
+ * is cancelled, never both; a repeated task's next run is timed once it has run (runs never
+ * overlap, and one that fails or whose target terminated is not repeated); a task that asks to run
+ * when the system stops ({@link Scheduler.TaskRunOnClose}) runs then; a timer asked for after that
+ * is refused as Pekko's are.
  */
 public final class DeadlineScheduler implements Scheduler, Closeable {
   /** What a task due at once returns: it was handed over already, so there is nothing to cancel. */
@@ -41,7 +46,7 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
 
   private final ScheduledThreadPoolExecutor timer;
   private final LoggingAdapter log;
-  private final Set<Runnable> runOnClose = ConcurrentHashMap.newKeySet();
+  private final Set<Once> runOnClose = ConcurrentHashMap.newKeySet();
 
   /** The constructor Pekko calls: its configuration, log and the thread factory of "scheduler". */
   public DeadlineScheduler(Config config, LoggingAdapter log, ThreadFactory threadFactory) {
@@ -55,39 +60,31 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
   public Cancellable scheduleOnce(FiniteDuration delay, Runnable task, ExecutionContext executor) {
     if (delay.toNanos() <= 0) {
       if (timer.isShutdown()) {
-        throw new IllegalStateException("cannot enqueue after timer shutdown");
+        throw closed();
       }
       executor.execute(task);
       return RAN;
     }
-    if (task instanceof Scheduler.TaskRunOnClose) {
-      runOnClose.add(task);
-    }
-    try {
-      return new Timer(timer.schedule(() -> {
-        runOnClose.remove(task);
-        handOver(task, executor);
-      }, delay.toNanos(), TimeUnit.NANOSECONDS), task, executor);
-    } catch (RejectedExecutionException e) {
-      runOnClose.remove(task);
-      throw new IllegalStateException("cannot enqueue after timer shutdown", e);
-    }
+    Once once = new Once(task, executor);
+    once.arm(delay.toNanos());
+    return once;
   }
 
   /** Pekko's fixed-rate schedule: {@code task} every {@code interval} after {@code initialDelay}. */
   @Override
   public Cancellable schedule(FiniteDuration initialDelay, FiniteDuration interval, Runnable task,
       ExecutionContext executor) {
-    if (interval.toNanos() <= 0) {
-      throw new IllegalArgumentException("Task scheduled with [" + interval + "] interval, which means creating an"
-          + " infinite loop. The expected interval must be greater than 0.");
-    }
-    try {
-      return new Timer(timer.scheduleAtFixedRate(() -> handOver(task, executor),
-          Math.max(0, initialDelay.toNanos()), interval.toNanos(), TimeUnit.NANOSECONDS), task, executor);
-    } catch (RejectedExecutionException e) {
-      throw new SchedulerException("cannot enqueue after timer shutdown");
-    }
+    requirePositive(interval);
+    Repeat repeat = new Repeat(task, interval.toNanos(), executor);
+    repeat.arm(Math.max(0, initialDelay.toNanos()));
+    return repeat;
+  }
+
+  @Override
+  public Cancellable scheduleWithFixedDelay(FiniteDuration initialDelay, FiniteDuration delay, Runnable task,
+      ExecutionContext executor) {
+    requirePositive(delay); // Pekko's own (the default here) would loop without end
+    return Scheduler.super.scheduleWithFixedDelay(initialDelay, delay, task, executor);
   }
 
   /** Timers fire at their instant (to the JDK's precision), not at ticks. */
@@ -100,9 +97,14 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
   @Override
   public void close() {
     timer.shutdownNow();
-    for (Runnable task : runOnClose) {
+    try {
+      timer.awaitTermination(1, TimeUnit.SECONDS); // a hand-over under way ends first
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (Once once : runOnClose) {
       try {
-        task.run();
+        once.runNow();
       } catch (SchedulerException ignored) {
         // its target has terminated
       } catch (RuntimeException e) {
@@ -112,42 +114,173 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
     runOnClose.clear();
   }
 
-  /** Runs on the timer's thread: the task itself runs on its dispatcher; a failure never stops a repeat. */
-  private static void handOver(Runnable task, ExecutionContext executor) {
-    try {
-      executor.execute(task);
-    } catch (RuntimeException e) {
-      executor.reportFailure(e);
+  private static void requirePositive(FiniteDuration interval) {
+    if (interval.toNanos() <= 0) {
+      throw new IllegalArgumentException("Task scheduled with [" + interval + "] interval, which means creating an"
+          + " infinite loop. The expected interval must be greater than 0.");
     }
   }
 
-  /** A scheduled task; cancelling a {@link SchedulerTask} tells it, on its dispatcher. */
-  private final class Timer implements Cancellable {
-    private final ScheduledFuture<?> future;
+  /** As Pekko's scheduler refuses a timer once closed: its own repeats take this for "stop". */
+  private static IllegalStateException closed() {
+    String why = "cannot enqueue after timer shutdown";
+    return new IllegalStateException(why, new SchedulerException(why));
+  }
+
+  /** Runs on the timer's thread: the task itself runs on its dispatcher. False if the dispatcher refused it. */
+  private static boolean handOver(Runnable task, ExecutionContext executor) {
+    try {
+      executor.execute(task);
+      return true;
+    } catch (RuntimeException e) {
+      executor.reportFailure(e);
+      return false;
+    }
+  }
+
+  /** Cancelling a {@link SchedulerTask} tells it, on its dispatcher. */
+  private static void tellCancelled(Runnable task, ExecutionContext executor) {
+    if (task instanceof SchedulerTask t) {
+      handOver(t::cancelled, executor);
+    }
+  }
+
+  /** A task due once: handed over, or cancelled, whichever comes first. */
+  private final class Once implements Cancellable {
+    private static final int PENDING = 0;
+    private static final int HANDED = 1;
+    private static final int CANCELLED = 2;
     private final Runnable task;
     private final ExecutionContext executor;
+    private final AtomicInteger state = new AtomicInteger(PENDING);
+    private volatile ScheduledFuture<?> future;
 
-    Timer(ScheduledFuture<?> future, Runnable task, ExecutionContext executor) {
-      this.future = future;
+    Once(Runnable task, ExecutionContext executor) {
       this.task = task;
       this.executor = executor;
     }
 
+    void arm(long delayNanos) {
+      if (task instanceof Scheduler.TaskRunOnClose) {
+        runOnClose.add(this);
+      }
+      try {
+        future = timer.schedule(this::due, delayNanos, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        runOnClose.remove(this);
+        throw closed();
+      }
+    }
+
+    private void due() {
+      if (state.compareAndSet(PENDING, HANDED)) {
+        runOnClose.remove(this);
+        handOver(task, executor);
+      }
+    }
+
+    /** The system stops: run here, unless it ran or was cancelled. */
+    void runNow() {
+      if (state.compareAndSet(PENDING, HANDED)) {
+        task.run();
+      }
+    }
+
     @Override
     public boolean cancel() {
-      if (!future.cancel(false)) {
+      if (!state.compareAndSet(PENDING, CANCELLED)) {
         return false; // it ran already, or was cancelled before
       }
-      runOnClose.remove(task);
-      if (task instanceof SchedulerTask t) {
-        handOver(t::cancelled, executor);
+      runOnClose.remove(this);
+      ScheduledFuture<?> armed = future;
+      if (armed != null) {
+        armed.cancel(false);
       }
+      tellCancelled(task, executor);
       return true;
     }
 
     @Override
     public boolean isCancelled() {
-      return future.isCancelled();
+      return state.get() == CANCELLED;
+    }
+  }
+
+  /**
+   * A task run every {@code intervalNanos}: each run is timed once the one before has run, at the
+   * rate asked for (a late run does not shift the ones after it), as Pekko's scheduler does.
+   */
+  private final class Repeat implements Cancellable {
+    private final Runnable task;
+    private final long intervalNanos;
+    private final ExecutionContext executor;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private volatile ScheduledFuture<?> future;
+    private long nextAt; // System.nanoTime() of the next run; used by one run at a time
+
+    Repeat(Runnable task, long intervalNanos, ExecutionContext executor) {
+      this.task = task;
+      this.intervalNanos = intervalNanos;
+      this.executor = executor;
+    }
+
+    void arm(long delayNanos) {
+      nextAt = System.nanoTime() + delayNanos;
+      try {
+        timeNext(delayNanos);
+      } catch (RejectedExecutionException e) {
+        throw closed();
+      }
+    }
+
+    private void timeNext(long delayNanos) {
+      future = timer.schedule(() -> {
+        if (!cancelled.get() && !handOver(this::runOnce, executor)) {
+          skip(); // its dispatcher refused this run: the next one is still due
+        }
+      }, delayNanos, TimeUnit.NANOSECONDS);
+      if (cancelled.get()) {
+        future.cancel(false);
+      }
+    }
+
+    private void runOnce() {
+      if (cancelled.get()) {
+        return;
+      }
+      try {
+        task.run();
+      } catch (SchedulerException terminated) {
+        return; // its target terminated: not repeated
+      }
+      skip();
+    }
+
+    private void skip() {
+      nextAt += intervalNanos;
+      try {
+        timeNext(Math.max(1, nextAt - System.nanoTime()));
+      } catch (RejectedExecutionException closing) {
+        // the system stops: no more runs
+      }
+    }
+
+    @Override
+    public boolean cancel() {
+      if (!cancelled.compareAndSet(false, true)) {
+        return false;
+      }
+      ScheduledFuture<?> armed = future;
+      if (armed != null) {
+        armed.cancel(false);
+      }
+      tellCancelled(task, executor);
+      return true;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return cancelled.get();
     }
   }
 }

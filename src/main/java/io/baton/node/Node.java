@@ -110,7 +110,8 @@ public final class Node {
     ExecutorService blocking = Executors.newFixedThreadPool(8, daemon("baton-blocking"));
     // process starts and kills, and lease statements, never wait behind database calls that hang
     ExecutorService processWork = Executors.newFixedThreadPool(8, daemon("baton-process"));
-    ExecutorService leaseWork = Executors.newCachedThreadPool(daemon("baton-lease"));
+    // (a few threads: after an outage, each lease renewed on its own must not crowd the connection pool)
+    ExecutorService leaseWork = Executors.newFixedThreadPool(4, daemon("baton-lease"));
     NodeServices services = new NodeServices(settings, clock, new CatalogRepository(db.dataSource()),
         new RunRepository(db.dataSource()), new HistoryRepository(db.dataSource()), status, leases, guard, launcher, new NodeGauges(), runIds,
         settings.bkpDb().configured() ? db::currentServer : null, blocking, new CommandRepository(db.dataSource()),

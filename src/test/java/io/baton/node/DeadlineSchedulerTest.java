@@ -131,6 +131,38 @@ class DeadlineSchedulerTest {
   }
 
   @Test
+  void aRepeatedTaskSlowerThanItsIntervalNeverOverlapsItself() throws Exception {
+    ExecutorService wide = Executors.newFixedThreadPool(4);
+    try {
+      AtomicInteger running = new AtomicInteger();
+      AtomicInteger mostAtOnce = new AtomicInteger();
+      CountDownLatch fiveRuns = new CountDownLatch(5);
+      Cancellable repeat = scheduler.schedule(millis(1), millis(5), () -> {
+        mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+        try {
+          Thread.sleep(30); // the task itself is slow: this is not the test waiting
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        running.decrementAndGet();
+        fiveRuns.countDown();
+      }, ExecutionContext.fromExecutor(wide));
+      await(fiveRuns);
+      repeat.cancel();
+      assertEquals(1, mostAtOnce.get(), "runs overlapped");
+    } finally {
+      wide.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRepeatWithoutIntervalIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> scheduler.schedule(millis(1), millis(0), () -> { }, dispatcher));
+    assertThrows(IllegalArgumentException.class,
+        () -> scheduler.scheduleWithFixedDelay(millis(1), millis(0), () -> { }, dispatcher));
+  }
+
+  @Test
   void closingRunsOnlyTheTasksThatAskedToRunOnCloseAndRefusesNewOnes() throws Exception {
     AtomicInteger onClose = new AtomicInteger();
     AtomicInteger other = new AtomicInteger();
