@@ -363,8 +363,11 @@ public final class DatabaseLease extends Lease {
     }
     Consumer<Optional<Throwable>> callback = lostCallback;
     lostCallback = null;
-    if (callback != null) { // Pekko's callbacks send a message: never queued behind database calls
-      dispatcher.execute(() -> callback.accept(cause));
+    if (callback != null) {
+      // on the leases' pool, not at once: the shard's chains then stop by its hand-over (their
+      // processes killed on the process pool), rather than the shard being started here again at
+      // the next message, waiting for a lease it cannot get and holding up that hand-over
+      blocking.execute(() -> callback.accept(cause));
     }
   }
 
