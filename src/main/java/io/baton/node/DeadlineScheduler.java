@@ -138,11 +138,15 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
     }
   }
 
-  /** Cancelling a {@link SchedulerTask} tells it, on its dispatcher. */
-  private static void tellCancelled(Runnable task, ExecutionContext executor) {
+  /** A timer just cancelled: its pending run is dropped, and a {@link SchedulerTask} told, on its dispatcher. */
+  private static boolean cancelled(ScheduledFuture<?> armed, Runnable task, ExecutionContext executor) {
+    if (armed != null) {
+      armed.cancel(false);
+    }
     if (task instanceof SchedulerTask t) {
       handOver(t::cancelled, executor);
     }
+    return true;
   }
 
   /** A task due once: handed over, or cancelled, whichever comes first. */
@@ -192,12 +196,7 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
         return false; // it ran already, or was cancelled before
       }
       runOnClose.remove(this);
-      ScheduledFuture<?> armed = future;
-      if (armed != null) {
-        armed.cancel(false);
-      }
-      tellCancelled(task, executor);
-      return true;
+      return cancelled(future, task, executor);
     }
 
     @Override
@@ -270,12 +269,7 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
       if (!cancelled.compareAndSet(false, true)) {
         return false;
       }
-      ScheduledFuture<?> armed = future;
-      if (armed != null) {
-        armed.cancel(false);
-      }
-      tellCancelled(task, executor);
-      return true;
+      return cancelled(future, task, executor);
     }
 
     @Override
