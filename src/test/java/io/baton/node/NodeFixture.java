@@ -284,11 +284,16 @@ public final class NodeFixture extends ChainTables
     });
   }
 
-  /** How many shards each node holds the unexpired lease of. */
+  /**
+   * How many shards each node holds the unexpired lease of. A released lease (no holder) is held
+   * by nobody, whatever its expiry reads: it ends at the release's start, which a clock set back
+   * by the host can put in the future.
+   */
   java.util.Map<String, Long> shardsHeld() {
     java.util.Map<String, Long> held = new java.util.TreeMap<>();
     for (java.util.Map<String, Object> row : rows("SELECT lease_holder, COUNT(*) n FROM baton_lease"
-        + " WHERE lease_name LIKE 'baton-shard-%' AND lease_until > CURRENT_TIMESTAMP(3) GROUP BY lease_holder")) {
+        + " WHERE lease_name LIKE 'baton-shard-%' AND lease_holder IS NOT NULL"
+        + " AND lease_until > CURRENT_TIMESTAMP(3) GROUP BY lease_holder")) {
       held.put((String) row.get("lease_holder"), ((Number) row.get("n")).longValue());
     }
     return held;
