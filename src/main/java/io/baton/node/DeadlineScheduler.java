@@ -23,7 +23,8 @@ import scala.concurrent.duration.FiniteDuration;
  * The actor system's scheduler (pekko.scheduler.implementation) on the JDK's
  * ScheduledThreadPoolExecutor: its thread sleeps until the next timer is due. Pekko's default
  * wheel wakes every 10 ms whether a timer is due or not, which on a node of sleeping chains was a
- * third of its idle CPU; timers here also fire at their instant, not at the next 10 ms tick. It
+ * third of its idle CPU. A timer due once fires at its instant, not at the next 10 ms tick; repeats
+ * run on a coarse grid, so that an idle node's periodic chores share its wake-ups. It
  * keeps the contract of Pekko's scheduler: a due task is handed to its dispatcher; a task runs or
  * is cancelled, never both; a repeated task's next run is timed once it has run (runs never
  * overlap, and one that fails or whose target terminated is not repeated); a task that asks to run
@@ -74,20 +75,42 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
   @Override
   public Cancellable schedule(FiniteDuration initialDelay, FiniteDuration interval, Runnable task,
       ExecutionContext executor) {
-    requirePositive(interval);
-    Repeat repeat = new Repeat(task, interval.toNanos(), executor);
-    repeat.arm(Math.max(0, initialDelay.toNanos()));
-    return repeat;
+    return repeat(initialDelay, interval, true, task, executor);
   }
 
   @Override
   public Cancellable scheduleWithFixedDelay(FiniteDuration initialDelay, FiniteDuration delay, Runnable task,
       ExecutionContext executor) {
-    requirePositive(delay); // Pekko's own (the default here) would loop without end
-    return Scheduler.super.scheduleWithFixedDelay(initialDelay, delay, task, executor);
+    return repeat(initialDelay, delay, false, task, executor);
   }
 
-  /** Timers fire at their instant (to the JDK's precision), not at ticks. */
+  private Cancellable repeat(FiniteDuration initialDelay, FiniteDuration interval, boolean atFixedRate,
+      Runnable task, ExecutionContext executor) {
+    requirePositive(interval); // Pekko's fixed delay would loop without end
+    Repeat repeat = new Repeat(task, interval.toNanos(), atFixedRate, executor);
+    repeat.arm(Math.max(0, initialDelay.toNanos()));
+    return repeat;
+  }
+
+  /**
+   * How late a repeat of {@code intervalNanos} may run so that it shares a wake-up with the others:
+   * its runs are timed on a grid of this step. An idle node's chores (the cluster's gossip and
+   * failure detector, shard retries, lease checks: about 30 repeats a second) then wake it about 10
+   * times a second instead of once each; a timer due once (a chain's fire) keeps its instant.
+   */
+  static long slackNanos(long intervalNanos) {
+    if (intervalNanos >= TimeUnit.MILLISECONDS.toNanos(500)) {
+      return TimeUnit.MILLISECONDS.toNanos(100);
+    }
+    return intervalNanos >= TimeUnit.MILLISECONDS.toNanos(250) ? TimeUnit.MILLISECONDS.toNanos(50) : 0;
+  }
+
+  /** The first point of the grid of {@code step} at or after {@code nanoTime} (a System.nanoTime() reading). */
+  static long onGrid(long nanoTime, long step) {
+    return step == 0 ? nanoTime : Math.floorDiv(nanoTime + step - 1, step) * step;
+  }
+
+  /** Timers due once fire at their instant (to the JDK's precision), not at ticks. */
   @Override
   public double maxFrequency() {
     return 1000;
@@ -206,36 +229,50 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
   }
 
   /**
-   * A task run every {@code intervalNanos}: each run is timed once the one before has run, at the
-   * rate asked for (a late run does not shift the ones after it), as Pekko's scheduler does.
+   * A task run every {@code intervalNanos}: each run is timed once the one before has run (runs
+   * never overlap), at the next point of its grid ({@link #slackNanos}). At a fixed rate, a late
+   * run does not shift the ones after it; with a fixed delay, the next run is due an interval after
+   * this one ended. As Pekko's scheduler does, a run whose target terminated ends the repeat.
    */
   private final class Repeat implements Cancellable {
     private final Runnable task;
     private final long intervalNanos;
+    private final long slackNanos;
+    private final boolean atFixedRate;
     private final ExecutionContext executor;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private volatile ScheduledFuture<?> future;
     private long nextAt; // System.nanoTime() of the next run; used by one run at a time
 
-    Repeat(Runnable task, long intervalNanos, ExecutionContext executor) {
+    Repeat(Runnable task, long intervalNanos, boolean atFixedRate, ExecutionContext executor) {
       this.task = task;
       this.intervalNanos = intervalNanos;
+      this.slackNanos = slackNanos(intervalNanos);
+      this.atFixedRate = atFixedRate;
       this.executor = executor;
     }
 
     void arm(long delayNanos) {
       nextAt = System.nanoTime() + delayNanos;
       try {
-        timeNext(delayNanos);
+        if (delayNanos == 0) {
+          timeNext(0); // asked for at once
+        } else {
+          timeNextOnGrid();
+        }
       } catch (RejectedExecutionException e) {
         throw closed();
       }
     }
 
+    private void timeNextOnGrid() {
+      timeNext(Math.max(1, onGrid(nextAt, slackNanos) - System.nanoTime()));
+    }
+
     private void timeNext(long delayNanos) {
       future = timer.schedule(() -> {
         if (!cancelled.get() && !handOver(this::runOnce, executor)) {
-          skip(); // its dispatcher refused this run: the next one is still due
+          next(); // its dispatcher refused this run: the next one is still due
         }
       }, delayNanos, TimeUnit.NANOSECONDS);
       if (cancelled.get()) {
@@ -251,14 +288,19 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
         task.run();
       } catch (SchedulerException terminated) {
         return; // its target terminated: not repeated
+      } catch (IllegalStateException e) {
+        if (e.getCause() instanceof SchedulerException) {
+          return; // a timer it asked for was refused: the system stops
+        }
+        throw e;
       }
-      skip();
+      next();
     }
 
-    private void skip() {
-      nextAt += intervalNanos;
+    private void next() {
+      nextAt = atFixedRate ? nextAt + intervalNanos : System.nanoTime() + intervalNanos;
       try {
-        timeNext(Math.max(1, nextAt - System.nanoTime()));
+        timeNextOnGrid();
       } catch (RejectedExecutionException closing) {
         // the system stops: no more runs
       }

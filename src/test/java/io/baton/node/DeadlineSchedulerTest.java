@@ -153,6 +153,54 @@ class DeadlineSchedulerTest {
   }
 
   @Test
+  void aRepeatRunsAtTheGridPointAfterEachDueInstantSoThatRepeatsShareWakeUps() throws Exception {
+    long step = DeadlineScheduler.slackNanos(TimeUnit.MILLISECONDS.toNanos(500));
+    assertEquals(TimeUnit.MILLISECONDS.toNanos(100), step);
+    List<Long> runs = new CopyOnWriteArrayList<>();
+    CountDownLatch threeRuns = new CountDownLatch(3);
+    long armed = System.nanoTime();
+    Cancellable repeat = scheduler.schedule(millis(170), millis(500), () -> {
+      runs.add(System.nanoTime());
+      threeRuns.countDown();
+    }, dispatcher);
+    await(threeRuns);
+    repeat.cancel();
+    for (int k = 0; k < 3; k++) {
+      long due = armed + TimeUnit.MILLISECONDS.toNanos(170 + 500L * k);
+      long gridPoint = DeadlineScheduler.onGrid(due, step);
+      assertTrue(runs.get(k) >= gridPoint, "run " + k + " came " + (gridPoint - runs.get(k)) + " ns before its grid point");
+    }
+  }
+
+  @Test
+  void gridPointsRoundUpAndKeepExactInstants() {
+    assertEquals(200, DeadlineScheduler.onGrid(101, 100));
+    assertEquals(200, DeadlineScheduler.onGrid(200, 100));
+    assertEquals(-100, DeadlineScheduler.onGrid(-199, 100)); // System.nanoTime() may be negative
+    assertEquals(123, DeadlineScheduler.onGrid(123, 0));
+    assertEquals(0, DeadlineScheduler.slackNanos(TimeUnit.MILLISECONDS.toNanos(100)), "short repeats keep their instant");
+    assertEquals(TimeUnit.MILLISECONDS.toNanos(50), DeadlineScheduler.slackNanos(TimeUnit.MILLISECONDS.toNanos(250)));
+  }
+
+  @Test
+  void aFixedDelayIsMeasuredFromTheEndOfTheRunBefore() throws Exception {
+    List<long[]> runs = new CopyOnWriteArrayList<>();
+    CountDownLatch threeRuns = new CountDownLatch(3);
+    Cancellable repeat = scheduler.scheduleWithFixedDelay(millis(1), millis(20), () -> {
+      long start = System.nanoTime();
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(40));
+      runs.add(new long[] {start, System.nanoTime()});
+      threeRuns.countDown();
+    }, dispatcher);
+    await(threeRuns);
+    repeat.cancel();
+    for (int i = 1; i < 3; i++) {
+      long gap = runs.get(i)[0] - runs.get(i - 1)[1];
+      assertTrue(gap >= TimeUnit.MILLISECONDS.toNanos(20), "run " + i + " began " + gap + " ns after the one before ended");
+    }
+  }
+
+  @Test
   void aRepeatWithoutIntervalIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> scheduler.schedule(millis(1), millis(0), () -> { }, dispatcher));
     assertThrows(IllegalArgumentException.class,
