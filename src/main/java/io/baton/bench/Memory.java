@@ -31,6 +31,9 @@ final class Memory {
     // a window of time, not a wait for something: the bench's own wake-ups would count as the node's
     for (long left = window.toNanos(); left > 0; left = end - System.nanoTime()) {
       java.util.concurrent.locks.LockSupport.parkNanos(left);
+      if (Thread.interrupted()) {
+        throw new InterruptedException("the bench was stopped during a measuring window");
+      }
     }
     return (os.getProcessCpuTime() - before) / 1e9;
   }

@@ -29,7 +29,9 @@ import scala.concurrent.duration.FiniteDuration;
  * is cancelled, never both; a repeated task's next run is timed once it has run (runs never
  * overlap, and one that fails or whose target terminated is not repeated); a task that asks to run
  * when the system stops ({@link Scheduler.TaskRunOnClose}) runs then; a timer asked for after that
- * is refused as Pekko's are.
+ * is refused as Pekko's are. One difference: a run its dispatcher refuses is reported and skipped,
+ * and the repeat goes on (Pekko's ends it), so a dispatcher full for a moment does not end a
+ * periodic chore.
  */
 public final class DeadlineScheduler implements Scheduler, Closeable {
   /** What a task due at once returns: it was handed over already, so there is nothing to cancel. */
@@ -45,13 +47,24 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
     }
   };
 
+  private static final long LONGEST_REPEAT_NANOS = TimeUnit.MILLISECONDS.toNanos(10L * Integer.MAX_VALUE);
+  private static final long GRID_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   private final ScheduledThreadPoolExecutor timer;
+  /** Where this scheduler's grid lies: nodes sharing a host do not all wake at the same instants. */
+  private final long gridPhase;
   private final LoggingAdapter log;
   private final Set<Once> runOnClose = ConcurrentHashMap.newKeySet();
 
   /** The constructor Pekko calls: its configuration, log and the thread factory of "scheduler". */
   public DeadlineScheduler(Config config, LoggingAdapter log, ThreadFactory threadFactory) {
+    this(log, threadFactory, java.util.concurrent.ThreadLocalRandom.current().nextLong(GRID_NANOS));
+  }
+
+  /** With its repeats' grid at {@code gridPhase} (nanoseconds, modulo the grid's step). */
+  DeadlineScheduler(LoggingAdapter log, ThreadFactory threadFactory, long gridPhase) {
     this.log = log;
+    this.gridPhase = gridPhase;
     this.timer = new ScheduledThreadPoolExecutor(1, threadFactory);
     timer.setRemoveOnCancelPolicy(true); // a cancelled timer (most ask timeouts) leaves no garbage behind
     timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -87,6 +100,8 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
   private Cancellable repeat(FiniteDuration initialDelay, FiniteDuration interval, boolean atFixedRate,
       Runnable task, ExecutionContext executor) {
     requirePositive(interval); // Pekko's fixed delay would loop without end
+    requireWithinReach(interval);
+    requireWithinReach(initialDelay);
     Repeat repeat = new Repeat(task, interval.toNanos(), atFixedRate, executor);
     repeat.arm(Math.max(0, initialDelay.toNanos()));
     return repeat;
@@ -100,14 +115,17 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
    */
   static long slackNanos(long intervalNanos) {
     if (intervalNanos >= TimeUnit.MILLISECONDS.toNanos(500)) {
-      return TimeUnit.MILLISECONDS.toNanos(100);
+      return GRID_NANOS;
     }
     return intervalNanos >= TimeUnit.MILLISECONDS.toNanos(250) ? TimeUnit.MILLISECONDS.toNanos(50) : 0;
   }
 
-  /** The first point of the grid of {@code step} at or after {@code nanoTime} (a System.nanoTime() reading). */
-  static long onGrid(long nanoTime, long step) {
-    return step == 0 ? nanoTime : Math.floorDiv(nanoTime + step - 1, step) * step;
+  /**
+   * The first point of the grid of {@code step} shifted by {@code phase} at or after
+   * {@code nanoTime} (a System.nanoTime() reading, which may wrap).
+   */
+  static long onGrid(long nanoTime, long step, long phase) {
+    return step == 0 ? nanoTime : nanoTime + Math.floorMod(phase - nanoTime, step);
   }
 
   /** Timers due once fire at their instant (to the JDK's precision), not at ticks. */
@@ -137,6 +155,14 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
     runOnClose.clear();
   }
 
+  /** As Pekko's wheel refuses a repeat further out than its ticks reach (about 248 days). */
+  private static void requireWithinReach(FiniteDuration delay) {
+    if (delay.toNanos() > LONGEST_REPEAT_NANOS) {
+      throw new IllegalArgumentException("Task scheduled with [" + delay.toSeconds() + "] seconds delay, which is too"
+          + " far in future, maximum delay is [" + (TimeUnit.NANOSECONDS.toSeconds(LONGEST_REPEAT_NANOS) - 1) + "] seconds");
+    }
+  }
+
   private static void requirePositive(FiniteDuration interval) {
     if (interval.toNanos() <= 0) {
       throw new IllegalArgumentException("Task scheduled with [" + interval + "] interval, which means creating an"
@@ -161,15 +187,11 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
     }
   }
 
-  /** A timer just cancelled: its pending run is dropped, and a {@link SchedulerTask} told, on its dispatcher. */
-  private static boolean cancelled(ScheduledFuture<?> armed, Runnable task, ExecutionContext executor) {
-    if (armed != null) {
-      armed.cancel(false);
-    }
+  /** A {@link SchedulerTask} whose pending run was dropped is told so, on its dispatcher. */
+  private static void dropped(Runnable task, ExecutionContext executor) {
     if (task instanceof SchedulerTask t) {
       handOver(t::cancelled, executor);
     }
-    return true;
   }
 
   /** A task due once: handed over, or cancelled, whichever comes first. */
@@ -219,7 +241,12 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
         return false; // it ran already, or was cancelled before
       }
       runOnClose.remove(this);
-      return cancelled(future, task, executor);
+      ScheduledFuture<?> armed = future;
+      if (armed != null) {
+        armed.cancel(false);
+      }
+      dropped(task, executor); // it never runs now
+      return true;
     }
 
     @Override
@@ -266,7 +293,9 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
     }
 
     private void timeNextOnGrid() {
-      timeNext(Math.max(1, onGrid(nextAt, slackNanos) - System.nanoTime()));
+      long untilDue = nextAt - System.nanoTime();
+      long gridPoint = onGrid(nextAt, slackNanos, gridPhase) - nextAt; // under slackNanos, which a repeat's reach leaves room for
+      timeNext(Math.max(1, untilDue + gridPoint));
     }
 
     private void timeNext(long delayNanos) {
@@ -311,7 +340,11 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
       if (!cancelled.compareAndSet(false, true)) {
         return false;
       }
-      return cancelled(future, task, executor);
+      ScheduledFuture<?> armed = future;
+      if (armed != null && armed.cancel(false)) {
+        dropped(task, executor); // a run was waiting: one under way is no drop
+      }
+      return true;
     }
 
     @Override

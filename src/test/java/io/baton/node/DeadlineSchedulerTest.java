@@ -156,30 +156,66 @@ class DeadlineSchedulerTest {
   void aRepeatRunsAtTheGridPointAfterEachDueInstantSoThatRepeatsShareWakeUps() throws Exception {
     long step = DeadlineScheduler.slackNanos(TimeUnit.MILLISECONDS.toNanos(500));
     assertEquals(TimeUnit.MILLISECONDS.toNanos(100), step);
-    List<Long> runs = new CopyOnWriteArrayList<>();
-    CountDownLatch threeRuns = new CountDownLatch(3);
-    long armed = System.nanoTime();
-    Cancellable repeat = scheduler.schedule(millis(170), millis(500), () -> {
-      runs.add(System.nanoTime());
-      threeRuns.countDown();
-    }, dispatcher);
-    await(threeRuns);
-    repeat.cancel();
-    for (int k = 0; k < 3; k++) {
-      long due = armed + TimeUnit.MILLISECONDS.toNanos(170 + 500L * k);
-      long gridPoint = DeadlineScheduler.onGrid(due, step);
-      assertTrue(runs.get(k) >= gridPoint, "run " + k + " came " + (gridPoint - runs.get(k)) + " ns before its grid point");
+    long phase = TimeUnit.MILLISECONDS.toNanos(30);
+    DeadlineScheduler onKnownGrid = new DeadlineScheduler(NoLogging$.MODULE$, r -> new Thread(r, "timer"), phase);
+    try {
+      List<Long> runs = new CopyOnWriteArrayList<>();
+      CountDownLatch threeRuns = new CountDownLatch(3);
+      // due half a step after a grid point: without the grid, each run would come 50 ms before the next one
+      long armed = System.nanoTime();
+      long firstDue = DeadlineScheduler.onGrid(armed + TimeUnit.MILLISECONDS.toNanos(200), step, phase) + step / 2;
+      Cancellable repeat = onKnownGrid.schedule(FiniteDuration.fromNanos(firstDue - armed), millis(500), () -> {
+        runs.add(System.nanoTime());
+        threeRuns.countDown();
+      }, dispatcher);
+      await(threeRuns);
+      repeat.cancel();
+      for (int k = 0; k < 3; k++) {
+        long gridPoint = DeadlineScheduler.onGrid(firstDue + TimeUnit.MILLISECONDS.toNanos(500L * k), step, phase);
+        assertTrue(runs.get(k) >= gridPoint, "run " + k + " came " + (gridPoint - runs.get(k)) + " ns before its grid point");
+      }
+    } finally {
+      onKnownGrid.close();
     }
   }
 
   @Test
   void gridPointsRoundUpAndKeepExactInstants() {
-    assertEquals(200, DeadlineScheduler.onGrid(101, 100));
-    assertEquals(200, DeadlineScheduler.onGrid(200, 100));
-    assertEquals(-100, DeadlineScheduler.onGrid(-199, 100)); // System.nanoTime() may be negative
-    assertEquals(123, DeadlineScheduler.onGrid(123, 0));
+    assertEquals(200, DeadlineScheduler.onGrid(101, 100, 0));
+    assertEquals(200, DeadlineScheduler.onGrid(200, 100, 0));
+    assertEquals(130, DeadlineScheduler.onGrid(101, 100, 30));
+    assertEquals(-100, DeadlineScheduler.onGrid(-199, 100, 0)); // System.nanoTime() may be negative
+    assertEquals(123, DeadlineScheduler.onGrid(123, 0, 30));
     assertEquals(0, DeadlineScheduler.slackNanos(TimeUnit.MILLISECONDS.toNanos(100)), "short repeats keep their instant");
     assertEquals(TimeUnit.MILLISECONDS.toNanos(50), DeadlineScheduler.slackNanos(TimeUnit.MILLISECONDS.toNanos(250)));
+  }
+
+  @Test
+  void aFixedDelayRepeatEndsWhenItsTaskFailsOrItsTargetHasTerminated() throws Exception {
+    AtomicInteger failing = new AtomicInteger();
+    AtomicInteger terminated = new AtomicInteger();
+    scheduler.scheduleWithFixedDelay(millis(1), millis(10), () -> {
+      failing.incrementAndGet();
+      throw new IllegalArgumentException("a bug in the task");
+    }, dispatcher);
+    scheduler.scheduleWithFixedDelay(millis(1), millis(10), () -> {
+      terminated.incrementAndGet();
+      throw new org.apache.pekko.actor.SchedulerException("its actor has stopped");
+    }, dispatcher);
+    CountDownLatch tenIntervalsLater = new CountDownLatch(1);
+    scheduler.scheduleOnce(millis(100), tenIntervalsLater::countDown, dispatcher);
+    await(tenIntervalsLater);
+    assertEquals(1, failing.get());
+    assertEquals(1, terminated.get());
+  }
+
+  @Test
+  void aRepeatFurtherOutThanPekkosReachIsRefusedAsPekkoRefusesIt() {
+    FiniteDuration threeHundredDays = FiniteDuration.create(300, TimeUnit.DAYS);
+    assertThrows(IllegalArgumentException.class, () -> scheduler.scheduleWithFixedDelay(threeHundredDays,
+        millis(500), () -> { }, dispatcher));
+    assertThrows(IllegalArgumentException.class, () -> scheduler.schedule(millis(1), threeHundredDays, () -> { },
+        dispatcher));
   }
 
   @Test
