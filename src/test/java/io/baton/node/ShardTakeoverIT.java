@@ -29,7 +29,7 @@ class ShardTakeoverIT {
     NodeProcess a = db.startNamed("node-a", MAIN);
     db.startNamed("node-b", MAIN);
     db.awaitShardsSpread("node-a", "node-b");
-    List<Long> chains = chains(8, "sleep.sh 0.3");
+    List<Long> chains = chainsOnBoth("sleep.sh 0.3", "node-a", "node-b", 4);
     awaitRunsBy("node-a");
     awaitRunsBy("node-b");
 
@@ -86,7 +86,7 @@ class ShardTakeoverIT {
       NodeProcess a = db.startNamed("node-a", Map.of("baton.db.main.url", db.urlVia(proxy)));
       db.startNamed("node-b", MAIN);
       db.awaitShardsSpread("node-a", "node-b");
-      List<Long> chains = chains(8, "ok.sh");
+      List<Long> chains = chainsOnBoth("ok.sh", "node-a", "node-b", 4);
       awaitRunsBy("node-a");
       awaitRunsBy("node-b");
 
@@ -113,12 +113,20 @@ class ShardTakeoverIT {
     }
   }
 
-  private List<Long> chains(int count, String job) throws Exception {
+  /**
+   * Chains of one job every second, until {@code each} of them lie in shards held by each node: a
+   * chain's shard is its id modulo the shard count, so the first few ids may all fall to one node.
+   */
+  private List<Long> chainsOnBoth(String job, String a, String b, int each) throws Exception {
     List<Long> chains = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      long chain = db.chain("chain " + i, 1, "@every 1s", 0);
+    java.util.Map<Object, Integer> onNode = new java.util.HashMap<>();
+    while (onNode.getOrDefault(a, 0) < each || onNode.getOrDefault(b, 0) < each) {
+      long chain = db.chain("chain " + chains.size(), 1, "@every 1s", 0);
       db.job(chain, job, 1, "30");
       chains.add(chain);
+      onNode.merge(db.one("SELECT lease_holder FROM baton_lease WHERE lease_name = ?", NodeFixture.shardLease(chain)),
+          1, Integer::sum);
+      assertTrue(chains.size() <= ChainShards.COUNT, "the nodes hold no shards of their own: " + onNode);
     }
     return chains;
   }
