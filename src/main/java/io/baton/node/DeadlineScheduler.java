@@ -294,8 +294,8 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
 
     private void timeNextOnGrid() {
       long untilDue = nextAt - System.nanoTime();
-      long gridPoint = onGrid(nextAt, slackNanos, gridPhase) - nextAt; // under slackNanos, which a repeat's reach leaves room for
-      timeNext(Math.max(1, untilDue + gridPoint));
+      long toGridPoint = onGrid(nextAt, slackNanos, gridPhase) - nextAt; // under one step: no overflow within reach
+      timeNext(Math.max(1, untilDue + toGridPoint));
     }
 
     private void timeNext(long delayNanos) {
