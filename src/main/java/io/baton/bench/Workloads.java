@@ -108,6 +108,12 @@ final class Workloads {
     try (BenchNode first = BenchNode.start(home, db, Map.of())) {
       ChainLoader.chains(db, n, 1, 1, "@yearly", false); // the first start made the schema
     }
+    // Written a day ago, as in a database the node starts on: a catalog changed within the last
+    // seconds is read again at every poll until it has settled (CatalogRepository's fingerprint),
+    // which would be counted as idling.
+    for (String table : new String[] {"jobchain_table", "jobtable"}) {
+      db.execute("UPDATE " + table + " SET entry_time = entry_time - INTERVAL 1 DAY");
+    }
     long started = System.nanoTime();
     try (BenchNode node = BenchNode.start(home, db, Map.of())) {
       awaitArmed(db, n, Duration.ofMinutes(4));

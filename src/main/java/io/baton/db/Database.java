@@ -196,6 +196,13 @@ public final class Database implements AutoCloseable {
       p.setProperty("connectionTimeZone", "UTC");
       p.setProperty("forceConnectionTimeZoneToSession", "true");
     }
+    // Connector/J parses a statement's text at every prepare unless told to keep what it parsed:
+    // a node prepares the same few dozen statements over and over, several a second even idle.
+    if (JdbcUrl.isConnectorJ(url) && !lower.contains("cacheprepstmts=")) {
+      p.setProperty("cachePrepStmts", "true");
+      p.setProperty("prepStmtCacheSize", "250");
+      p.setProperty("prepStmtCacheSqlLimit", "4096");
+    }
     return p;
   }
 
