@@ -1,5 +1,6 @@
 package io.baton.chain;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.baton.JsonSerializable;
 import io.baton.chain.ActiveRun.JobAttempt;
 import io.baton.chain.ChainEvent.CommandCarriedOut;
@@ -37,9 +38,14 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun,
     recentCommands = recentCommands == null ? List.of() : List.copyOf(recentCommands);
   }
 
-  /** The last run that ended, as chain_run must show it. */
+  /**
+   * The last run that ended, as chain_run must show it, with the fires its messages named: those a
+   * catch-up run stood for and those skipped while it ran (absent from rows written before they were kept).
+   */
   public record EndedRun(long runId, Trigger trigger, Instant scheduledTime, Instant startTime,
-      Instant dependenciesPassedAt, Instant endTime, RunStatus status, Long epoch, String node, Long rerunOf) {}
+      Instant dependenciesPassedAt, Instant endTime, RunStatus status, Long epoch, String node, Long rerunOf,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Misfires caughtUp,
+      @JsonInclude(JsonInclude.Include.NON_NULL) SkippedFires skipped) {}
 
   /** The command with this id, if this chain carried it out recently. */
   public Optional<CommandCarriedOut> carriedOut(long commandId) {
@@ -94,7 +100,8 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun,
   private ChainState runFinished(RunFinished e) {
     return new ChainState(lastFire, null, active == null ? lastRun : new EndedRun(active.runId(), active.trigger(),
         active.scheduledTime(), active.startTime(), active.dependenciesPassedAt(), e.endTime(), e.status(),
-        active.epoch(), active.node(), active.rerun() == null ? null : active.rerun().rerunOf()), recentCommands);
+        active.epoch(), active.node(), active.rerun() == null ? null : active.rerun().rerunOf(), active.caughtUp(),
+        SkippedFires.of(active.skippedFires())), recentCommands);
   }
 
   private ChainState commandCarriedOut(CommandCarriedOut e) {

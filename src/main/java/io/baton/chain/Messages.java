@@ -39,10 +39,14 @@ final class Messages {
         + run.definition().depTimeoutMinutes() + " min; run ends DEP_TIMEOUT";
   }
 
-  String skipped(ActiveRun run) {
-    var fires = run.skippedFires();
-    return head(run) + " " + fires.size() + " fire(s) skipped while this run was active (overlap), from "
-        + fires.get(0) + " to " + fires.get(fires.size() - 1);
+  String skipped(long runId, SkippedFires fires) {
+    return "chain " + chainId + " run " + runId + ": " + fires.count()
+        + " fire(s) skipped while this run was active (overlap), from " + fires.first() + " to " + fires.last();
+  }
+
+  /** The catch-up run's message, as it was written when the run began. */
+  String caughtUp(Misfires missed, Duration grace) {
+    return misfires(missed, true, false, grace);
   }
 
   String misfires(Misfires missed, boolean recent, boolean running, Duration grace) {

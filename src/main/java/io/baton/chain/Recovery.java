@@ -4,6 +4,7 @@ import io.baton.chain.ActiveRun.JobAttempt;
 import io.baton.chain.ChainEvent.JobFinished;
 import io.baton.chain.ChainEvent.RunFinished;
 import io.baton.chain.ChainEvent.RunWithdrawn;
+import io.baton.chain.ChainState.EndedRun;
 import io.baton.chain.JobchainActor.CatchUp;
 import io.baton.chain.JobchainActor.Resume;
 import io.baton.chain.JobchainActor.RunExamined;
@@ -27,17 +28,38 @@ import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
  * is done on the blocking pool while the chain's other commands wait.
  */
 record Recovery(ChainRuntime chain, JournalAhead ahead, RunProgress progress) {
-  /** A catch-up run resumed within this of its start names its missed fires again. */
+  /**
+   * A message about missed or skipped fires is written again at a restart within this of when it
+   * was first due (its node may have died before writing it): the table skips a repeat among its
+   * latest rows, and a run moved later (a rebalance, a rolling restart) had it written long ago.
+   */
   static final Duration MISFIRE_MESSAGE_AGAIN = Duration.ofMinutes(10);
 
   /** The journal is replayed. */
   void recovered(ChainState state) {
-    if (state.lastRun() != null) {
-      chain.runLog.rewrite(chain.chainId, state.lastRun());
+    EndedRun last = state.lastRun();
+    if (last != null) {
+      chain.runLog.rewrite(chain.chainId, last, messagesAgain(last));
     }
     if (state.running()) {
       chain.context.getSelf().tell(new Resume(state.active().runId()));
     }
+  }
+
+  /** The ended run's messages, named at its start (a catch-up's) and at its end (its skips), if recent. */
+  private List<String> messagesAgain(EndedRun run) {
+    List<String> texts = new ArrayList<>(2);
+    if (run.caughtUp() != null && recent(run.startTime())) {
+      texts.add(chain.messages.caughtUp(run.caughtUp(), chain.node.settings().misfireGrace()));
+    }
+    if (run.skipped() != null && recent(run.endTime())) {
+      texts.add(chain.messages.skipped(run.runId(), run.skipped()));
+    }
+    return texts;
+  }
+
+  private boolean recent(Instant due) {
+    return Duration.between(due, chain.now()).compareTo(MISFIRE_MESSAGE_AGAIN) < 0;
   }
 
   /**
@@ -80,10 +102,8 @@ record Recovery(ChainRuntime chain, JournalAhead ahead, RunProgress progress) {
     if (r.runId() != run.runId()) {
       return chain.effect.none(); // withdrawn at recovery; this is a later run
     }
-    if (run.caughtUp() != null && Duration.between(run.startTime(), chain.now()).compareTo(MISFIRE_MESSAGE_AGAIN) < 0) {
-      // its node may have died before writing it (the table keeps one row per run and text among
-      // its latest): a run moved later (a rebalance, a rolling restart) had it written long ago
-      chain.report(run.runId(), chain.messages.misfires(run.caughtUp(), true, false, chain.node.settings().misfireGrace()));
+    if (run.caughtUp() != null && recent(run.startTime())) {
+      chain.report(run.runId(), chain.messages.caughtUp(run.caughtUp(), chain.node.settings().misfireGrace()));
     }
     chain.waitingForHost = true;
     List<JobAttempt> interrupted = run.running();

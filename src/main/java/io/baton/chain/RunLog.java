@@ -3,6 +3,7 @@ package io.baton.chain;
 import io.baton.db.RunRecord;
 import io.baton.exec.ProcessKind;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The chain actors' side of the node's writer: one method per fact the database must learn, each
@@ -43,10 +44,14 @@ public record RunLog(OutcomeSink outcomes, String node, LeaderGuard guard) {
     write(new RunRecord.Message(runId, text));
   }
 
-  /** After a restart: the last ended run once more, in case the node died before it was written. */
-  void rewrite(long chainId, ChainState.EndedRun run) {
+  /**
+   * After a restart: the last ended run once more, in case the node died before it was written,
+   * with {@code messages} of it written before its end, as when it ended.
+   */
+  void rewrite(long chainId, ChainState.EndedRun run, List<String> messages) {
     runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), run.startTime(), run.epoch(), run.node(),
         run.dependenciesPassedAt(), run.rerunOf());
+    messages.forEach(text -> message(run.runId(), text));
     runFinished(run.runId(), chainId, run.endTime(), run.status());
   }
 

@@ -185,8 +185,9 @@ record RunProgress(ChainRuntime chain, RunStartRecord record) {
   void ended(ChainState after, ActiveRun run, RunStatus status, Instant end) {
     record.recordOnce(run); // it ended before its instant's timer came (a refused job, say)
     chain.node.begunRuns().remove(run.runId());
-    if (!run.skippedFires().isEmpty()) { // written first: whoever sees the run ended sees its skips too
-      chain.runLog.message(run.runId(), chain.messages.skipped(run));
+    SkippedFires skipped = SkippedFires.of(run.skippedFires());
+    if (skipped != null) { // written first: whoever sees the run ended sees its skips too
+      chain.runLog.message(run.runId(), chain.messages.skipped(run.runId(), skipped));
     }
     chain.runLog.runFinished(run.runId(), chain.chainId, end, status);
     chain.node.metrics().runEnded(chain.chainId, status, Duration.between(run.startTime(), end));

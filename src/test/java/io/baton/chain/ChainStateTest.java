@@ -191,7 +191,7 @@ class ChainStateTest {
     ChainState state = apply(levelOneJournaled(), new RunFinished(101, RunStatus.DEP_ERROR, T0.plusSeconds(40)));
     assertNull(state.active());
     assertEquals(new ChainState.EndedRun(101, Trigger.SCHEDULE, T0, T0, T0.plusSeconds(5), T0.plusSeconds(40),
-        RunStatus.DEP_ERROR, 3L, "node-a", null), state.lastRun());
+        RunStatus.DEP_ERROR, 3L, "node-a", null, null, null), state.lastRun());
     assertEquals(T0, state.lastFire());
   }
 

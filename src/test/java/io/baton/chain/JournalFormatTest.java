@@ -117,6 +117,16 @@ class JournalFormatTest {
     assertEquals(state, roundTrip(state));
   }
 
+  /** A catch-up run that skipped fires keeps both in its snapshot once it ended (Recovery names them again). */
+  @Test
+  void theFiresAnEndedRunNamedSurviveItsSnapshot() {
+    ChainState.EndedRun ended = new ChainState.EndedRun(9, Trigger.MISFIRE, T0, T0, T0, T0.plusSeconds(90),
+        RunStatus.SUCCESS, 1L, "n", null, new Misfires(2, T0.minusSeconds(3600), T0, false),
+        new SkippedFires(1, T0.plusSeconds(60), T0.plusSeconds(60)));
+    ChainState state = new ChainState(T0.plusSeconds(60), null, ended, List.of());
+    assertEquals(state, roundTrip(state));
+  }
+
   /**
    * Each recorded row written today: same payload (the event's name included), and the serializer
    * that names events or snapshots, with no manifest, so nothing stored names a Java class.

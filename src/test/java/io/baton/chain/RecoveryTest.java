@@ -135,6 +135,68 @@ class RecoveryTest {
     }
   }
 
+  /**
+   * 11:00 and 12:00 are missed, 12:00 runs as a catch-up run and ends, and its message never
+   * reaches the database. The run's id.
+   */
+  private static long catchUpRunEndedUnnamed(ChainFixture node) {
+    node.advanceTo("2026-06-01T10:59:59.500Z");
+    node.downFor(Duration.ofMinutes(62));
+    long catchUp = node.ledger.runAt(at("2026-06-01T12:00:00Z")).runId();
+    node.exitJob(1, 0);
+    node.exitJob(2, 0);
+    node.exitJob(3, 0);
+    assertEquals("SUCCESS", node.ledger.run(catchUp).status());
+    node.ledger.loseMessages();
+    return catchUp;
+  }
+
+  /**
+   * The catch-up run ends, and its node dies before the run's message reaches the database: the
+   * next node names the missed fires from the run's end in the journal, before the run's end.
+   */
+  @Test
+  void killedRightAfterACatchUpRunEndedTheNextNodeNamesTheMissedFires() {
+    try (ChainFixture node = startedBefore(TWO_LEVELS)) {
+      long catchUp = catchUpRunEndedUnnamed(node);
+
+      node.crash();
+      Ledger.Message named = only(node.ledger.messages("MISFIRE: 2 fire(s) missed", "between 2026-06-01T11:00:00Z"
+          + " and 2026-06-01T12:00:00Z", "the latest (2026-06-01T12:00:00Z) runs now as one catch-up run"));
+      assertEquals(catchUp, named.runId());
+      assertEquals("SUCCESS", node.ledger.run(catchUp).status());
+      assertEquals(3, node.host.jobs().size(), "nothing runs again");
+    }
+  }
+
+  /** So are the fires skipped while a run was active, told when it ended. */
+  @Test
+  void killedRightAfterARunThatSkippedFiresEndedTheNextNodeNamesTheSkips() {
+    try (ChainFixture node = ChainFixture.start(chain("@every 1m", job(1, 1)), at("2026-06-01T10:00:10Z"))) {
+      node.advanceTo("2026-06-01T10:03:30Z"); // the 10:01 run is active at 10:02 and 10:03
+      long runId = only(node.ledger.runs()).runId();
+      node.exitJob(1, 0);
+      only(node.ledger.messages("run " + runId + ": 2 fire(s) skipped"));
+      node.ledger.loseMessages();
+
+      node.crash();
+      only(node.ledger.messages("run " + runId + ": 2 fire(s) skipped while this run was active (overlap), from "
+          + "2026-06-01T10:02:00Z to 2026-06-01T10:03:00Z"));
+    }
+  }
+
+  /** Long after, the message was written while its node lived: a restart does not write it again. */
+  @Test
+  void aRunThatEndedLongAgoIsNotNamedAgain() {
+    try (ChainFixture node = startedBefore(TWO_LEVELS)) {
+      catchUpRunEndedUnnamed(node);
+      node.advanceTo("2026-06-01T12:15:00Z"); // Recovery.MISFIRE_MESSAGE_AGAIN after the run began
+
+      node.crash();
+      assertEquals(List.of(), node.ledger.messages("MISFIRE"));
+    }
+  }
+
   @Test
   void killedAfterLevelStartedBeforeTheProcessStartedTheJobRunsAgainWithAHigherAttempt() {
     try (ChainFixture node = startedBefore(TWO_LEVELS)) {
