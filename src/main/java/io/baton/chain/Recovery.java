@@ -30,8 +30,9 @@ import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 record Recovery(ChainRuntime chain, JournalAhead ahead, RunProgress progress) {
   /**
    * A message about missed or skipped fires is written again at a restart within this of when it
-   * was first due (its node may have died before writing it): the table skips a repeat among its
-   * latest rows, and a run moved later (a rebalance, a rolling restart) had it written long ago.
+   * was first due (its node may have died before writing it): a run moved later (a rebalance, a
+   * rolling restart) had it written long ago. An active run's is skipped if among the table's
+   * latest rows, an ended run's if chain_run shows the run ended (its messages came first).
    */
   static final Duration MISFIRE_MESSAGE_AGAIN = Duration.ofMinutes(10);
 

@@ -46,12 +46,12 @@ public record RunLog(OutcomeSink outcomes, String node, LeaderGuard guard) {
 
   /**
    * After a restart: the last ended run once more, in case the node died before it was written,
-   * with {@code messages} of it written before its end, as when it ended.
+   * with {@code messages} of it written before its end if the database does not show it ended.
    */
   void rewrite(long chainId, ChainState.EndedRun run, List<String> messages) {
     runStarted(run.runId(), chainId, run.trigger(), run.scheduledTime(), run.startTime(), run.epoch(), run.node(),
         run.dependenciesPassedAt(), run.rerunOf());
-    messages.forEach(text -> message(run.runId(), text));
+    messages.forEach(text -> write(new RunRecord.MessageAgain(run.runId(), text)));
     runFinished(run.runId(), chainId, run.endTime(), run.status());
   }
 

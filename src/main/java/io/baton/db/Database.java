@@ -198,10 +198,13 @@ public final class Database implements AutoCloseable {
     }
     // Connector/J parses a statement's text at every prepare unless told to keep what it parsed:
     // a node prepares the same few dozen statements over and over, several a second even idle.
-    if (JdbcUrl.isConnectorJ(url) && !lower.contains("cacheprepstmts=")) {
-      p.setProperty("cachePrepStmts", "true");
-      p.setProperty("prepStmtCacheSize", "250");
-      p.setProperty("prepStmtCacheSqlLimit", "4096");
+    if (JdbcUrl.isConnectorJ(url)) {
+      for (String[] kv : new String[][] {{"cachePrepStmts", "true"}, {"prepStmtCacheSize", "250"},
+          {"prepStmtCacheSqlLimit", "4096"}}) {
+        if (!lower.contains(kv[0].toLowerCase(Locale.ROOT) + "=")) { // the url's own choice stands
+          p.setProperty(kv[0], kv[1]);
+        }
+      }
     }
     return p;
   }

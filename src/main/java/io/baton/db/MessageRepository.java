@@ -69,6 +69,20 @@ public final class MessageRepository {
     }
   }
 
+  /** As {@link #insert}, unless chain_run shows the run ended: its messages were written before its end. */
+  static void insertUnlessEnded(Connection c, long runId, String msg) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT 1 FROM chain_run WHERE run_id = ? AND end_time IS NOT NULL")) {
+      ps.setLong(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return;
+        }
+      }
+    }
+    insert(c, runId, msg);
+  }
+
   private static void insertOnce(Connection c, Long runId, String text) throws SQLException {
     if (runId == null) {
       try (PreparedStatement ps = c.prepareStatement(

@@ -75,6 +75,16 @@ public sealed interface RunRecord {
   }
 
   /**
+   * A message of a run that ended, written again after a restart in case its node died first:
+   * only while chain_run does not show the run ended (a node writes a run's messages before its end).
+   */
+  record MessageAgain(long runId, String msg) implements RunRecord {
+    public MessageAgain {
+      Objects.requireNonNull(msg, "msg");
+    }
+  }
+
+  /**
    * The chain's actor went to sleep after its outcomes above, until {@code wakeAt} (null: nothing to
    * wake it for), owing no fire before {@code firesFrom}: so says its baton_awake_chain row, unless
    * a later actor of the chain wrote it ({@code token} is the sleeping actor's).

@@ -115,6 +115,10 @@ public final class RunRepository {
       RunSql.chainsAsleep(c, (List<RunRecord.ChainAsleep>) same);
     } else if (first instanceof RunRecord.ChainForgotten) {
       RunSql.chainsForgotten(c, (List<RunRecord.ChainForgotten>) same);
+    } else if (first instanceof RunRecord.MessageAgain) {
+      for (RunRecord.MessageAgain m : (List<RunRecord.MessageAgain>) same) {
+        MessageRepository.insertUnlessEnded(c, m.runId(), m.msg());
+      }
     } else {
       for (Message m : (List<Message>) same) {
         MessageRepository.insert(c, m.runId(), m.msg());

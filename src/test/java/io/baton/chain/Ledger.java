@@ -61,6 +61,12 @@ final class Ledger implements OutcomeSink {
       processes.computeIfPresent(key(r.runId(), r.kind(), r.refId(), r.attempt()), (k, p) -> new Process(p.runId(),
           p.kind(), p.refId(), p.stepLvl(), p.attempt(), p.startTime(), r.end(), r.exitCode(), r.status(), p.pid(),
           p.logPath(), p.node()));
+    } else if (record instanceof RunRecord.MessageAgain r) {
+      Run run = runs.get(r.runId());
+      Message m = new Message(r.runId(), r.msg());
+      if ((run == null || run.endTime() == null) && !messages.contains(m)) {
+        messages.add(m);
+      }
     } else if (record instanceof RunRecord.Message r) {
       Message m = new Message(r.runId(), r.msg());
       if (r.runId() == null || !messages.contains(m)) { // a run's message is written once (MessageRepository)
@@ -121,6 +127,13 @@ final class Ledger implements OutcomeSink {
   /** The messages written so far never reached the database (their node died first). */
   synchronized void loseMessages() {
     messages.clear();
+  }
+
+  /** Neither did the run's end, written after them. */
+  synchronized void loseTheEndOf(long runId) {
+    loseMessages();
+    runs.computeIfPresent(runId, (id, run) -> new Run(run.runId(), run.trigger(), run.scheduledTime(),
+        run.startTime(), run.depPassTs(), null, "RUNNING", run.node(), run.epoch(), run.rerunOf()));
   }
 
   synchronized List<Message> messages() {

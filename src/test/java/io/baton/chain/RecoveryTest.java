@@ -136,8 +136,8 @@ class RecoveryTest {
   }
 
   /**
-   * 11:00 and 12:00 are missed, 12:00 runs as a catch-up run and ends, and its message never
-   * reaches the database. The run's id.
+   * 11:00 and 12:00 are missed, 12:00 runs as a catch-up run and ends, and neither its message nor
+   * its end reaches the database. The run's id.
    */
   private static long catchUpRunEndedUnnamed(ChainFixture node) {
     node.advanceTo("2026-06-01T10:59:59.500Z");
@@ -147,7 +147,7 @@ class RecoveryTest {
     node.exitJob(2, 0);
     node.exitJob(3, 0);
     assertEquals("SUCCESS", node.ledger.run(catchUp).status());
-    node.ledger.loseMessages();
+    node.ledger.loseTheEndOf(catchUp);
     return catchUp;
   }
 
@@ -177,11 +177,24 @@ class RecoveryTest {
       long runId = only(node.ledger.runs()).runId();
       node.exitJob(1, 0);
       only(node.ledger.messages("run " + runId + ": 2 fire(s) skipped"));
-      node.ledger.loseMessages();
+      node.ledger.loseTheEndOf(runId);
 
       node.crash();
       only(node.ledger.messages("run " + runId + ": 2 fire(s) skipped while this run was active (overlap), from "
           + "2026-06-01T10:02:00Z to 2026-06-01T10:03:00Z"));
+    }
+  }
+
+  /** chain_run shows the run ended: its node wrote its messages first, so none is written again. */
+  @Test
+  void aRunWhoseEndTheDatabaseShowsIsNotNamedAgain() {
+    try (ChainFixture node = startedBefore(TWO_LEVELS)) {
+      long catchUp = catchUpRunEndedUnnamed(node);
+      node.crash();
+      node.ledger.loseMessages(); // as an operator clearing the table would
+      node.crash();
+      assertEquals(List.of(), node.ledger.messages("MISFIRE"));
+      assertEquals("SUCCESS", node.ledger.run(catchUp).status());
     }
   }
 

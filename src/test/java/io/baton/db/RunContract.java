@@ -152,6 +152,19 @@ abstract class RunContract extends FreshDatabase {
     assertEquals(77, last.pid);
   }
 
+  /** A restarted chain names its ended run's fires again only if the run's end never reached chain_run. */
+  @Test
+  void aMessageWrittenAgainIsWrittenOnlyForARunNotShownEnded() {
+    String missed = "chain " + chain + ": MISFIRE: 2 fire(s) missed";
+    runs.apply(List.of(new RunStarted(6, chain, "MISFIRE", T0, T0, "n", 1L, null),
+        new RunRecord.MessageAgain(6, missed), new RunFinished(6, chain, T0.plusSeconds(4), "SUCCESS")));
+    runs.apply(List.of(new RunStarted(6, chain, "MISFIRE", T0, T0, "n", 1L, null),
+        new RunRecord.MessageAgain(6, missed + ", again"), new RunFinished(6, chain, T0.plusSeconds(4), "SUCCESS")));
+
+    assertEquals(missed, one(ds, "SELECT msg FROM schedulerMessage WHERE run_id = 6"));
+    assertEquals(1, count(ds, "SELECT COUNT(*) FROM schedulerMessage WHERE run_id = 6"));
+  }
+
   @Test
   void dependencyChecksAreOneRowPerCheckAndDoNotTouchThePid() {
     runs.runStarted(4, chain, "SCHEDULE", T0, T0, "n", null);
