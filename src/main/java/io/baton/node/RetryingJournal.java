@@ -68,6 +68,9 @@ public final class RetryingJournal extends JdbcAsyncWriteJournal {
             outage.ended();
             return CompletableFuture.completedFuture(allWritten(messages.size()));
           }
+          if (queueFull(error)) { // a burst past jdbc-journal.bufferSize: nothing was written, so try again
+            return later(retryIn).thenCompose(ignored -> write(messages, retryIn, retried));
+          }
           if (!DatabaseOutage.isConnectionProblem(error)) {
             return CompletableFuture.failedFuture(error);
           }
@@ -103,6 +106,16 @@ public final class RetryingJournal extends JdbcAsyncWriteJournal {
   private static Seq<Try<BoxedUnit>> allWritten(int count) {
     Try<BoxedUnit> ok = new Success<>(BoxedUnit.UNIT);
     return CollectionConverters.asScala(Collections.nCopies(count, ok)).toList();
+  }
+
+  /** The journal's queue of writes was full (its message is all that tells it). */
+  static boolean queueFull(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("the queue buffer was full")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean duplicateKey(Throwable error) {

@@ -2,6 +2,7 @@ package io.baton.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -12,6 +13,20 @@ import org.junit.jupiter.api.Test;
 class PekkoConfigTest {
   private static final Config NODE = ConfigFactory.parseResources(PekkoConfig.class, "/baton-pekko.conf")
       .withFallback(ConfigFactory.load()).resolve();
+
+  @Test
+  void theJournalQueuesMoreWritesThanAHundredThousandChainsFiringAtOnce() {
+    assertTrue(NODE.getInt("jdbc-journal.bufferSize") >= 100_000);
+  }
+
+  /** What pekko-persistence-jdbc says when it refuses a write: tried again, as a database outage is. */
+  @Test
+  void aWriteRefusedForAFullQueueIsTriedAgain() {
+    Exception refused = new Exception("Failed to enqueue journal row batch write, the queue buffer was full"
+        + " (1000 elements) please check the jdbc-journal.bufferSize setting");
+    assertTrue(RetryingJournal.queueFull(new java.util.concurrent.CompletionException(refused)));
+    assertFalse(RetryingJournal.queueFull(new IllegalStateException("write refused: this node no longer holds")));
+  }
 
   @Test
   void bothReplicatorsOfANodeSendNoDeltasAndTellSubscribersEveryTwoSeconds() {
