@@ -40,8 +40,8 @@ final class Messages {
   }
 
   String skipped(long runId, SkippedFires fires) {
-    return "chain " + chainId + " run " + runId + ": " + fires.count()
-        + " fire(s) skipped while this run was active (overlap), from " + fires.first() + " to " + fires.last();
+    return head(runId) + " " + fires.count() + " fire(s) skipped while this run was active (overlap), from "
+        + fires.first() + " to " + fires.last();
   }
 
   /** The catch-up run's message, as it was written when the run began. */
@@ -104,7 +104,11 @@ final class Messages {
   }
 
   private String head(ActiveRun run) {
-    return "chain " + chainId + " run " + run.runId() + ":";
+    return head(run.runId());
+  }
+
+  private String head(long runId) {
+    return "chain " + chainId + " run " + runId + ":";
   }
 
   private static String tail(String output) {
