@@ -206,21 +206,25 @@ public final class SchedulerGuardian {
   }
 
   /**
-   * Cut off from the database while other nodes are alive: the shards this node can no longer hold
-   * are handed to the others (the cluster would otherwise keep them here, where they cannot run).
+   * Cut off from the database while other nodes are alive: this node's shard region stops at once,
+   * with every shard and chain in it (their processes killed), and the shard coordinator gives the
+   * shards to the others at the region's end. Not a graceful hand-over: the leases are lost already,
+   * so no job may finish here, no hand-over could be journaled, and a shard started here again by a
+   * message in the meantime would wait for its lease with the hand-over held up behind it, for the
+   * whole hand-off timeout (Pekko's shard stashes a hand-off while it acquires its lease).
    */
   private Behavior<Command> onCutOff() {
     if (cutOff || stopping) {
       return Behaviors.same();
     }
     cutOff = true;
-    context.getLog().warn("cut off from the database while other nodes are alive: this node hands its shards to"
-        + " them, and starts again once the database answers and its outcomes are written");
+    context.getLog().warn("cut off from the database while other nodes are alive: this node stops its shards"
+        + " (their processes are killed) for the others to take, and starts again once the database answers"
+        + " and its outcomes are written");
     org.apache.pekko.actor.ActorRef region = org.apache.pekko.cluster.sharding.ClusterSharding
         .get(Adapter.toClassic(context.getSystem())).shardRegion(ChainShards.TYPE.name());
     context.watchWith(Adapter.toTyped(region), new RegionStopped());
-    region.tell(org.apache.pekko.cluster.sharding.ShardRegion.gracefulShutdownInstance(),
-        org.apache.pekko.actor.ActorRef.noSender());
+    region.tell(org.apache.pekko.actor.PoisonPill.getInstance(), org.apache.pekko.actor.ActorRef.noSender());
     return Behaviors.same();
   }
 

@@ -19,8 +19,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * (While the JVM runs, a lost lease stops its shard, and the shard's chains kill their processes.)
  *
  * <p>A node cut off from the database while other nodes are alive (its leases were lost for
- * unanswered renewals) tells the guardian, which hands its shards to the others: they are still in
- * touch with it, so the cluster would otherwise leave its shards with it, where they cannot run.
+ * unanswered renewals) tells the guardian, which stops its shards for the others to take: they are
+ * still in touch with it, so the cluster would otherwise leave its shards with it, where they cannot run.
  */
 final class ShardFence {
   /** A renewal moves the deadline by seconds; the reaper hears of it within this. */
