@@ -28,8 +28,8 @@ final class RunSql {
   /**
    * jobchain_lst_run holds the chain's latest run only. These guards keep an older run's late
    * or replayed record from overwriting it: LATEST = no run of the chain started after this one;
-   * LATEST_OPEN = that, and this run has not ended yet. jobchain_id has no index in the original
-   * table (and Baton does not alter it), but that table has one row per chain: a scan is cheap.
+   * LATEST_OPEN = that, and this run has not ended yet. jobchain_id is indexed by Baton's own
+   * migration (V10): a write locks that chain's rows only, not the table.
    */
   private static final String LATEST =
       " AND NOT EXISTS (SELECT 1 FROM chain_run r WHERE r.chain_id = ?"
@@ -89,8 +89,9 @@ final class RunSql {
 
   /**
    * No unique key on jobchain_id in the original table: UPDATE, and INSERT only when the chain
-   * has no row at all. Under InnoDB's repeatable read the UPDATE's scan locks the table's gaps,
-   * so two writers racing to insert deadlock (and one is retried) rather than both inserting.
+   * has no row at all. Under InnoDB's repeatable read an UPDATE that finds no row locks the gap
+   * where the chain's row would go, so two writers racing to insert deadlock (and one is retried)
+   * rather than both inserting.
    */
   private static void lastRunStarted(Connection c, RunStarted r) throws SQLException {
     try (PreparedStatement up = c.prepareStatement(LAST_RUN_STARTED)) {

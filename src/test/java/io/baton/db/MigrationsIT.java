@@ -19,6 +19,8 @@ class MigrationsIT {
   static final Set<String> BATON_TABLES = Set.of("chain_run", "job_run", "baton_meta", "baton_command", "baton_lease",
       "baton_awake_chain", "event_journal", "event_tag", "snapshot", "flyway_schema_history");
   static final Set<String> ORIGINAL_TABLES = Set.copyOf(OriginalDdl.TABLES);
+  /** V1 to V10. */
+  static final int MIGRATIONS = 10;
 
   private String url;
 
@@ -64,6 +66,9 @@ class MigrationsIT {
     // realtime_status gains Baton's lease_*, node and address columns and the lease row; nothing else changes
     originalsAfter.put("realtime_status", originalsAfter.get("realtime_status")
         .replaceAll("\n\s*`(lease_[a-z]+|node_host|node_number|last_run_id|http_address|cluster_address)`[^\n]*", "").replaceAll(" AUTO_INCREMENT=\\d+", ""));
+    // jobchain_lst_run gains an index on jobchain_id (V10); its columns are the same
+    originalsAfter.put("jobchain_lst_run", originalsAfter.get("jobchain_lst_run")
+        .replace(",\n  KEY `baton_lst_run_chain` (`jobchain_id`)", ""));
     assertEquals(before, originalsAfter);
   }
 
@@ -81,11 +86,11 @@ class MigrationsIT {
   @Test
   void migratingTwiceIsANoOp() {
     try (Database db = open(url)) {
-      assertEquals(9, count(db.dataSource(), "SELECT COUNT(*) FROM flyway_schema_history"));
+      assertEquals(MIGRATIONS, count(db.dataSource(), "SELECT COUNT(*) FROM flyway_schema_history"));
     }
     Map<String, String> first = TestDatabases.showCreateTables(url);
     try (Database db = open(TestDatabases.mariadbDriverUrl(url))) {
-      assertEquals(9, count(db.dataSource(), "SELECT COUNT(*) FROM flyway_schema_history"));
+      assertEquals(MIGRATIONS, count(db.dataSource(), "SELECT COUNT(*) FROM flyway_schema_history"));
     }
     assertEquals(first, TestDatabases.showCreateTables(url));
   }

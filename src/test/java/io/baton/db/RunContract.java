@@ -6,6 +6,7 @@ import static io.baton.db.DbTestSupport.insertChain;
 import static io.baton.db.DbTestSupport.one;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.baton.db.RunRecord.DependenciesPassed;
 import io.baton.db.RunRecord.Message;
@@ -13,9 +14,13 @@ import io.baton.db.RunRecord.ProcessFinished;
 import io.baton.db.RunRecord.ProcessStarted;
 import io.baton.db.RunRecord.RunFinished;
 import io.baton.db.RunRecord.RunStarted;
+import java.sql.Connection;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -190,6 +195,32 @@ abstract class RunContract extends FreshDatabase {
     assertEquals(head, stored.substring(0, head.length()));
     assertEquals(tail, stored.substring(stored.length() - tail.length()));
     assertEquals(1, count(ds, "SELECT COUNT(*) FROM schedulerMessage WHERE run_id IS NULL"));
+  }
+
+  /**
+   * Two nodes write the outcomes of different chains at once: neither waits for the other's
+   * transaction (a write of one chain's last run once locked every chain's row until it committed).
+   */
+  @Test
+  void theOutcomesOfTwoChainsAreWrittenAtOnceWithoutWaitingForEachOther() throws Exception {
+    long other = insertChain(ds, "other", 1, "@hourly", 0, "ON", 1, 0);
+    runs.apply(List.of(new RunStarted(31, chain, "SCHEDULE", T0, T0, "node-a", 1L, T0),
+        new RunStarted(32, other, "SCHEDULE", T0, T0, "node-b", 1L, T0)));
+    try (Connection nodeA = ds.getConnection()) {
+      nodeA.setAutoCommit(false);
+      RunSql.runsFinished(nodeA, List.of(new RunFinished(31, chain, T0.plusSeconds(1), "SUCCESS")));
+      // node-a's batch is still open while node-b writes its own
+      CompletableFuture<Void> nodeB = CompletableFuture.runAsync(
+          () -> runs.apply(List.of(new RunFinished(32, other, T0.plusSeconds(2), "FAILED"))));
+      try {
+        nodeB.get(10, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        fail("node-b's outcome waited for node-a's open transaction");
+      }
+      nodeA.commit();
+    }
+    assertEquals("SUCCESS", lastRun(chain).status);
+    assertEquals("FAILED", lastRun(other).status);
   }
 
   @Test
