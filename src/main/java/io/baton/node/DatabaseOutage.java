@@ -10,6 +10,7 @@ public final class DatabaseOutage {
   private final Logger log;
   private final String doing;
   private long since;
+  private boolean unreachable;
 
   public DatabaseOutage(Logger log, String doing) {
     this.log = log;
@@ -19,15 +20,17 @@ public final class DatabaseOutage {
   public void started(Throwable error, int waiting) {
     if (since == 0) {
       since = System.nanoTime();
-      log.error("database unreachable while {}: {}; {}", doing, rootMessage(error),
-          waiting > 0 ? waiting + " record(s) wait and are written when it returns" : "trying again until it returns");
+      // a lost connection, or a statement the database gave up (a deadlock, a lock wait timeout)
+      unreachable = isConnectionProblem(error);
+      log.error("database {} while {}: {}; {}", unreachable ? "unreachable" : "failing", doing, rootMessage(error),
+          waiting > 0 ? waiting + " record(s) wait and are written when it answers" : "trying again until it answers");
     }
   }
 
   public void ended() {
     if (since != 0) {
-      log.warn("database reachable again ({}); it was unreachable for {} s", doing,
-          (System.nanoTime() - since) / 1_000_000_000);
+      log.warn("database {} again ({}); it {} for {} s", unreachable ? "reachable" : "answering", doing,
+          unreachable ? "was unreachable" : "failed", (System.nanoTime() - since) / 1_000_000_000);
       since = 0;
     }
   }
