@@ -73,6 +73,7 @@ public final class DatabaseLease extends Lease {
 
   // guarded by this
   private long epoch = -1; // -1: not held
+  private long releases; // how many times it was let go: an acquire under way when it is, keeps nothing
   private long validUntilNanos;
   private long lastRenewalSent;
   private Consumer<Optional<Throwable>> lostCallback;
@@ -136,24 +137,28 @@ public final class DatabaseLease extends Lease {
   @Override
   public CompletionStage<Boolean> acquire(Consumer<Optional<Throwable>> leaseLostCallback) {
     CompletableFuture<Boolean> answer = new CompletableFuture<>();
-    attempt(leaseLostCallback, nanoTime.getAsLong() + operationTimeout.toNanos(), answer);
+    long since;
+    synchronized (this) {
+      since = releases;
+    }
+    attempt(leaseLostCallback, nanoTime.getAsLong() + operationTimeout.toNanos(), since, answer);
     return answer.orTimeout(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void attempt(Consumer<Optional<Throwable>> leaseLostCallback, long deadline,
+  private void attempt(Consumer<Optional<Throwable>> leaseLostCallback, long deadline, long since,
       CompletableFuture<Boolean> answer) {
     long held = currentEpoch();
     long sent = nanoTime.getAsLong();
     CompletableFuture.supplyAsync(() -> table.takeOrRenew(name(), owner(), held, ttl), blocking).whenComplete(
         (standing, error) -> {
           if (standing != null && standing.won()) {
-            took(standing, sent, leaseLostCallback, answer);
+            took(standing, sent, since, leaseLostCallback, answer);
             return;
           }
           // a failed statement (a connection reset, a lock wait) is tried again, as a held lease is
           Duration wait = error != null ? RETRY_AFTER_ERROR : standing.expiresIn().plusMillis(50);
           if (!answer.isDone() && nanoTime.getAsLong() + wait.toNanos() - deadline < 0) {
-            scheduler.scheduleOnce(wait, () -> attempt(leaseLostCallback, deadline, answer), dispatcher);
+            scheduler.scheduleOnce(wait, () -> attempt(leaseLostCallback, deadline, since, answer), dispatcher);
           } else if (error != null) {
             answer.completeExceptionally(error);
           } else {
@@ -164,11 +169,18 @@ public final class DatabaseLease extends Lease {
         });
   }
 
-  private synchronized void took(LeaseTable.Standing standing, long sent,
+  private synchronized void took(LeaseTable.Standing standing, long sent, long since,
       Consumer<Optional<Throwable>> leaseLostCallback, CompletableFuture<Boolean> answer) {
-    if (answer.isDone() && epoch != standing.epoch()) {
-      // the caller stopped waiting (timed out) and will ask again: do not keep what it does not know it has
+    boolean letGoMeanwhile = releases != since; // its holder (a shard) stopped while the acquire was under way
+    if ((answer.isDone() || letGoMeanwhile) && epoch != standing.epoch()) {
+      // the caller stopped waiting (timed out, or stopped) and will ask again if it still wants it:
+      // do not keep what it does not know it has
       blocking.execute(() -> table.release(name(), owner(), standing.epoch()));
+      answer.complete(false);
+      return;
+    }
+    if (letGoMeanwhile) {
+      answer.complete(false); // a later acquire holds it under this same epoch: it stays that one's
       return;
     }
     if (epoch != standing.epoch()) {
@@ -188,6 +200,7 @@ public final class DatabaseLease extends Lease {
   public CompletionStage<Boolean> release() {
     long released;
     synchronized (this) {
+      releases++;
       released = epoch;
       epoch = -1;
       lostCallback = null;
@@ -364,9 +377,8 @@ public final class DatabaseLease extends Lease {
     Consumer<Optional<Throwable>> callback = lostCallback;
     lostCallback = null;
     if (callback != null) {
-      // on the leases' pool, not at once: the shard's chains then stop by its hand-over (their
-      // processes killed on the process pool), rather than the shard being started here again at
-      // the next message, waiting for a lease it cannot get and holding up that hand-over
+      // on the leases' pool, not under this lock: the shard stops with its chains (their processes
+      // killed); a node cut off from the database stops its whole shard region as well (ShardFence)
       blocking.execute(() -> callback.accept(cause));
     }
   }

@@ -29,7 +29,8 @@ final class RunSql {
    * jobchain_lst_run holds the chain's latest run only. These guards keep an older run's late
    * or replayed record from overwriting it: LATEST = no run of the chain started after this one;
    * LATEST_OPEN = that, and this run has not ended yet. jobchain_id is indexed by Baton's own
-   * migration (V10): a write locks that chain's rows only, not the table.
+   * migration (V10): a write locks that chain's index entries and the gap next to them, not the
+   * whole table.
    */
   private static final String LATEST =
       " AND NOT EXISTS (SELECT 1 FROM chain_run r WHERE r.chain_id = ?"
@@ -89,9 +90,10 @@ final class RunSql {
 
   /**
    * No unique key on jobchain_id in the original table: UPDATE, and INSERT only when the chain
-   * has no row at all. Under InnoDB's repeatable read an UPDATE that finds no row locks the gap
-   * where the chain's row would go, so two writers racing to insert deadlock (and one is retried)
-   * rather than both inserting.
+   * has no row at all. Under InnoDB's repeatable read (the server's default, which Baton keeps) an
+   * UPDATE that finds no row locks the gap where the chain's row would go, so two writers racing to
+   * insert deadlock (and one is retried) rather than both inserting. Chains whose ids share that gap
+   * may wait for each other in their first run too; later runs update existing rows.
    */
   private static void lastRunStarted(Connection c, RunStarted r) throws SQLException {
     try (PreparedStatement up = c.prepareStatement(LAST_RUN_STARTED)) {

@@ -238,6 +238,24 @@ class DatabaseLeaseTest {
     silence.get().countDown();
   }
 
+  /**
+   * A shard stopped (its region killed, say) while its acquire waited for the database: when the
+   * answer comes, the lease is given back, not kept renewed for a shard that no longer exists.
+   */
+  @Test
+  void anAcquireUnderWayWhenItsHolderLetsGoKeepsNothing() throws Exception {
+    Lease a = lease("node-a");
+    silence.set(new java.util.concurrent.CountDownLatch(1)); // the acquire's statement waits
+    java.util.concurrent.CompletionStage<Boolean> acquiring = a.acquire();
+    assertTrue(now(a.release()), "nothing held yet: nothing to let go");
+    silence.get().countDown();
+
+    assertFalse(now(acquiring), "its holder let go meanwhile");
+    await().atMost(Duration.ofSeconds(5)).until(() -> column("lease_holder") == null);
+    assertFalse(a.checkLease());
+    assertTrue(now(lease("node-b").acquire()), "another owner takes it at once");
+  }
+
   /** The lease table's database, which can be made to refuse connections, or not to answer. */
   private final class SwitchableDataSource extends ForwardingDataSource {
     SwitchableDataSource(javax.sql.DataSource target) {

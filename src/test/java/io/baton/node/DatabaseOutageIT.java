@@ -71,8 +71,8 @@ class DatabaseOutageIT {
         db.assertNoFireTwice(frequent);
 
         Map<String, Long> outageLines = Arrays.stream(node.log().split("\n"))
-            .filter(l -> l.contains("database unreachable while"))
-            .collect(Collectors.groupingBy(l -> l.replaceFirst(".*database unreachable while ([a-z ]+):.*", "$1"),
+            .filter(l -> l.matches(".*database (unreachable|failing) while.*"))
+            .collect(Collectors.groupingBy(l -> l.replaceFirst(".*database (unreachable|failing) while ([a-z ]+):.*", "$2"),
                 Collectors.counting()));
         assertTrue(!outageLines.isEmpty() && outageLines.values().stream().allMatch(n -> n == 1),
             "the loss is logged once per concern, not per attempt: " + outageLines);
