@@ -17,6 +17,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
 import org.apache.pekko.persistence.typed.SnapshotCompleted;
 import org.apache.pekko.persistence.typed.SnapshotFailed;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
@@ -132,9 +134,9 @@ class SnapshotBurstIT {
       return newSignalHandlerBuilder()
           .onSignal(SnapshotCompleted.class, (state, done) -> outcomes.tell("snapshot written"))
           .onSignal(SnapshotFailed.class, (state, failed) -> outcomes.tell("snapshot failed: " + failed.getFailure()))
-          .onSignal(org.apache.pekko.persistence.typed.RecoveryCompleted.instance(),
+          .onSignal(RecoveryCompleted.instance(),
               fires -> outcomes.tell("recovered with " + fires + " fire" + (fires == 1 ? "" : "s")))
-          .onSignal(org.apache.pekko.persistence.typed.RecoveryFailed.class,
+          .onSignal(RecoveryFailed.class,
               (state, failed) -> outcomes.tell("recovery failed: " + failed.getFailure()))
           .build();
     }
