@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.RunsAlone;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** db.bkp is a failover host: when the main one cannot be reached the node goes on through it. */
+@RunsAlone
 class BackupConnectionIT {
   @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb();
 

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.RunsAlone;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Commands sent to any node are carried out once by the node that runs the chains, also when the
  * leader dies between accepting and carrying out: two nodes in JVMs of their own on MariaDB.
  */
+@RunsAlone
 class CommandFailoverIT {
   static final Duration TTL = Duration.ofSeconds(4);
   @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb().with("baton.lease.ttl", TTL.toMillis() + "ms");

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.RunsAlone;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A node in its own JVM is killed with SIGKILL while a run waits on a dependency, runs a step
  * level, or hands over between levels; the next node resumes the run from its events.
  */
+@RunsAlone
 class CrashRecoveryIT {
   @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb();
   NodeProcess node;

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.RunsAlone;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * fires come due: the node stays up, the job is neither killed nor re-run, and once the database
  * is back every outcome is written once and the fires that came due run late, never twice.
  */
+@RunsAlone
 class DatabaseOutageIT {
   @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb();
 

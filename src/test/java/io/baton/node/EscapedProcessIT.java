@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.RunsAlone;
 import io.baton.exec.OsProcesses;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * process group and session, {@code ( setsid sleep N & )}, then sleeps itself. Processes are looked
  * for as an operator would, by command line.
  */
+@RunsAlone
 class EscapedProcessIT {
   private static final Duration START = Duration.ofSeconds(30);
 

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.RunsAlone;
 import io.baton.exec.OsProcesses;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * survives, and the ledger never names a node while it was dead. A fourth node joining then takes
  * its share within 60 s.
  */
+@RunsAlone
 class FailoverIT {
   static final int CHAINS = 60;
   static final Duration BACK_WITHIN = Duration.ofSeconds(15);

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.RunsAlone;
 import io.baton.exec.OsProcesses;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (itself, or through its companion when the JVM is frozen), and the decisions of a node whose
  * shard lease was taken are refused by the database.
  */
+@RunsAlone
 class FencingIT {
   private static final Duration TTL = Duration.ofSeconds(4);
   @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb().with("baton.lease.ttl", TTL.toMillis() + "ms");

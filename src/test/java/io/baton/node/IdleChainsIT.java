@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.RunsAlone;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * starts after its wake has passed wakes it at once (the fire missed meanwhile is a misfire).
  * The nodes' clocks are set to a few seconds before 2030-01-01 10:00 UTC, when the chain fires.
  */
+@RunsAlone
 class IdleChainsIT {
   @RegisterExtension final NodeFixture node = NodeFixture.onMariaDb();
 

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.RunsAlone;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Fires that fell while no node ran: one catch-up run if recent enough, one message per chain. */
+@RunsAlone
 class MisfireIT {
   @RegisterExtension final NodeFixture node = NodeFixture.onMariaDb();
 

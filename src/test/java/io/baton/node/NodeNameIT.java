@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.RunsAlone;
 import io.baton.config.HostName;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two nodes never run under one name: the second is refused while the first lives, whatever their timing. */
+@RunsAlone
 class NodeNameIT {
   @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb();
 

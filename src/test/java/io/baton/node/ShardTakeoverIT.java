@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.RunsAlone;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * other node, and the stale node starts nothing; main and bkp sites host chains by their flags.
  * Real node processes.
  */
+@RunsAlone
 class ShardTakeoverIT {
   static final Duration TTL = Duration.ofSeconds(4);
   static final Map<String, Object> MAIN = Map.of("baton.site", "main");

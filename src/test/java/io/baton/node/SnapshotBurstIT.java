@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.baton.RunsAlone;
 import io.baton.config.BatonSettings;
 import io.baton.db.Database;
 import io.baton.db.TestDatabases;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are, every snapshot is written and read back. The node's journal and snapshot store, as its
  * configuration sets them up, on MariaDB.
  */
+@RunsAlone
 class SnapshotBurstIT {
   /** More than the queues' defaults (1,000) let through at once. */
   private static final int CHAINS = 2_500;
