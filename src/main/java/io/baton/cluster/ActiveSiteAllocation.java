@@ -20,28 +20,46 @@ import scala.concurrent.Future;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Where shards go: only to nodes of the active site, which is {@code main} while any main node is
- * an up member, else {@code bkp}; among those, to the one hosting fewest. A rebalance moves every
+ * Where shards go: only to nodes of the active site, which is {@code main} while any main node can
+ * host shards, else {@code bkp}; among those, to the one hosting fewest. A rebalance moves every
  * shard off a node of the other site (a main node came back), then evens the counts out a few
  * shards at a time. A node's site is its cluster role ({@link #roleOf}). Only up, reachable members
  * count: a node being downed or leaving keeps its shards until the cluster lets it go (a hand-off
  * it cannot answer would hold the shards up).
+ *
+ * <p>A member makes its site active while its shard region is registered, and while it may yet
+ * register one: for {@link #REGISTERS_WITHIN} after it was first seen up. A member whose region
+ * stopped (a node cut off from the database stops it, and stays a member until the database
+ * answers it again) no longer counts, so a cut-off main node does not hold every shard back from
+ * the bkp nodes.
  */
 public final class ActiveSiteAllocation extends ShardCoordinator.AbstractShardAllocationStrategy {
 
   /** Shards moved at most at once, so that a joining node takes its share in steps. */
   static final int MOST_MOVED_AT_ONCE = 10;
 
+  /** How long a member seen up without a shard region counts for its site: a starting node registers one in seconds. */
+  static final java.time.Duration REGISTERS_WITHIN = java.time.Duration.ofSeconds(10);
+
   private final Supplier<Map<Address, String>> upSites;
   private final Address self;
+  private final java.util.function.LongSupplier nanoTime;
+  // guarded by this; members no longer up are forgotten, so one coming back is seen anew
+  private final Map<Address, Long> firstSeen = new HashMap<>(); // each up member: when first seen (nanoTime)
+  private final Set<Address> registered = new HashSet<>(); // up members whose region was registered
 
   /**
    * {@code upSites}: each up and reachable member's address and site; {@code self}: this node's
    * address (the coordinator's own region has a local reference without one).
    */
   public ActiveSiteAllocation(Supplier<Map<Address, String>> upSites, Address self) {
+    this(upSites, self, System::nanoTime);
+  }
+
+  ActiveSiteAllocation(Supplier<Map<Address, String>> upSites, Address self, java.util.function.LongSupplier nanoTime) {
     this.upSites = upSites;
     this.self = self;
+    this.nanoTime = nanoTime;
   }
 
   /** For a cluster member of this actor system: its up and reachable members' sites, read from their roles. */
@@ -71,9 +89,9 @@ public final class ActiveSiteAllocation extends ShardCoordinator.AbstractShardAl
   public Future<ActorRef> allocateShard(ActorRef requester, String shardId,
       Map<ActorRef, IndexedSeq<String>> current) {
     Map<Address, String> sites = upSites.get();
-    String active = activeSite(sites.values());
     Map<ActorRef, List<String>> regions = new HashMap<>();
     current.forEach((region, shards) -> regions.put(region, CollectionConverters.asJava(shards)));
+    String active = activeSite(sites, hosting(regions.keySet()));
     return home(regions, region -> sites.get(addressOf(region)), active, region -> addressOf(region).toString())
         .map(Futures::successful)
         .orElseGet(() -> Futures.failed(new IllegalStateException("shard " + shardId
@@ -86,8 +104,28 @@ public final class ActiveSiteAllocation extends ShardCoordinator.AbstractShardAl
     Map<Address, String> sites = upSites.get();
     Map<ActorRef, List<String>> regions = new HashMap<>();
     current.forEach((region, shards) -> regions.put(region, CollectionConverters.asJava(shards)));
-    return Futures.successful(toMove(regions, region -> sites.get(addressOf(region)), activeSite(sites.values()),
-        inProgress));
+    String active = activeSite(sites, hosting(regions.keySet()));
+    return Futures.successful(toMove(regions, region -> sites.get(addressOf(region)), active, inProgress));
+  }
+
+  /**
+   * The active site among the up members {@code sites}: those whose region is registered now
+   * ({@code hosting}), and those first seen less than {@link #REGISTERS_WITHIN} ago whose region has
+   * not been registered yet.
+   */
+  synchronized String activeSite(Map<Address, String> sites, Set<Address> hosting) {
+    long now = nanoTime.getAsLong();
+    firstSeen.keySet().retainAll(sites.keySet());
+    registered.retainAll(sites.keySet());
+    hosting.stream().filter(sites::containsKey).forEach(registered::add);
+    List<String> counted = new ArrayList<>();
+    sites.forEach((member, site) -> {
+      long seen = firstSeen.computeIfAbsent(member, m -> now);
+      if (hosting.contains(member) || !registered.contains(member) && now - seen < REGISTERS_WITHIN.toNanos()) {
+        counted.add(site);
+      }
+    });
+    return activeSite(counted);
   }
 
   /**
@@ -139,9 +177,15 @@ public final class ActiveSiteAllocation extends ShardCoordinator.AbstractShardAl
     return moved;
   }
 
-  /** {@code main} while any main node is up, else {@code bkp}. */
+  /** {@code main} if any of the counted members' sites is main, else {@code bkp}. */
   static String activeSite(java.util.Collection<String> upSites) {
     return upSites.contains("main") ? "main" : "bkp";
+  }
+
+  private Set<Address> hosting(java.util.Collection<ActorRef> regions) {
+    Set<Address> hosting = new HashSet<>();
+    regions.forEach(region -> hosting.add(addressOf(region)));
+    return hosting;
   }
 
   private Address addressOf(ActorRef region) {

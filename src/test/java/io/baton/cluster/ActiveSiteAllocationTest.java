@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.pekko.actor.Address;
 import org.junit.jupiter.api.Test;
 
 /** Where shards go and when they move, with regions named by their node and the node's site (null: not up). */
@@ -83,5 +84,41 @@ class ActiveSiteAllocationTest {
     Map<String, String> sites = new HashMap<>(Map.of("b", "main"));
     sites.put("a", null);
     assertEquals(Set.of(), toMove(regions, sites, Set.of()), "a node being downed keeps its shards until it is gone");
+  }
+
+  @Test
+  void aMainNodeWhoseRegionStoppedNoLongerHoldsTheShardsBackFromTheBkpNodes() {
+    long[] now = {0};
+    Address main = address(1);
+    Address bkp = address(2);
+    ActiveSiteAllocation allocation = new ActiveSiteAllocation(Map::of, main, () -> now[0]);
+    Map<Address, String> sites = Map.of(main, "main", bkp, "bkp");
+    assertEquals("main", allocation.activeSite(sites, Set.of(main, bkp)));
+    // cut off from the database, the main node stops its region but stays a member
+    now[0] += 1_000_000;
+    assertEquals("bkp", allocation.activeSite(sites, Set.of(bkp)), "at once: its region was registered before");
+    // it restarts as a new member: while it may yet register its region, it counts
+    assertEquals("bkp", allocation.activeSite(Map.of(bkp, "bkp"), Set.of(bkp)));
+    assertEquals("main", allocation.activeSite(sites, Set.of(bkp)));
+    assertEquals("main", allocation.activeSite(sites, Set.of(main, bkp)));
+  }
+
+  @Test
+  void aMainNodeSeenUpCountsForTenSecondsBeforeItsRegionIsRegistered() {
+    long[] now = {0};
+    Address main = address(1);
+    Address bkp = address(2);
+    ActiveSiteAllocation allocation = new ActiveSiteAllocation(Map::of, main, () -> now[0]);
+    Map<Address, String> sites = Map.of(main, "main", bkp, "bkp");
+    assertEquals("main", allocation.activeSite(sites, Set.of(bkp)), "shards wait for the main node's region");
+    now[0] += ActiveSiteAllocation.REGISTERS_WITHIN.toNanos() - 1;
+    assertEquals("main", allocation.activeSite(sites, Set.of(bkp)));
+    now[0] += 1;
+    assertEquals("bkp", allocation.activeSite(sites, Set.of(bkp)), "a main node that never registers one stops counting");
+    assertEquals("main", allocation.activeSite(sites, Set.of(main, bkp)), "until it does");
+  }
+
+  private static Address address(int node) {
+    return new Address("pekko", "baton", "127.0.0.1", 25520 + node);
   }
 }

@@ -115,6 +115,28 @@ class ShardTakeoverIT {
     }
   }
 
+  @Test
+  void aMainNodeCutOffFromTheDatabaseLeavesItsChainsToTheBkpNodeAndTakesThemBackAfter() throws Exception {
+    try (TcpProxy proxy = new TcpProxy(3306)) {
+      NodeProcess main = db.startNamed("node-main", Map.of("baton.site", "main", "baton.db.main.url", db.urlVia(proxy)));
+      db.startNamed("node-bkp", Map.of("baton.site", "bkp"));
+      long chain = db.chain("either site", 1, "@every 1s", 0);
+      db.update("UPDATE jobchain_table SET main_flag = 1, BKP_flag = 1 WHERE id = ?", chain);
+      db.job(chain, "ok.sh", 1, "30");
+      awaitRunBy(chain, "node-main", Instant.now());
+
+      // the main node stays a member of the cluster, but hosts nothing: the bkp site is the active one
+      proxy.cut();
+      awaitRunBy(chain, "node-bkp", Instant.now());
+      proxy.restore();
+      Instant restored = Instant.now();
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+          .until(() -> main.log().contains("starting it again to join the cluster anew"));
+      awaitRunBy(chain, "node-main", restored);
+      db.assertNoFireTwice(chain);
+    }
+  }
+
   /**
    * Chains of one job every second, until {@code each} of them lie in shards held by each node: a
    * chain's shard is its id modulo the shard count, so the first few ids may all fall to one node.
