@@ -28,10 +28,13 @@ import scala.jdk.javaapi.CollectionConverters;
  * it cannot answer would hold the shards up).
  *
  * <p>A member makes its site active while its shard region is registered, and while it may yet
- * register one: for {@link #REGISTERS_WITHIN} after it was first seen up. A member whose region
- * stopped (a node cut off from the database stops it, and stays a member until the database
+ * register one: for {@link #REGISTERS_WITHIN} after this coordinator first saw it up. A member whose
+ * region stopped (a node cut off from the database stops it, and stays a member until the database
  * answers it again) no longer counts, so a cut-off main node does not hold every shard back from
- * the bkp nodes.
+ * the bkp nodes. A coordinator that moves to another node starts without this memory: such a
+ * member counts again for {@link #REGISTERS_WITHIN}, while shards wait. Each rebalance decides
+ * the active site and allocations follow its decision, so that a region shutting down (which
+ * Pekko offers to rebalance but not to allocation) cannot make shards go back and forth.
  */
 public final class ActiveSiteAllocation extends ShardCoordinator.AbstractShardAllocationStrategy {
 
@@ -41,40 +44,49 @@ public final class ActiveSiteAllocation extends ShardCoordinator.AbstractShardAl
   /** How long a member seen up without a shard region counts for its site: a starting node registers one in seconds. */
   static final java.time.Duration REGISTERS_WITHIN = java.time.Duration.ofSeconds(10);
 
-  private final Supplier<Map<Address, String>> upSites;
+  /**
+   * The cluster as the coordinator sees it: each up and reachable member's address and site
+   * ({@code upSites}), and the address of every member, reachable or not ({@code all}).
+   */
+  record Members(Map<Address, String> upSites, Set<Address> all) {}
+
+  private final Supplier<Members> members;
   private final Address self;
   private final java.util.function.LongSupplier nanoTime;
-  // guarded by this; members no longer up are forgotten, so one coming back is seen anew
+  // guarded by this; a member that left the cluster is forgotten, so one coming back is seen anew
   private final Map<Address, Long> firstSeen = new HashMap<>(); // each up member: when first seen (nanoTime)
-  private final Set<Address> registered = new HashSet<>(); // up members whose region was registered
+  private final Set<Address> registered = new HashSet<>(); // members whose region was registered
+  private String lastActive; // as the last rebalance found it; null before the first
 
   /**
-   * {@code upSites}: each up and reachable member's address and site; {@code self}: this node's
-   * address (the coordinator's own region has a local reference without one).
+   * {@code members}: the cluster now; {@code self}: this node's address (the coordinator's own
+   * region has a local reference without one).
    */
-  public ActiveSiteAllocation(Supplier<Map<Address, String>> upSites, Address self) {
-    this(upSites, self, System::nanoTime);
+  public ActiveSiteAllocation(Supplier<Members> members, Address self) {
+    this(members, self, System::nanoTime);
   }
 
-  ActiveSiteAllocation(Supplier<Map<Address, String>> upSites, Address self, java.util.function.LongSupplier nanoTime) {
-    this.upSites = upSites;
+  ActiveSiteAllocation(Supplier<Members> members, Address self, java.util.function.LongSupplier nanoTime) {
+    this.members = members;
     this.self = self;
     this.nanoTime = nanoTime;
   }
 
-  /** For a cluster member of this actor system: its up and reachable members' sites, read from their roles. */
+  /** For a cluster member of this actor system: its members, and the sites read from their roles. */
   public static ActiveSiteAllocation of(org.apache.pekko.actor.typed.ActorSystem<?> system) {
     org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
     return new ActiveSiteAllocation(() -> {
       Map<Address, String> sites = new HashMap<>();
+      Set<Address> all = new HashSet<>();
       org.apache.pekko.cluster.ClusterEvent.CurrentClusterState state = cluster.state();
       for (org.apache.pekko.cluster.Member member : state.getMembers()) {
+        all.add(member.address());
         if (member.status() == MemberStatus.up() && !state.getUnreachable().contains(member)) {
           member.getRoles().stream().filter(r -> r.startsWith(PREFIX)).findFirst()
               .ifPresent(role -> sites.put(member.address(), role.substring(PREFIX.length())));
         }
       }
-      return sites;
+      return new Members(sites, all);
     }, cluster.selfMember().address());
   }
 
@@ -88,38 +100,53 @@ public final class ActiveSiteAllocation extends ShardCoordinator.AbstractShardAl
   @Override
   public Future<ActorRef> allocateShard(ActorRef requester, String shardId,
       Map<ActorRef, IndexedSeq<String>> current) {
-    Map<Address, String> sites = upSites.get();
+    Members now = members.get();
+    Map<Address, String> sites = now.upSites();
     Map<ActorRef, List<String>> regions = new HashMap<>();
     current.forEach((region, shards) -> regions.put(region, CollectionConverters.asJava(shards)));
-    String active = activeSite(sites, hosting(regions.keySet()));
+    // as the last rebalance decided: Pekko leaves a region that is shutting down out of the regions
+    // it offers here but not out of those it gives rebalance, and two views would bounce shards
+    String active = lastActive();
+    if (active == null) {
+      active = activeSite(now, hosting(regions.keySet()));
+    }
+    String site = active;
     return home(regions, region -> sites.get(addressOf(region)), active, region -> addressOf(region).toString())
         .map(Futures::successful)
         .orElseGet(() -> Futures.failed(new IllegalStateException("shard " + shardId
-            + " waits: no node of the active site (" + active + ") has registered yet")));
+            + " waits: no node of the active site (" + site + ") has registered yet")));
   }
 
   @Override
   public Future<java.util.Set<String>> rebalance(Map<ActorRef, IndexedSeq<String>> current,
       java.util.Set<String> inProgress) {
-    Map<Address, String> sites = upSites.get();
+    Members now = members.get();
+    Map<Address, String> sites = now.upSites();
     Map<ActorRef, List<String>> regions = new HashMap<>();
     current.forEach((region, shards) -> regions.put(region, CollectionConverters.asJava(shards)));
-    String active = activeSite(sites, hosting(regions.keySet()));
+    String active = activeSite(now, hosting(regions.keySet()));
+    synchronized (this) {
+      lastActive = active;
+    }
     return Futures.successful(toMove(regions, region -> sites.get(addressOf(region)), active, inProgress));
   }
 
+  private synchronized String lastActive() {
+    return lastActive;
+  }
+
   /**
-   * The active site among the up members {@code sites}: those whose region is registered now
-   * ({@code hosting}), and those first seen less than {@link #REGISTERS_WITHIN} ago whose region has
-   * not been registered yet.
+   * The active site among the up members: those whose region is registered now ({@code hosting}),
+   * and those first seen less than {@link #REGISTERS_WITHIN} ago whose region has not been
+   * registered yet. Members are remembered while they belong to the cluster, reachable or not.
    */
-  synchronized String activeSite(Map<Address, String> sites, Set<Address> hosting) {
+  synchronized String activeSite(Members members, Set<Address> hosting) {
     long now = nanoTime.getAsLong();
-    firstSeen.keySet().retainAll(sites.keySet());
-    registered.retainAll(sites.keySet());
-    hosting.stream().filter(sites::containsKey).forEach(registered::add);
+    firstSeen.keySet().retainAll(members.all());
+    registered.retainAll(members.all());
+    hosting.stream().filter(members.all()::contains).forEach(registered::add);
     List<String> counted = new ArrayList<>();
-    sites.forEach((member, site) -> {
+    members.upSites().forEach((member, site) -> {
       long seen = firstSeen.computeIfAbsent(member, m -> now);
       if (hosting.contains(member) || !registered.contains(member) && now - seen < REGISTERS_WITHIN.toNanos()) {
         counted.add(site);

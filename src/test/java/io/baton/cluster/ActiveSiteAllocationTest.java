@@ -89,36 +89,47 @@ class ActiveSiteAllocationTest {
   @Test
   void aMainNodeWhoseRegionStoppedNoLongerHoldsTheShardsBackFromTheBkpNodes() {
     long[] now = {0};
-    Address main = address(1);
-    Address bkp = address(2);
-    ActiveSiteAllocation allocation = new ActiveSiteAllocation(Map::of, main, () -> now[0]);
-    Map<Address, String> sites = Map.of(main, "main", bkp, "bkp");
-    assertEquals("main", allocation.activeSite(sites, Set.of(main, bkp)));
+    ActiveSiteAllocation allocation = allocation(now);
+    assertEquals("main", allocation.activeSite(up(MAIN, BKP), Set.of(MAIN, BKP)));
     // cut off from the database, the main node stops its region but stays a member
     now[0] += 1_000_000;
-    assertEquals("bkp", allocation.activeSite(sites, Set.of(bkp)), "at once: its region was registered before");
-    // it restarts as a new member: while it may yet register its region, it counts
-    assertEquals("bkp", allocation.activeSite(Map.of(bkp, "bkp"), Set.of(bkp)));
-    assertEquals("main", allocation.activeSite(sites, Set.of(bkp)));
-    assertEquals("main", allocation.activeSite(sites, Set.of(main, bkp)));
+    assertEquals("bkp", allocation.activeSite(up(MAIN, BKP), Set.of(BKP)), "at once: its region was registered before");
+    // unreachable for a moment, then back: still the member whose region stopped
+    assertEquals("bkp", allocation.activeSite(new ActiveSiteAllocation.Members(Map.of(BKP, "bkp"),
+        Set.of(MAIN, BKP)), Set.of(BKP)));
+    assertEquals("bkp", allocation.activeSite(up(MAIN, BKP), Set.of(BKP)));
+    // it leaves the cluster and joins again as a new member: while it may yet register a region, it counts
+    assertEquals("bkp", allocation.activeSite(up(BKP), Set.of(BKP)));
+    assertEquals("main", allocation.activeSite(up(MAIN, BKP), Set.of(BKP)));
+    assertEquals("main", allocation.activeSite(up(MAIN, BKP), Set.of(MAIN, BKP)));
   }
 
   @Test
   void aMainNodeSeenUpCountsForTenSecondsBeforeItsRegionIsRegistered() {
     long[] now = {0};
-    Address main = address(1);
-    Address bkp = address(2);
-    ActiveSiteAllocation allocation = new ActiveSiteAllocation(Map::of, main, () -> now[0]);
-    Map<Address, String> sites = Map.of(main, "main", bkp, "bkp");
-    assertEquals("main", allocation.activeSite(sites, Set.of(bkp)), "shards wait for the main node's region");
+    ActiveSiteAllocation allocation = allocation(now);
+    assertEquals("main", allocation.activeSite(up(MAIN, BKP), Set.of(BKP)), "shards wait for the main node's region");
     now[0] += ActiveSiteAllocation.REGISTERS_WITHIN.toNanos() - 1;
-    assertEquals("main", allocation.activeSite(sites, Set.of(bkp)));
+    assertEquals("main", allocation.activeSite(up(MAIN, BKP), Set.of(BKP)));
     now[0] += 1;
-    assertEquals("bkp", allocation.activeSite(sites, Set.of(bkp)), "a main node that never registers one stops counting");
-    assertEquals("main", allocation.activeSite(sites, Set.of(main, bkp)), "until it does");
+    assertEquals("bkp", allocation.activeSite(up(MAIN, BKP), Set.of(BKP)),
+        "a main node that never registers one stops counting");
+    assertEquals("main", allocation.activeSite(up(MAIN, BKP), Set.of(MAIN, BKP)), "until it does");
   }
 
-  private static Address address(int node) {
-    return new Address("pekko", "baton", "127.0.0.1", 25520 + node);
+  private static final Address MAIN = new Address("pekko", "baton", "127.0.0.1", 25521);
+  private static final Address BKP = new Address("pekko", "baton", "127.0.0.1", 25522);
+
+  private static ActiveSiteAllocation allocation(long[] now) {
+    return new ActiveSiteAllocation(() -> up(), MAIN, () -> now[0]);
+  }
+
+  /** These members up and reachable, and no other: MAIN's site is main, BKP's bkp. */
+  private static ActiveSiteAllocation.Members up(Address... members) {
+    Map<Address, String> sites = new HashMap<>();
+    for (Address member : members) {
+      sites.put(member, member.equals(MAIN) ? "main" : "bkp");
+    }
+    return new ActiveSiteAllocation.Members(sites, Set.copyOf(sites.keySet()));
   }
 }

@@ -3,6 +3,7 @@ package io.baton.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.RunsAlone;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * seconds before Europe/Paris changes its clocks (the server's clock is set there for the
  * session), and the instant it expires is exactly one ttl later.
  */
+@RunsAlone
 class LeaseTimeZoneIT {
   private static final Duration TTL = Duration.ofSeconds(10);
   private String url;
