@@ -16,11 +16,14 @@ import java.util.Optional;
  *
  * @param node {@code BATON_NODE}: the node's name
  * @param nodePid {@code BATON_NODE_PID}: the node's JVM when the job started
+ * @param deployment {@code BATON_DEPLOYMENT}: the id of the node's database (io.baton.db.DeploymentId);
+ *     null for a process started without one
  * @param job the job (or dependency check) and attempt
  */
-record JobMark(String node, long nodePid, Key job) {
+record JobMark(String node, long nodePid, String deployment, Key job) {
   static final String NODE = "BATON_NODE";
   static final String NODE_PID = "BATON_NODE_PID";
+  static final String DEPLOYMENT = "BATON_DEPLOYMENT";
 
   /** One execution of a job or dependency check: what its processes are killed with. */
   record Key(long runId, ProcessKind kind, long refId, int attempt) {
@@ -37,8 +40,17 @@ record JobMark(String node, long nodePid, Key job) {
   }
 
   /** The variables that mark the processes of a node, beside those of {@link LaunchPlan}. */
-  static Map<String, String> variables(String node, long nodePid) {
-    return Map.of(NODE, node, NODE_PID, Long.toString(nodePid));
+  static Map<String, String> variables(String node, long nodePid, String deployment) {
+    return deployment == null ? Map.of(NODE, node, NODE_PID, Long.toString(nodePid))
+        : Map.of(NODE, node, NODE_PID, Long.toString(nodePid), DEPLOYMENT, deployment);
+  }
+
+  /**
+   * Whether the process may belong to a node of {@code deployment}: it carries that id, or none
+   * (started without one), or {@code deployment} is null (a launcher that knows none).
+   */
+  boolean ofDeployment(String deployment) {
+    return this.deployment == null || deployment == null || this.deployment.equals(deployment);
   }
 
   /** The mark of a running process; empty if it carries none or its environment cannot be read. */
@@ -78,6 +90,7 @@ record JobMark(String node, long nodePid, Key job) {
   static Optional<JobMark> parse(byte[] environ) {
     String node = null;
     String nodePid = null;
+    String deployment = null;
     String run = null;
     String job = null;
     String dep = null;
@@ -96,6 +109,7 @@ record JobMark(String node, long nodePid, Key job) {
           switch (entry.substring(0, eq)) {
             case NODE -> node = node == null ? value : node;
             case NODE_PID -> nodePid = nodePid == null ? value : nodePid;
+            case DEPLOYMENT -> deployment = deployment == null ? value : deployment;
             case "BATON_RUN_ID" -> run = run == null ? value : run;
             case "BATON_JOB_ID" -> job = job == null ? value : job;
             case "BATON_DEP_ID" -> dep = dep == null ? value : dep;
@@ -112,7 +126,7 @@ record JobMark(String node, long nodePid, Key job) {
     try {
       ProcessKind kind = job != null ? ProcessKind.JOB : ProcessKind.DEP;
       Key key = new Key(Long.parseLong(run), kind, Long.parseLong(job != null ? job : dep), Integer.parseInt(attempt));
-      return Optional.of(new JobMark(node, Long.parseLong(nodePid), key));
+      return Optional.of(new JobMark(node, Long.parseLong(nodePid), deployment, key));
     } catch (NumberFormatException e) {
       return Optional.empty(); // a script changed them: not a mark to act on
     }

@@ -229,7 +229,7 @@ final class Orphans {
    * A process whose node JVM still runs, or whose recorded pid now belongs to a younger process, is
    * told apart by start times.
    */
-  static java.util.Set<Long> killLeftovers(String node) {
+  static java.util.Set<Long> killLeftovers(String node, String deployment) {
     java.util.Set<Long> runs = new java.util.HashSet<>();
     List<Proc> snapshot = ProcessTrees.snapshot();
     Map<Long, Proc> byPid = new HashMap<>();
@@ -239,7 +239,8 @@ final class Orphans {
       if (!p.live() || p.pid() == ProcessTrees.SELF) {
         continue;
       }
-      JobMark mark = JobMark.of(p.pid()).filter(m -> m.node().equals(node)).orElse(null);
+      JobMark mark = JobMark.of(p.pid()).filter(m -> m.node().equals(node) && m.ofDeployment(deployment))
+          .orElse(null);
       if (mark == null || mark.nodePid() == ProcessTrees.SELF) {
         continue;
       }

@@ -28,22 +28,30 @@ public final class ProcessLauncher implements AutoCloseable {
   private final Path dependentDir;
   private final Path logsDir;
   private final String nodeName;
+  private final String deployment;
   private final LiveJobs live;
   private final ScheduledExecutorService timer;
   private final Spawner spawner;
   private volatile boolean closed;
 
-  /**
-   * Kills what a previous JVM of node {@code nodeName} left running, then makes this JVM adopt the
-   * orphans of its jobs (where it can).
-   */
+  /** As below, for a node that knows no deployment id: its processes carry none. */
   public ProcessLauncher(ExecSettings exec, String nodeName, Path jobsDir, Path dependentDir, Path logsDir) {
+    this(exec, nodeName, null, jobsDir, dependentDir, logsDir);
+  }
+
+  /**
+   * Kills what a previous JVM of node {@code nodeName} of {@code deployment} (io.baton.db.DeploymentId)
+   * left running, then makes this JVM adopt the orphans of its jobs (where it can).
+   */
+  public ProcessLauncher(ExecSettings exec, String nodeName, String deployment, Path jobsDir, Path dependentDir,
+      Path logsDir) {
     this.exec = exec;
     this.nodeName = nodeName;
+    this.deployment = deployment;
     this.jobsDir = jobsDir;
     this.dependentDir = dependentDir;
     this.logsDir = logsDir;
-    Orphans.killLeftovers(nodeName);
+    Orphans.killLeftovers(nodeName, deployment);
     // before the first process: only those started later are adopted
     this.live = new LiveJobs(new Orphans(nodeName));
     try {
@@ -100,6 +108,11 @@ public final class ProcessLauncher implements AutoCloseable {
     return live.openLogs();
   }
 
+  /** The id of this node's database its processes carry; null if none. */
+  public String deployment() {
+    return deployment;
+  }
+
   /** Where the log files of processes of this node are written. */
   public Path logsDir() {
     return logsDir;
@@ -120,7 +133,7 @@ public final class ProcessLauncher implements AutoCloseable {
     Path logFolder = LogFile.folder(logsDir, request.chainId(), request.scheduledTime());
     Map<String, String> environment = jobEnvironment();
     environment.putAll(plan.environment());
-    environment.putAll(JobMark.variables(nodeName, ProcessTrees.SELF));
+    environment.putAll(JobMark.variables(nodeName, ProcessTrees.SELF, deployment));
     JobMark.Key key = JobMark.Key.of(request);
 
     for (long wait; (wait = notBeforeNanos - System.nanoTime()) > 0; ) {

@@ -63,10 +63,11 @@ public final class ProcessTrees {
   /** Sends {@code signal} (TERM or KILL) to group {@code pgid}; false if nobody got it. */
   /**
    * Kills (SIGKILL) every process on this host marked as belonging to one of {@code jobIds} in run
-   * {@code runId} and not started by this JVM: what a stopped node left of them, found by their
-   * environment even if they left their group and session. Returns the pids killed.
+   * {@code runId} of {@code deployment} and not started by this JVM: what a stopped node left of
+   * them, found by their environment even if they left their group and session. Returns the pids
+   * killed.
    */
-  public static List<Long> killJobsOfRun(long runId, java.util.Collection<Long> jobIds) {
+  public static List<Long> killJobsOfRun(String deployment, long runId, java.util.Collection<Long> jobIds) {
     List<Long> killed = new ArrayList<>();
     for (Proc p : snapshot()) {
       if (!p.live() || p.pid() == SELF) {
@@ -74,7 +75,7 @@ public final class ProcessTrees {
       }
       JobMark.of(p.pid())
           .filter(m -> m.nodePid() != SELF && m.job().runId() == runId && m.job().kind() == ProcessKind.JOB
-              && jobIds.contains(m.job().refId()))
+              && jobIds.contains(m.job().refId()) && m.ofDeployment(deployment))
           .flatMap(m -> ProcessHandle.of(p.pid()))
           .filter(ProcessHandle::destroyForcibly)
           .ifPresent(h -> killed.add(h.pid()));

@@ -53,7 +53,8 @@ public final class HostProcesses implements ProcessHost {
     if (!jobs.isEmpty()) {
       // and whatever carries the run's mark on this host: processes whose start was never recorded,
       // or that left their group
-      killed.addAll(ProcessTrees.killJobsOfRun(runId, jobs.stream().map(JobAttempt::jobId).toList()));
+      killed.addAll(ProcessTrees.killJobsOfRun(launcher.deployment(), runId,
+          jobs.stream().map(JobAttempt::jobId).toList()));
     }
     return killed;
   }

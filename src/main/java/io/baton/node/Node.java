@@ -12,6 +12,7 @@ import io.baton.db.CommandRepository;
 import io.baton.db.NodeRoster;
 import io.baton.db.RunHistory;
 import io.baton.db.Database;
+import io.baton.db.DeploymentId;
 import io.baton.db.HistoryRepository;
 import io.baton.db.LeaseRepository;
 import io.baton.db.AwakeChains;
@@ -96,17 +97,19 @@ public final class Node {
     LeaseRepository leases = new LeaseRepository(db.dataSource());
     LeaseGuard guard = new LeaseGuard();
     StatusRepository.Registration registration;
+    String deployment;
     try {
       registration = status.claim(new StatusRepository.Claim(settings.nodeName(), HostName.get(),
           ProcessHandle.current().pid(), LogLevel.current(), settings.leaseTtl()));
+      deployment = DeploymentId.of(db.dataSource()); // its processes carry it
     } catch (RuntimeException e) {
       http.close();
       db.close();
       throw e;
     }
     RunIds runIds = new RunIds(registration.nodeNumber(), clock, registration.runIdFloor());
-    ProcessLauncher launcher = new ProcessLauncher(settings.exec(), settings.nodeName(), settings.jobsDir(),
-        settings.dependentDir(), settings.logsDir());
+    ProcessLauncher launcher = new ProcessLauncher(settings.exec(), settings.nodeName(),
+        deployment, settings.jobsDir(), settings.dependentDir(), settings.logsDir());
     ExecutorService blocking = Executors.newFixedThreadPool(8, daemon("baton-blocking"));
     // process starts and kills, and lease statements, never wait behind database calls that hang
     ExecutorService processWork = Executors.newFixedThreadPool(8, daemon("baton-process"));

@@ -137,27 +137,50 @@ class EscapedProcessTest {
   void theNextStartOfANodeKillsWhatItsDeadJvmLeft() throws Exception {
     String orphan = sleep();
     String spared = sleep();
+    String namesakes = sleep();
     Process dead = new ProcessBuilder("/bin/true").start();
     dead.waitFor();
-    // as a job of node "gone-node" whose JVM was killed would look, and one of a namesake that runs
-    Process left = marked("gone-node", dead.pid(), orphan);
-    Process alive = marked("gone-node", 1, spared);
+    // as a job of node "gone-node" whose JVM was killed would look, one of a namesake that runs, and
+    // one of a dead namesake of another database
+    Process left = marked("gone-node", dead.pid(), "d-1", orphan);
+    Process alive = marked("gone-node", 1, "d-1", spared);
+    Process other = marked("gone-node", dead.pid(), "d-2", namesakes);
     await().atMost(Duration.ofSeconds(5)).until(() -> running("sleep", orphan).size() == 1
-        && running("sleep", spared).size() == 1);
+        && running("sleep", spared).size() == 1 && running("sleep", namesakes).size() == 1);
 
-    Orphans.killLeftovers("gone-node");
+    Orphans.killLeftovers("gone-node", "d-1");
 
     assertEquals(137, left.waitFor());
     assertEquals(List.of(), running("sleep", orphan));
     assertEquals(1, running("sleep", spared).size(), "pid 1 runs and is older: its process is left alone");
+    assertEquals(1, running("sleep", namesakes).size(), "another database's node's process is left alone");
     alive.destroyForcibly();
+    other.destroyForcibly();
   }
 
-  private static Process marked(String node, long nodePid, String sleep) throws Exception {
+  @Test
+  void aRunsProcessesAreFoundByTheirMarkOnlyAmongThoseOfTheSameDatabase() throws Exception {
+    String ours = sleep();
+    String theirs = sleep();
+    // run 42, job 9 on this host twice: of a node of this database, and of another database's node
+    Process mine = marked("node-a", 1, "d-1", ours);
+    Process other = marked("node-x", 1, "d-2", theirs);
+    await().atMost(Duration.ofSeconds(5)).until(() -> running("sleep", ours).size() == 1
+        && running("sleep", theirs).size() == 1);
+
+    List<Long> killed = ProcessTrees.killJobsOfRun("d-1", 42, List.of(9L));
+
+    assertEquals(List.of(mine.pid()), killed);
+    assertEquals(137, mine.waitFor());
+    assertEquals(1, running("sleep", theirs).size(), "the other database's run 42 goes on");
+    other.destroyForcibly();
+  }
+
+  private static Process marked(String node, long nodePid, String deployment, String sleep) throws Exception {
     ProcessBuilder pb = new ProcessBuilder("/usr/bin/setsid", "sleep", sleep)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true);
     pb.environment().putAll(Map.of("BATON_NODE", node, "BATON_NODE_PID", Long.toString(nodePid),
-        "BATON_RUN_ID", "42", "BATON_JOB_ID", "9", "BATON_ATTEMPT", "1"));
+        "BATON_DEPLOYMENT", deployment, "BATON_RUN_ID", "42", "BATON_JOB_ID", "9", "BATON_ATTEMPT", "1"));
     return pb.start();
   }
 }
