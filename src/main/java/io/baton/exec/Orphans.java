@@ -229,7 +229,7 @@ final class Orphans {
    * A process whose node JVM still runs, or whose recorded pid now belongs to a younger process, is
    * told apart by start times.
    */
-  static java.util.Set<Long> killLeftovers(String node, String deployment) {
+  static java.util.Set<Long> killLeftovers(String node) {
     java.util.Set<Long> runs = new java.util.HashSet<>();
     List<Proc> snapshot = ProcessTrees.snapshot();
     Map<Long, Proc> byPid = new HashMap<>();
@@ -239,8 +239,10 @@ final class Orphans {
       if (!p.live() || p.pid() == ProcessTrees.SELF) {
         continue;
       }
-      JobMark mark = JobMark.of(p.pid()).filter(m -> m.node().equals(node) && m.ofDeployment(deployment))
-          .orElse(null);
+      // the deployment id is not asked: a node's name and a JVM of it that is gone already say whose
+      // these are, and an id made anew (a database restored, an embedded one recreated) must not
+      // leave this node's own leftovers running
+      JobMark mark = JobMark.of(p.pid()).filter(m -> m.node().equals(node)).orElse(null);
       if (mark == null || mark.nodePid() == ProcessTrees.SELF) {
         continue;
       }

@@ -40,8 +40,9 @@ public final class ProcessLauncher implements AutoCloseable {
   }
 
   /**
-   * Kills what a previous JVM of node {@code nodeName} of {@code deployment} (io.baton.db.DeploymentId)
-   * left running, then makes this JVM adopt the orphans of its jobs (where it can).
+   * Kills what a previous JVM of node {@code nodeName} left running, then makes this JVM adopt the
+   * orphans of its jobs (where it can). Its processes carry {@code deployment}
+   * (io.baton.db.DeploymentId), by which a run's leftovers are told from another database's.
    */
   public ProcessLauncher(ExecSettings exec, String nodeName, String deployment, Path jobsDir, Path dependentDir,
       Path logsDir) {
@@ -51,7 +52,7 @@ public final class ProcessLauncher implements AutoCloseable {
     this.jobsDir = jobsDir;
     this.dependentDir = dependentDir;
     this.logsDir = logsDir;
-    Orphans.killLeftovers(nodeName, deployment);
+    Orphans.killLeftovers(nodeName);
     // before the first process: only those started later are adopted
     this.live = new LiveJobs(new Orphans(nodeName));
     try {
@@ -170,6 +171,8 @@ public final class ProcessLauncher implements AutoCloseable {
   static Map<String, String> jobEnvironment() {
     Map<String, String> environment = new HashMap<>(System.getenv());
     environment.keySet().removeIf(ProcessLauncher::isNodeSecret);
+    // a node started from a job's environment passes on none of that job's marks
+    environment.keySet().removeAll(java.util.Set.of(JobMark.NODE, JobMark.NODE_PID, JobMark.DEPLOYMENT));
     return environment;
   }
 

@@ -29,4 +29,22 @@ class DeploymentIdH2Test {
           "SELECT COUNT(*) FROM baton_meta WHERE meta_key = 'deployment'"));
     }
   }
+
+  @Test
+  void nodesStartingAtOnceOnAnEmptyDatabaseGetOneId() throws Exception {
+    try (Database db = Database.open(DatabaseH2Test.settings(home))) {
+      java.util.concurrent.ExecutorService nodes = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        java.util.List<java.util.concurrent.Callable<String>> starts =
+            java.util.Collections.nCopies(8, () -> DeploymentId.of(db.dataSource()));
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (java.util.concurrent.Future<String> id : nodes.invokeAll(starts)) {
+          ids.add(id.get());
+        }
+        assertEquals(1, ids.size(), "one id: " + ids);
+      } finally {
+        nodes.shutdown();
+      }
+    }
+  }
 }
