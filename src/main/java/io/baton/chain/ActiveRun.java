@@ -36,7 +36,7 @@ public record ActiveRun(
    * about to start ({@code logPath} null: its level was journaled, its process not yet).
    */
   public record JobAttempt(long jobId, int stepLevel, int attempt, long pid, Instant startTime, String logPath,
-      JobStatus status, String node, Long epoch) {
+      JobStatus status, String node, Long epoch, Integer exitCode, Instant endTime) {
 
     /** Journaled as about to start, with no process recorded: it may or may not have started. */
     public boolean launchUnconfirmed() {
@@ -51,7 +51,7 @@ public record ActiveRun(
       for (JobDefinition job : e.definition().jobs()) {
         if (e.rerun().succeededJobs().contains(job.id())) {
           carried.add(new JobAttempt(job.id(), job.stepLevel(), e.rerun().lastAttempt(job.id()), 0, null, null,
-              JobStatus.SUCCESS, null, null));
+              JobStatus.SUCCESS, null, null, null, null));
         }
       }
     }

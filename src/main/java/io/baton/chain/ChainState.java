@@ -71,7 +71,8 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun,
       .onEvent(DependenciesPassed.class, (state, e) -> state.withActive(a -> a.withDependenciesPassed(e.at())))
       .onEvent(LevelStarted.class, (state, e) -> state.withActive(a -> launching(a, e)))
       .onEvent(JobStarted.class, (state, e) -> state.withActive(a -> a.withAttempt(new JobAttempt(
-          e.jobId(), e.stepLevel(), e.attempt(), e.pid(), e.startTime(), e.logPath(), null, e.node(), e.epoch()))))
+          e.jobId(), e.stepLevel(), e.attempt(), e.pid(), e.startTime(), e.logPath(), null, e.node(), e.epoch(),
+          null, null))))
       .onEvent(JobFinished.class, (state, e) -> state.withActive(a -> finish(a, e)))
       .onEvent(RunCancelled.class, (state, e) -> state.withActive(a -> a.cancelledBy(e.by())))
       .onEvent(RunFinished.class, ChainState::runFinished)
@@ -115,7 +116,7 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun,
     ActiveRun next = run;
     for (ChainEvent.JobLaunch job : e.jobs()) {
       next = next.withAttempt(new JobAttempt(job.jobId(), e.stepLevel(), job.attempt(), 0, e.at(), null, null,
-          e.node(), e.epoch()));
+          e.node(), e.epoch(), null, null));
     }
     return next;
   }
@@ -125,9 +126,11 @@ public record ChainState(Instant lastFire, ActiveRun active, EndedRun lastRun,
     int level = run.definition().jobs().stream()
         .filter(j -> j.id() == e.jobId()).mapToInt(j -> j.stepLevel()).findFirst().orElse(0);
     JobAttempt ended = started == null
-        ? new JobAttempt(e.jobId(), level, e.attempt(), 0, e.endTime(), null, e.status(), null, null)
+        ? new JobAttempt(e.jobId(), level, e.attempt(), 0, e.endTime(), null, e.status(), null, null, e.exitCode(),
+            e.endTime())
         : new JobAttempt(e.jobId(), started.stepLevel(), started.attempt(), started.pid(),
-            started.startTime(), started.logPath(), e.status(), started.node(), started.epoch());
+            started.startTime(), started.logPath(), e.status(), started.node(), started.epoch(), e.exitCode(),
+            e.endTime());
     return run.withAttempt(ended);
   }
 

@@ -58,7 +58,9 @@ public record RunLog(OutcomeSink outcomes, String node, LeaderGuard guard) {
   /**
    * After a restart: the jobs of the resumed run that the journal knows of, credited to the node
    * that started them (the run's node for events that do not say). A job journaled as about to
-   * start with no process recorded is written too, without pid or log: it may have run.
+   * start with no process recorded is written too, without pid or log: it may have run. A job the
+   * journal knows ended is written ended: its end can be durable while its node never wrote it (it
+   * died, or the database's answer to the journal write was lost and the chain stopped).
    */
   void rewriteJobs(long chainId, ActiveRun run) {
     for (ActiveRun.JobAttempt job : run.attempts()) {
@@ -68,6 +70,10 @@ public record RunLog(OutcomeSink outcomes, String node, LeaderGuard guard) {
         String by = known ? job.node() : run.node() != null ? run.node() : node;
         write(new RunRecord.ProcessStarted(run.runId(), chainId, ProcessKind.JOB.name(), job.jobId(), job.stepLevel(),
             job.attempt(), job.startTime(), job.pid(), job.logPath(), by, known ? job.epoch() : run.epoch()));
+        if (job.status() != null && job.endTime() != null) {
+          processFinished(run.runId(), ProcessKind.JOB, job.jobId(), job.attempt(), job.endTime(), job.exitCode(),
+              job.status().name());
+        }
       }
     }
   }

@@ -136,6 +136,12 @@ final class Ledger implements OutcomeSink {
         run.startTime(), run.depPassTs(), null, "RUNNING", run.node(), run.epoch(), run.rerunOf()));
   }
 
+  /** The end of a job's attempt never reached job_run: its row still shows it running. */
+  synchronized void loseTheEndOfJob(long runId, long jobId, int attempt) {
+    processes.computeIfPresent(key(runId, "JOB", jobId, attempt), (k, p) -> new Process(p.runId(), p.kind(),
+        p.refId(), p.stepLvl(), p.attempt(), p.startTime(), null, null, "RUNNING", p.pid(), p.logPath(), p.node()));
+  }
+
   synchronized List<Message> messages() {
     return List.copyOf(messages);
   }

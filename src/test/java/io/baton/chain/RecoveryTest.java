@@ -104,6 +104,26 @@ class RecoveryTest {
     }
   }
 
+  /**
+   * A job's end is durable in the journal but never reached job_run: its node died between the two,
+   * or the database answered the journal write with an error after it had committed it, and the
+   * chain stopped. The chain's next start writes the end it finds in its journal.
+   */
+  @Test
+  void aJobEndJournaledButNeverRecordedIsRecordedAtTheNextStart() {
+    try (ChainFixture node = startedBefore(chain("@every 1h", job(1, 1), job(2, 1)))) {
+      node.advanceTo("2026-06-01T11:00:05Z");
+      node.exitJob(1, 3);
+      long runId = node.ledger.runAt(FIRE).runId();
+      node.ledger.loseTheEndOfJob(runId, 1, 1);
+      node.crash();
+      Ledger.Process ended = only(node.ledger.processes(p -> p.runId() == runId && p.refId() == 1 && p.attempt() == 1));
+      assertEquals("FAILED", ended.status(), "job_run: " + ended);
+      assertEquals(3, ended.exitCode());
+      assertEquals(at("2026-06-01T11:00:05Z"), ended.endTime());
+    }
+  }
+
   @Test
   void killedAfterRunStartedWhileItsChecksRanTheChecksAreAskedAgain() {
     try (ChainFixture node = startedBefore(chain("@every 1h", 10, List.of(dep(7)), job(1, 1)))) {
