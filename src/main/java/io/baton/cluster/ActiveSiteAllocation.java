@@ -106,15 +106,12 @@ public final class ActiveSiteAllocation extends ShardCoordinator.AbstractShardAl
     current.forEach((region, shards) -> regions.put(region, CollectionConverters.asJava(shards)));
     // as the last rebalance decided: Pekko leaves a region that is shutting down out of the regions
     // it offers here but not out of those it gives rebalance, and two views would bounce shards
-    String active = lastActive();
-    if (active == null) {
-      active = activeSite(now, hosting(regions.keySet()));
-    }
-    String site = active;
+    String last = lastActive();
+    String active = last != null ? last : activeSite(now, hosting(regions.keySet()));
     return home(regions, region -> sites.get(addressOf(region)), active, region -> addressOf(region).toString())
         .map(Futures::successful)
         .orElseGet(() -> Futures.failed(new IllegalStateException("shard " + shardId
-            + " waits: no node of the active site (" + site + ") has registered yet")));
+            + " waits: no node of the active site (" + active + ") has registered yet")));
   }
 
   @Override
