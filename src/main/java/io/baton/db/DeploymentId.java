@@ -10,8 +10,8 @@ import javax.sql.DataSource;
 /**
  * What the nodes of one database have in common and no other Baton has: a random id kept in
  * baton_meta, made by the first node that asks. Job processes carry it ({@code BATON_DEPLOYMENT}),
- * so a node that looks for a run's processes host-wide never takes those of another database's
- * nodes on the same host for its own, whatever their run and job ids.
+ * so a node that looks for a run's processes host-wide takes none of another database's nodes'
+ * processes for the run's, whatever their run and job ids.
  */
 public final class DeploymentId {
   static final String META_KEY = "deployment";
@@ -24,11 +24,11 @@ public final class DeploymentId {
    * it reads the first one's.
    */
   public static String of(DataSource dataSource) {
-    String id = read(dataSource);
-    if (id != null) {
-      return id;
-    }
-    return Jdbc.autoCommit(dataSource, "recording the deployment id", c -> {
+    return Jdbc.autoCommit(dataSource, "reading or recording the deployment id", c -> {
+      String id = read(c);
+      if (id != null) {
+        return id;
+      }
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO baton_meta (meta_key, meta_value, updated_at) VALUES (?, ?, ?)")) {
         ps.setString(1, META_KEY);
@@ -36,12 +36,10 @@ public final class DeploymentId {
         Jdbc.setUtc(ps, 3, Instant.now());
         ps.executeUpdate();
       } catch (SQLException madeMeanwhile) {
-        // by another node starting at the same moment, as a second read on this connection tells
-        String theirs = read(c);
-        if (theirs != null) {
-          return theirs;
+        // by another node starting at the same moment, as a second read tells
+        if (read(c) == null) {
+          throw madeMeanwhile;
         }
-        throw madeMeanwhile;
       }
       String made = read(c);
       if (made == null) {
@@ -49,10 +47,6 @@ public final class DeploymentId {
       }
       return made;
     });
-  }
-
-  private static String read(DataSource dataSource) {
-    return Jdbc.autoCommit(dataSource, "reading the deployment id", DeploymentId::read);
   }
 
   private static String read(java.sql.Connection c) throws SQLException {
