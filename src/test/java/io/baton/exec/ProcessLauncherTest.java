@@ -132,4 +132,19 @@ class ProcessLauncherTest {
     assertEquals(0, fx.launcher.running());
     assertEquals(List.of(), ProcessTrees.groupMembers(p.pid()));
   }
+
+  /** Waits both spun only (under a millisecond) and parked first. */
+  @ParameterizedTest
+  @ValueSource(longs = {400_000, 300_000_000})
+  void aStartWaitsForItsInstantBeforeItIsAskedAndStarted(long waitNanos) throws Exception {
+    script(fx.jobs.resolve("a.sh"), "echo a\n");
+    long instant = System.nanoTime() + waitNanos;
+    long[] askedAt = new long[1];
+    RunningProcess p = fx.launcher.start(job("/bin/sh", "a.sh"), instant, () -> {
+      askedAt[0] = System.nanoTime();
+      return true;
+    });
+    assertTrue(askedAt[0] >= instant, "asked " + (instant - askedAt[0]) + " ns before its instant");
+    assertEquals("a\n", finish(p, 0));
+  }
 }
