@@ -17,23 +17,31 @@ kill_all() {
 handle() {
   id=${1#?}
   case $id in ''|*[!0-9]*) return ;; esac
+  case $1 in d*) deadline=$id; return ;; esac
+  case $id in 0*|1) return ;; esac # no group a node started ("kill -- -1" would reach every process)
   case $1 in
     +*) groups="$groups$id " ;;
     -*) case $groups in *" $id "*) groups="${groups%% $id *} ${groups#* $id }" ;; esac ;;
-    d*) deadline=$id ;;
   esac
 }
 if [ -n "${BASH_VERSION:-}" ]; then
-  # bash: wait for input at most a quarter second, so a deadline is noticed while the JVM is silent
+  # bash: wait for input at most a quarter second, so a deadline is noticed while the JVM is silent.
+  # A read that times out in the middle of a line keeps what it read: it is the start of the next.
+  part=''
   while :; do
     if IFS= read -r -t 0.25 line; then
-      handle "$line"
+      handle "$part$line"
+      part=''
     elif [ $? -le 128 ]; then
       break # end of input
+    else
+      part="$part$line"
     fi
     if [ "$deadline" != 0 ]; then
       now=${EPOCHREALTIME/[.,]/}
       if [ "${now%???}" -gt "$deadline" ]; then
+        printf 'baton-reaper: the node set no deadline past %(%F %T %Z)T (frozen?): killing its process groups:%s\n' \
+          "${deadline%???}" "$groups" >&2
         kill_all
         deadline=0
       fi

@@ -4,8 +4,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,5 +67,29 @@ class ProcessReaperTest {
     reaper.close();
     await().atMost(Duration.ofSeconds(5))
         .until(() -> ProcessTrees.groupMembers(victim.pid()).isEmpty());
+  }
+
+  @Test
+  void aLineReadInTwoPartsCountsWhole() throws Exception {
+    victim = group();
+    String script;
+    try (InputStream in = ProcessReaper.class.getResourceAsStream("reaper.sh")) {
+      script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Process companion = new ProcessBuilder("/bin/bash", "-c", script, "baton-reaper")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    byte[] line = ("+" + victim.pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+    try (OutputStream groups = companion.getOutputStream()) {
+      groups.write(line, 0, 1);
+      groups.flush();
+      // the scenario itself, not a wait for an event: the companion's read gives up after a quarter
+      // second, and the rest of the line comes after that
+      Thread.sleep(600);
+      groups.write(line, 1, line.length - 1);
+    }
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> ProcessTrees.groupMembers(victim.pid()).isEmpty());
+    assertTrue(companion.waitFor(5, TimeUnit.SECONDS));
   }
 }
