@@ -252,7 +252,7 @@ final class FakeHost implements ProcessHost {
     return jobs().stream().map(FakeProcess::refId).toList();
   }
 
-  /** The dependency checks started, by dependency id, in the order they started. */
+  /** The dependency checks started, by dependency id, in the order they started (checks started at once race). */
   List<Long> checkIds() {
     return checks().stream().map(FakeProcess::refId).toList();
   }
