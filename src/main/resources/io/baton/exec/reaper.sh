@@ -5,8 +5,9 @@
 # lease may be another node's; if no newer deadline comes before it (the JVM is frozen), every
 # group is killed ("d0": no deadline). End of input means the JVM closed the pipe or died, even by
 # SIGKILL: every group still registered gets SIGKILL.
-# Terminal signals meant for the node must not take this process down first.
-trap '' INT HUP
+# Terminal signals meant for the node must not take this process down first, nor a log write to
+# a standard error whose reader has gone.
+trap '' INT HUP PIPE
 groups=' '
 deadline=0
 kill_all() {
@@ -40,9 +41,9 @@ if [ -n "${BASH_VERSION:-}" ]; then
     if [ "$deadline" != 0 ]; then
       now=${EPOCHREALTIME/[.,]/}
       if [ "${now%???}" -gt "$deadline" ]; then
-        printf 'baton-reaper: the node set no deadline past %(%F %T %Z)T (frozen?): killing its process groups:%s\n' \
-          "${deadline%???}" "$groups" >&2
         kill_all
+        printf 'baton-reaper: the node set no deadline past %(%F %T %Z)T (frozen?): killed its process groups:%s\n' \
+          "${deadline%???}" "$groups" >&2
         deadline=0
       fi
     fi

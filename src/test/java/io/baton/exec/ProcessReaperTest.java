@@ -3,10 +3,13 @@ package io.baton.exec;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class ProcessReaperTest {
   private Process victim;
   private Process spared;
+  private Process canary;
 
   private static Process group() throws Exception {
     Process p = new ProcessBuilder("/usr/bin/setsid", "/bin/sh", "-c", "sleep 1000 & sleep 1000")
@@ -30,7 +34,7 @@ class ProcessReaperTest {
 
   @AfterEach
   void cleanUp() {
-    for (Process p : new Process[] {victim, spared}) {
+    for (Process p : new Process[] {victim, spared, canary}) {
       if (p != null && !ProcessTrees.groupMembers(p.pid()).isEmpty()) {
         ProcessTrees.killGroup(p.pid());
       }
@@ -71,16 +75,26 @@ class ProcessReaperTest {
 
   @Test
   void aLineReadInTwoPartsCountsWhole() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "the timed read is bash's");
     victim = group();
+    canary = group();
     String script;
     try (InputStream in = ProcessReaper.class.getResourceAsStream("reaper.sh")) {
       script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     Process companion = new ProcessBuilder("/bin/bash", "-c", script, "baton-reaper")
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
-    byte[] line = ("+" + victim.pid() + "\n").getBytes(StandardCharsets.US_ASCII);
     try (OutputStream groups = companion.getOutputStream()) {
+      // a deadline already past kills the canary: the companion is in its reading loop from then on
+      groups.write(("+" + canary.pid() + "\nd" + (System.currentTimeMillis() - 1000) + "\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      groups.flush();
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> ProcessTrees.groupMembers(canary.pid()).isEmpty());
+
+      byte[] line = ("+" + victim.pid() + "\n").getBytes(StandardCharsets.US_ASCII);
       groups.write(line, 0, 1);
       groups.flush();
       // the scenario itself, not a wait for an event: the companion's read gives up after a quarter
@@ -92,4 +106,5 @@ class ProcessReaperTest {
         .until(() -> ProcessTrees.groupMembers(victim.pid()).isEmpty());
     assertTrue(companion.waitFor(5, TimeUnit.SECONDS));
   }
+
 }
