@@ -87,20 +87,15 @@ class ProcessReaperTest {
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
     try (OutputStream groups = companion.getOutputStream()) {
-      // a deadline already past kills the canary: the companion is in its reading loop from then on
-      groups.write(("+" + canary.pid() + "\nd" + (System.currentTimeMillis() - 1000) + "\n")
+      // a deadline a second ahead, then the first byte of a line: the canary is killed once a read
+      // ends after the deadline, and with no line end to come only a read that gives up does, one
+      // that holds that first byte
+      groups.write(("+" + canary.pid() + "\nd" + (System.currentTimeMillis() + 1000) + "\n+")
           .getBytes(StandardCharsets.US_ASCII));
       groups.flush();
       await().atMost(Duration.ofSeconds(5))
           .until(() -> ProcessTrees.groupMembers(canary.pid()).isEmpty());
-
-      byte[] line = ("+" + victim.pid() + "\n").getBytes(StandardCharsets.US_ASCII);
-      groups.write(line, 0, 1);
-      groups.flush();
-      // the scenario itself, not a wait for an event: the companion's read gives up after a quarter
-      // second, and the rest of the line comes after that
-      Thread.sleep(600);
-      groups.write(line, 1, line.length - 1);
+      groups.write((victim.pid() + "\n").getBytes(StandardCharsets.US_ASCII));
     }
     await().atMost(Duration.ofSeconds(5))
         .until(() -> ProcessTrees.groupMembers(victim.pid()).isEmpty());
