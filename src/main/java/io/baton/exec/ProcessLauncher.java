@@ -189,7 +189,7 @@ public final class ProcessLauncher implements AutoCloseable {
     Map<String, String> environment = new HashMap<>(System.getenv());
     environment.keySet().removeIf(ProcessLauncher::isNodeSecret);
     // a node started from a job's environment passes on none of that job's marks
-    environment.keySet().removeAll(java.util.Set.of(JobMark.NODE, JobMark.NODE_PID, JobMark.DEPLOYMENT));
+    environment.keySet().removeAll(Set.of(JobMark.NODE, JobMark.NODE_PID, JobMark.DEPLOYMENT));
     return environment;
   }
 
