@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -45,24 +45,21 @@ final class LogFile {
   }
 
   /**
-   * Creates an empty, new file in {@code folder} named after the request, e.g. {@code
+   * The path of a new log file in {@code folder} named after the request, e.g. {@code
    * run-17-job-12-a1.log}; a suffix keeps an earlier file with the same name (a run resumed after
-   * a node crash) intact. It is created only once the process is sure to be started, so its
-   * presence tells a restarted node that the run had begun here.
+   * a node crash) intact. The file is made by the process's start ({@link Spawner}: its stdout,
+   * opened for append), so its presence tells a restarted node that the run had begun here, and a
+   * start named ahead of its instant makes no file of its own then (creating it there took a few
+   * hundred microseconds of the fire's delay).
    */
-  static Path create(Path folder, ProcessRequest r) throws IOException {
+  static Path newName(Path folder, ProcessRequest r) {
     String base = "run-" + r.runId()
         + (r.kind() == ProcessKind.JOB ? "-job-" + r.refId() + "-a" : "-dep-" + r.refId() + "-c")
         + r.attempt();
     for (int n = 1; ; n++) {
       Path file = folder.resolve(base + (n == 1 ? "" : "-" + n) + ".log");
-      try {
-        return Files.createFile(file);
-      } catch (FileAlreadyExistsException e) {
-        // try the next suffix
-      } catch (java.nio.file.NoSuchFileException e) {
-        Files.createDirectories(folder); // swept away as an empty folder meanwhile
-        n--;
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        return file;
       }
     }
   }

@@ -139,12 +139,12 @@ public final class ProcessLauncher implements AutoCloseable {
     environment.putAll(plan.environment());
     environment.putAll(JobMark.variables(nodeName, ProcessTrees.SELF, deployment));
     JobMark.Key key = JobMark.Key.of(request);
+    LogFile logFile = new LogFile(LogFile.newName(logFolder, request), exec.logCapBytes());
 
     awaitInstant(notBeforeNanos);
     if (!mayStart.getAsBoolean()) {
       throw new NotNowException("not started: this node may not start processes now (its lease is not confirmed)");
     }
-    LogFile logFile = new LogFile(LogFile.create(logFolder, request), exec.logCapBytes());
     // The JVM's clock as the process is created (the kernel's start instant has only clock-tick
     // precision, too coarse to order the jobs of consecutive step levels).
     Instant startTime = Instant.now();

@@ -5,6 +5,8 @@ import static io.baton.exec.ExecFixture.job;
 import static io.baton.exec.ExecFixture.script;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -131,6 +133,23 @@ class ProcessLauncherTest {
     assertEquals(143, p.onExit().get(10, TimeUnit.SECONDS));
     assertEquals(0, fx.launcher.running());
     assertEquals(List.of(), ProcessTrees.groupMembers(p.pid()));
+  }
+
+  /**
+   * The log file is made by the process's start: a start refused at its instant leaves none (no
+   * sign for a restarted node that the run began here), and the next start takes the first name.
+   */
+  @Test
+  void aStartRefusedAtItsInstantLeavesNoLogFile() throws Exception {
+    script(fx.jobs.resolve("a.sh"), "echo a\n");
+    long soon = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+    assertThrows(ProcessLauncher.NotNowException.class, () -> fx.launcher.start(job("/bin/sh", "a.sh"), soon, () -> false));
+    assertFalse(fx.launcher.startedAnyOf(3, 7, ExecFixture.SCHEDULED));
+    RunningProcess p = fx.launcher.start(job("/bin/sh", "a.sh"), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20),
+        () -> true);
+    assertTrue(fx.launcher.startedAnyOf(3, 7, ExecFixture.SCHEDULED));
+    assertEquals("run-7-job-12-a1.log", p.logPath().getFileName().toString());
+    assertEquals("a\n", finish(p, 0));
   }
 
   /** Waits both spun only (under a millisecond) and parked first. */
