@@ -114,13 +114,15 @@ record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
 
   /**
    * The instant after which fires are owed: the chain's last fire, or the moment it was switched
-   * ON or rescheduled while it slept, if later (the first catch-up of its actor only).
+   * ON or rescheduled while it slept, if later or if it never fired (the first catch-up of its
+   * actor only): a chain rescheduled to fire a few seconds ahead whose actor starts after that
+   * fire owes it.
    */
   private Instant owedSince(ChainState state) {
     Instant last = state.lastFire();
     Instant from = chain.firesFrom;
     chain.firesFrom = null;
-    return last != null && from != null && from.isAfter(last) ? from : last;
+    return from != null && (last == null || from.isAfter(last)) ? from : last;
   }
 
   Effect<ChainEvent, ChainState> fireWhenIdle(ChainState state, Tick tick) {

@@ -7,7 +7,9 @@ import io.baton.config.BatonSettings.Site;
 import io.baton.db.CatalogRepository;
 import io.baton.db.RunRecord;
 import io.baton.schedule.Schedule;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +32,18 @@ public final class Catalog {
 
   private record Poll() implements Command {}
 
-  private record Loaded(String fingerprint, CatalogRepository.Snapshot chains, Throwable error) implements Command {}
+  private record Loaded(String fingerprint, CatalogRepository.Snapshot chains, Instant readAt, Throwable error)
+      implements Command {}
 
   /** What the guardian hears: a chain to run with this definition, or one that is gone. */
   public sealed interface Change {}
 
-  /** {@code schedule} is null while the chain must not fire (held, switched OFF, other site). */
-  public record ChainDefined(ChainDefinition definition, Schedule schedule) implements Change {}
+  /**
+   * {@code schedule} is null while the chain must not fire (held, switched OFF, other site);
+   * {@code readAt}: when the catalog read it, the instant from which its fires are owed however
+   * late a busy node applies it (a chain rescheduled a few seconds ahead must still fire).
+   */
+  public record ChainDefined(ChainDefinition definition, Schedule schedule, Instant readAt) implements Change {}
 
   public record ChainRemoved(long chainId) implements Change {}
 
@@ -48,6 +55,7 @@ public final class Catalog {
   private static final Duration FULL_RELOAD = Duration.ofMinutes(10);
 
   private final ActorContext<Command> context;
+  private final Clock clock;
   private final CatalogRepository repository;
   private final ActorRef<Change> guardian;
   private final LeaseGuard guard;
@@ -64,19 +72,21 @@ public final class Catalog {
   private String fingerprint;
   private long lastFullLoad;
 
-  public static Behavior<Command> create(BatonSettings settings, CatalogRepository repository, LeaseGuard guard,
-      ActorRef<Change> guardian, ActorRef<Receiver.Command> receiver, Executor blocking, CatalogView view) {
+  public static Behavior<Command> create(BatonSettings settings, Clock clock, CatalogRepository repository,
+      LeaseGuard guard, ActorRef<Change> guardian, ActorRef<Receiver.Command> receiver, Executor blocking,
+      CatalogView view) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new Poll(), Duration.ZERO, settings.catalogPollInterval());
-      return new Catalog(ctx, settings, repository, guard, guardian, receiver, blocking, view).behavior();
+      return new Catalog(ctx, settings, clock, repository, guard, guardian, receiver, blocking, view).behavior();
     }));
   }
 
-  private Catalog(ActorContext<Command> context, BatonSettings settings, CatalogRepository repository,
+  private Catalog(ActorContext<Command> context, BatonSettings settings, Clock clock, CatalogRepository repository,
       LeaseGuard guard, ActorRef<Change> guardian, ActorRef<Receiver.Command> receiver, Executor blocking,
       CatalogView view) {
     this.view = view;
     this.context = context;
+    this.clock = clock;
     this.guard = guard;
     this.repository = repository;
     this.guardian = guardian;
@@ -98,9 +108,10 @@ public final class Catalog {
     boolean fullDue = System.nanoTime() - lastFullLoad > FULL_RELOAD.toNanos() || fingerprint == null;
     String previous = fingerprint;
     context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
+      Instant readAt = clock.instant();
       String now = repository.fingerprint();
-      return new Loaded(now, fullDue || !now.equals(previous) ? repository.load() : null, null);
-    }, blocking), (loaded, error) -> loaded != null ? loaded : new Loaded(null, null, error));
+      return new Loaded(now, fullDue || !now.equals(previous) ? repository.load() : null, readAt, null);
+    }, blocking), (loaded, error) -> loaded != null ? loaded : new Loaded(null, null, null, error));
     return waiting();
   }
 
@@ -119,20 +130,20 @@ public final class Catalog {
     fingerprint = loaded.fingerprint();
     if (loaded.chains() != null) {
       lastFullLoad = System.nanoTime();
-      apply(loaded.chains().chains(), loaded.chains().unreadableRows());
+      apply(loaded.chains().chains(), loaded.chains().unreadableRows(), loaded.readAt());
       view.markLoaded();
     }
     reportHeldChains();
     return behavior();
   }
 
-  private void apply(List<ChainDefinition> chains, Map<Long, List<String>> unreadable) {
+  private void apply(List<ChainDefinition> chains, Map<Long, List<String>> unreadable, Instant readAt) {
     Map<Long, ChainDefinition> seen = new HashMap<>();
     for (ChainDefinition chain : chains) {
       seen.put(chain.id(), chain);
       List<String> rows = unreadable.getOrDefault(chain.id(), List.of());
       if (!chain.equals(known.get(chain.id())) || !rows.equals(knownUnreadable.getOrDefault(chain.id(), List.of()))) {
-        guardian.tell(new ChainDefined(chain, fireable(chain, rows)));
+        guardian.tell(new ChainDefined(chain, fireable(chain, rows), readAt));
       }
     }
     knownUnreadable.clear();

@@ -108,9 +108,9 @@ public final class SchedulerGuardian {
         new HostProcesses(services.launcher(), services.runs()), services.processWork(),
         record -> receiver.tell(new Receiver.Write(record)), services.runIds()::next, services.gauges(),
         services.guard(), new BegunRuns(), NodeMetrics.get(context.getSystem()));
-    this.catalog = context.spawn(Catalog.create(services.settings(), services.catalog(), services.guard(),
-        context.messageAdapter(Catalog.Change.class, CatalogSaid::new), receiver, services.blocking(),
-        services.catalogView()), "catalog");
+    this.catalog = context.spawn(Catalog.create(services.settings(), services.clock(), services.catalog(),
+        services.guard(), context.messageAdapter(Catalog.Change.class, CatalogSaid::new), receiver,
+        services.blocking(), services.catalogView()), "catalog");
     context.spawn(CommandDesk.create(services, context.getSelf()), "command-desk");
     this.leadership = context.spawn(Leadership.create(services.leases(), services.settings(), services.guard(),
         services.blocking()), "leadership");
@@ -278,8 +278,8 @@ public final class SchedulerGuardian {
       boolean rescheduled = before == null || !sameSchedule(before.schedule(), defined.schedule());
       // (a chain going to sleep just now takes no Define any more: its wheel entry does)
       if (rescheduled && (chain == null || wheel.isAsleep(id)) && wheel.keeps(ChainShards.shardOf(id))) {
-        // new, or rescheduled while it sleeps here: it sleeps until its next fire from now
-        ChainWheel.Entry entry = wakeEntry(id, defined.schedule(), before != null);
+        // new, or rescheduled while it sleeps here: it sleeps until its next fire after the read
+        ChainWheel.Entry entry = wakeEntry(id, defined, before != null);
         wheel.sleep(id, entry, -1);
         if (entry.wakeAt() != null && !entry.wakeAt().isAfter(services.clock().instant()) && !quiet()) {
           ChainShards.chain(context.getSystem(), id).tell(new JobchainActor.Wake()); // its fire is near
@@ -302,22 +302,25 @@ public final class SchedulerGuardian {
   }
 
   /**
-   * A chain firing from now on: woken shortly before its next fire (at once if that cannot be
-   * computed). {@code changed}: its schedule changed here, so fires before now are not owed (a
-   * chain new to this node owes what its journal says).
+   * A chain firing from when the catalog read it: woken shortly before its next fire after that
+   * (at once if that cannot be computed, or has come while this node was busy). {@code changed}:
+   * its schedule changed here, so fires before the read are not owed (a chain new to this node
+   * owes what its journal says).
    */
-  private ChainWheel.Entry wakeEntry(long chainId, Schedule schedule, boolean changed) {
+  private ChainWheel.Entry wakeEntry(long chainId, ChainDefined defined, boolean changed) {
     Instant now = services.clock().instant();
+    Instant read = defined.readAt().isBefore(now) ? defined.readAt() : now;
+    Schedule schedule = defined.schedule();
     Instant wakeAt = null;
     if (schedule != null) {
       try {
-        Instant next = nextFires.after(schedule, now);
+        Instant next = nextFires.after(schedule, read);
         wakeAt = next == null ? null : next.minus(ChainWheel.WAKE_AHEAD);
       } catch (RuntimeException e) {
         wakeAt = now; // its actor reports the schedule
       }
     }
-    return new ChainWheel.Entry(ChainShards.shardOf(chainId), wakeAt, changed ? now : null);
+    return new ChainWheel.Entry(ChainShards.shardOf(chainId), wakeAt, changed ? read : null);
   }
 
   private Behavior<Command> onChainHosted(ChainHosted m) {

@@ -86,11 +86,18 @@ final class ChainFixture implements AutoCloseable {
     private final ChainDefinition chain;
     private final Instant now;
     private ZoneId zone = ZoneOffset.UTC;
+    private Instant firesFrom;
     private final Map<String, String> settings = new HashMap<>(Map.of("baton.node-name", "node-a"));
 
     private Builder(ChainDefinition chain, Instant now) {
       this.chain = chain;
       this.now = now;
+    }
+
+    /** The chain was rescheduled (or switched ON) at this instant while it slept: its wheel entry says so. */
+    Builder firesFrom(Instant firesFrom) {
+      this.firesFrom = firesFrom;
+      return this;
     }
 
     /** The zone the chain's timestr is read in. */
@@ -136,7 +143,7 @@ final class ChainFixture implements AutoCloseable {
         }, guard, begunRuns, RunMetrics.NONE);
     Behavior<JobchainActor.Command> chainActor = Behaviors.setup(context -> {
       actor = context.getSelf(); // for commands after which it may stop, and to stop it after the test
-      return stoppable(JobchainActor.create(node, chain, schedule(chain)));
+      return stoppable(JobchainActor.create(node, chain, schedule(chain), b.firesFrom));
     });
     // commands are local messages (actor refs, parsed schedules) and are never serialized; events and
     // state are journaled, and must come back from the serializer equal

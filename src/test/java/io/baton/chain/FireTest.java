@@ -53,6 +53,22 @@ class FireTest {
     }
   }
 
+  /**
+   * A chain that never fired, rescheduled while it slept to fire a few seconds ahead, whose actor
+   * starts only after that fire (a busy node): the fire is owed, and runs late as one catch-up run
+   * with its message.
+   */
+  @Test
+  void aChainRescheduledWhileAsleepWhoseActorStartsAfterTheFireRunsItLate() {
+    try (ChainFixture node = ChainFixture.of(chain("0 0 10 1 6 ? 2026", job(1, 1)), at("2026-06-01T10:00:03Z"))
+        .firesFrom(at("2026-06-01T09:59:54Z")).start()) {
+      Ledger.Run run = node.ledger.runAt(at("2026-06-01T10:00:00Z"));
+      assertEquals("MISFIRE", run.trigger());
+      assertEquals(at("2026-06-01T10:00:03Z"), run.startTime());
+      only(node.ledger.messages("MISFIRE: 1 fire(s) missed", "the latest (2026-06-01T10:00:00Z) runs now"));
+    }
+  }
+
   @Test
   void aFireWhileTheRunIsActiveIsSkippedAndTheSkipsAreReportedOnceWhenItEnds() {
     try (ChainFixture node = ChainFixture.start(chain("@every 1m", job(1, 1)), at("2026-06-01T10:00:10Z"))) {
