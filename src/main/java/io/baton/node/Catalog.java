@@ -40,7 +40,7 @@ public final class Catalog {
 
   /**
    * {@code schedule} is null while the chain must not fire (held, switched OFF, other site);
-   * {@code readAt}: when the catalog read it, the instant from which its fires are owed however
+   * {@code readAt}: when the catalog had read it, the instant from which its fires are owed however
    * late a busy node applies it (a chain rescheduled a few seconds ahead must still fire).
    */
   public record ChainDefined(ChainDefinition definition, Schedule schedule, Instant readAt) implements Change {}
@@ -108,9 +108,10 @@ public final class Catalog {
     boolean fullDue = System.nanoTime() - lastFullLoad > FULL_RELOAD.toNanos() || fingerprint == null;
     String previous = fingerprint;
     context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
-      Instant readAt = clock.instant();
       String now = repository.fingerprint();
-      return new Loaded(now, fullDue || !now.equals(previous) ? repository.load() : null, readAt, null);
+      CatalogRepository.Snapshot chains = fullDue || !now.equals(previous) ? repository.load() : null;
+      // after the read, so no change it saw is dated before it was made (a chain switched ON then)
+      return new Loaded(now, chains, clock.instant(), null);
     }, blocking), (loaded, error) -> loaded != null ? loaded : new Loaded(null, null, null, error));
     return waiting();
   }
