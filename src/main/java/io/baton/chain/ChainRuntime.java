@@ -38,6 +38,8 @@ final class ChainRuntime {
   boolean asleep;
   /** Fires before this instant are not owed (switched ON or rescheduled while it slept), or null. */
   Instant firesFrom;
+  /** Since when this node has held the chain's shard (null: not known): fires after it were this node's. */
+  Instant hostedSince;
 
   /** How often an awake chain looks whether it may sleep. */
   private static final java.time.Duration DOZE_EVERY = java.time.Duration.ofSeconds(10);

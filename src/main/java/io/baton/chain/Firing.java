@@ -64,7 +64,7 @@ record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
       chain.fireTimer.disarm();
       return chain.effect.none();
     }
-    return catchUp(state);
+    return catchUp(state, true);
   }
 
   /** The host said whether the run found active at the start began here: it goes on, or is withdrawn. */
@@ -75,11 +75,17 @@ record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
   }
 
   Effect<ChainEvent, ChainState> onCatchUp(ChainState state, CatchUp c) {
-    return chain.fireTimer.schedule() == null ? chain.effect.none() : catchUp(state);
+    return chain.fireTimer.schedule() == null ? chain.effect.none() : catchUp(state, false);
   }
 
-  /** Fires that fell while no node ran: one catch-up run for the latest if it is recent enough. */
-  private EffectBuilder<ChainEvent, ChainState> catchUp(ChainState state) {
+  /**
+   * Fires that fell while no node ran: one catch-up run for the latest if it is recent enough.
+   * {@code mayBeLate}: a single fire owed from while this node hosted the chain asleep is not a
+   * missed one but a late one (a busy node woke the chain after it), taken now as itself, as an
+   * awake chain takes a fire its timer reports late; not so for the fire of a run withdrawn at
+   * recovery, which counts as missed.
+   */
+  private EffectBuilder<ChainEvent, ChainState> catchUp(ChainState state, boolean mayBeLate) {
     Instant now = chain.now();
     chain.fireTimer.startFrom(now);
     Misfires missed;
@@ -95,6 +101,11 @@ record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
     }
     Duration grace = chain.node.settings().misfireGrace();
     boolean recent = Duration.between(missed.latest(), now).compareTo(grace) <= 0;
+    if (mayBeLate && recent && !state.running() && missed.count() == 1 && chain.hostedSince != null
+        && missed.latest().isAfter(chain.hostedSince)) {
+      chain.log.info("chain {}: fire of {} taken late: the chain woke after it", chain.chainId, missed.latest());
+      return ahead.startRun(state, Trigger.SCHEDULE, missed.latest());
+    }
     String message = chain.messages.misfires(missed, recent, state.running(), grace);
     if (!recent || state.running()) {
       chain.report(null, message);

@@ -119,19 +119,21 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   private static final Duration REGISTER_AGAIN = Duration.ofSeconds(1);
 
   public static Behavior<Command> create(ChainContext node, ChainDefinition definition, Schedule schedule) {
-    return create(node, definition, schedule, null);
+    return create(node, definition, schedule, null, null);
   }
 
   /**
    * {@code firesFrom}: fires before it are not owed (the chain was switched ON or rescheduled while
-   * it slept); null: every fire since its last one is, by the misfire rule.
+   * it slept); null: every fire since its last one is, by the misfire rule. {@code hostedSince}:
+   * since when this node has held the chain's shard, or null: a fire owed after it fell while the
+   * chain slept here, and the node woke it late (busy), so it is taken late, not caught up as missed.
    */
   public static Behavior<Command> create(ChainContext node, ChainDefinition definition, Schedule schedule,
-      Instant firesFrom) {
+      Instant firesFrom, Instant hostedSince) {
     if (node.dormancy() == Dormancy.NEVER) { // nothing to record: the entity alone (as the testkit wants it)
       return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
         ctx.getSelf().tell(new Define(definition, schedule));
-        return new JobchainActor(node, ctx, timers, definition.id(), firesFrom);
+        return new JobchainActor(node, ctx, timers, definition.id(), firesFrom, hostedSince);
       }));
     }
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(1_000, stash -> {
@@ -141,7 +143,7 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
       return Behaviors.receive(Command.class)
           .onMessage(Registered.class, r -> {
             if (r.error() == null) {
-              return stash.unstashAll(new JobchainActor(node, ctx, timers, definition.id(), firesFrom));
+              return stash.unstashAll(new JobchainActor(node, ctx, timers, definition.id(), firesFrom, hostedSince));
             }
             ctx.getLog().warn("chain {}: could not record it as awake; trying again: {}", definition.id(),
                 r.error().toString());
@@ -168,10 +170,11 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   }
 
   private JobchainActor(ChainContext node, ActorContext<Command> context, TimerScheduler<Command> timers, long chainId,
-      Instant firesFrom) {
+      Instant firesFrom, Instant hostedSince) {
     super(PersistenceId.ofUniqueId("chain-" + chainId));
     chain = new ChainRuntime(chainId, node, context, timers, Effect());
     chain.firesFrom = firesFrom;
+    chain.hostedSince = hostedSince;
     RunStartRecord record = new RunStartRecord(chain);
     progress = new RunProgress(chain, record);
     ahead = new JournalAhead(chain, record, progress);

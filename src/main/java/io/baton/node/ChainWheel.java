@@ -35,16 +35,23 @@ final class ChainWheel {
   private final TreeMap<Instant, Set<Long>> byWake = new TreeMap<>();
   private final Set<Long> running = new HashSet<>(); // chains whose actors run here
   private final Map<Integer, Integer> kept = new HashMap<>(); // shard -> generation of its keeper here
+  private final Map<Integer, Instant> keptSince = new HashMap<>(); // shard -> when its keeper started here
   private int generations;
 
   ChainWheel(ChainGauges gauges) {
     this.gauges = gauges;
   }
 
-  /** The shard's keeper started here: its chains may sleep here. Returns the keeper's generation. */
-  synchronized int keep(int shard) {
+  /** The shard's keeper started here at {@code since}: its chains may sleep here. Returns the keeper's generation. */
+  synchronized int keep(int shard, Instant since) {
     kept.put(shard, ++generations);
+    keptSince.put(shard, since);
     return generations;
+  }
+
+  /** Since when the shard has been kept here, or null if it is not. */
+  synchronized Instant keptSince(int shard) {
+    return keptSince.get(shard);
   }
 
   synchronized boolean keeps(int shard) {
@@ -62,6 +69,7 @@ final class ChainWheel {
       return;
     }
     kept.remove(shard);
+    keptSince.remove(shard);
     asleep.entrySet().removeIf(e -> {
       if (e.getValue().shard() == shard) {
         unlink(e.getKey(), e.getValue());

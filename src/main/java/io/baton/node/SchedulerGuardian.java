@@ -142,6 +142,7 @@ public final class SchedulerGuardian {
     }
     long chainId = Long.parseLong(entity.getEntityId());
     ChainWheel.Entry slept = wheel.awake(chainId);
+    Instant hostedSince = wheel.keptSince(ChainShards.shardOf(chainId));
     ChainContext chain = chainContext.withGuard(new ChainShards.ShardGuard(ChainShards.leaseOf(system, chainId)))
         .withDormancy(new ChainDormancy(chainId, ChainShards.shardOf(chainId), ThreadLocalRandom.current().nextLong(),
             services.settings().sleepBeyond(), awakeRegister, wheel, chainContext.outcomes(), entity.getShard(), system));
@@ -149,7 +150,8 @@ public final class SchedulerGuardian {
       ChainDefined defined = definitions.get(chainId);
       self.tell(new ChainHosted(chainId, ctx.getSelf(), defined));
       return defined != null
-          ? JobchainActor.create(chain, defined.definition(), defined.schedule(), slept == null ? null : slept.firesFrom())
+          ? JobchainActor.create(chain, defined.definition(), defined.schedule(),
+              slept == null ? null : slept.firesFrom(), hostedSince)
           : ShardKeeper.awaitingDefinition(chain);
     });
   }

@@ -40,7 +40,7 @@ final class ShardKeeper {
 
   static Behavior<Command> create(int shard, Keeping keeping) {
     return Behaviors.setup(ctx -> {
-      int generation = keeping.wheel().keep(shard);
+      int generation = keeping.wheel().keep(shard, keeping.clock().instant());
       new Start(shard, generation, keeping, ctx.getSystem(), ctx.getLog()).look();
       return Behaviors.receive(Command.class)
           .onMessage(JobchainActor.HandOff.class, m -> Behaviors.stopped())

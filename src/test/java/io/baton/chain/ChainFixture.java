@@ -87,6 +87,7 @@ final class ChainFixture implements AutoCloseable {
     private final Instant now;
     private ZoneId zone = ZoneOffset.UTC;
     private Instant firesFrom;
+    private Instant hostedSince;
     private final Map<String, String> settings = new HashMap<>(Map.of("baton.node-name", "node-a"));
 
     private Builder(ChainDefinition chain, Instant now) {
@@ -97,6 +98,12 @@ final class ChainFixture implements AutoCloseable {
     /** The chain was rescheduled (or switched ON) at this instant while it slept: its wheel entry says so. */
     Builder firesFrom(Instant firesFrom) {
       this.firesFrom = firesFrom;
+      return this;
+    }
+
+    /** This node has held the chain's shard since this instant. */
+    Builder hostedSince(Instant hostedSince) {
+      this.hostedSince = hostedSince;
       return this;
     }
 
@@ -143,7 +150,7 @@ final class ChainFixture implements AutoCloseable {
         }, guard, begunRuns, RunMetrics.NONE);
     Behavior<JobchainActor.Command> chainActor = Behaviors.setup(context -> {
       actor = context.getSelf(); // for commands after which it may stop, and to stop it after the test
-      return stoppable(JobchainActor.create(node, chain, schedule(chain), b.firesFrom));
+      return stoppable(JobchainActor.create(node, chain, schedule(chain), b.firesFrom, b.hostedSince));
     });
     // commands are local messages (actor refs, parsed schedules) and are never serialized; events and
     // state are journaled, and must come back from the serializer equal

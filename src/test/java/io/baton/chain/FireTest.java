@@ -63,9 +63,40 @@ class FireTest {
     try (ChainFixture node = ChainFixture.of(chain("0 0 10 1 6 ? 2026", job(1, 1)), at("2026-06-01T10:00:03Z"))
         .firesFrom(at("2026-06-01T09:59:54Z")).start()) {
       Ledger.Run run = node.ledger.runAt(at("2026-06-01T10:00:00Z"));
-      assertEquals("MISFIRE", run.trigger());
+      assertEquals("MISFIRE", run.trigger(), "no node is known to have hosted the chain at its fire");
       assertEquals(at("2026-06-01T10:00:03Z"), run.startTime());
       only(node.ledger.messages("MISFIRE: 1 fire(s) missed", "the latest (2026-06-01T10:00:00Z) runs now"));
+    }
+  }
+
+  @Test
+  void aChainThisNodeHostedAsleepAndWokeAfterItsFireTakesTheFireLateAsItself() {
+    try (ChainFixture node = ChainFixture.of(chain("0 0 10 1 6 ? 2026", job(1, 1)), at("2026-06-01T10:00:03Z"))
+        .firesFrom(at("2026-06-01T09:59:54Z")).hostedSince(at("2026-06-01T09:00:00Z")).start()) {
+      Ledger.Run run = node.ledger.runAt(at("2026-06-01T10:00:00Z"));
+      assertEquals("SCHEDULE", run.trigger(), "the node was up and hosted the chain: the fire is late, not missed");
+      assertEquals(at("2026-06-01T10:00:03Z"), run.startTime());
+      assertEquals(List.of(), node.ledger.messages());
+    }
+  }
+
+  @Test
+  void aFireBeforeThisNodeTookTheChainsShardIsAMissedOne() {
+    try (ChainFixture node = ChainFixture.of(chain("0 0 10 1 6 ? 2026", job(1, 1)), at("2026-06-01T10:00:03Z"))
+        .firesFrom(at("2026-06-01T09:59:54Z")).hostedSince(at("2026-06-01T10:00:01Z")).start()) {
+      Ledger.Run run = node.ledger.runAt(at("2026-06-01T10:00:00Z"));
+      assertEquals("MISFIRE", run.trigger(), "the shard came here after the fire (a takeover)");
+      only(node.ledger.messages("MISFIRE: 1 fire(s) missed", "the latest (2026-06-01T10:00:00Z) runs now"));
+    }
+  }
+
+  @Test
+  void twoFiresOwedFromWhileThisNodeHostedTheChainAreNamedAsMissed() {
+    try (ChainFixture node = ChainFixture.of(chain("@every 1s", job(1, 1)), at("2026-06-01T10:00:02.500Z"))
+        .firesFrom(at("2026-06-01T10:00:00.500Z")).hostedSince(at("2026-06-01T09:00:00Z")).start()) {
+      Ledger.Run run = only(node.ledger.runs());
+      assertEquals("MISFIRE", run.trigger(), "only a single late fire is taken as itself: none goes unnamed");
+      only(node.ledger.messages("MISFIRE: 2 fire(s) missed"));
     }
   }
 

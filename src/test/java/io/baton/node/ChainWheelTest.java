@@ -35,7 +35,7 @@ class ChainWheelTest {
 
   @Test
   void aSleepingChainIsDueAtItsWakeInstantAndKeepsItsEntryUntilItsActorStarts() {
-    int generation = wheel.keep(3);
+    int generation = wheel.keep(3, T);
     wheel.sleep(33, new ChainWheel.Entry(3, T.plusSeconds(50), null), generation);
     wheel.sleep(63, new ChainWheel.Entry(3, T.plusSeconds(90), null), generation);
 
@@ -53,7 +53,7 @@ class ChainWheelTest {
 
   @Test
   void aChainWithoutAFireSleepsUnarmedUntilAChangeOrACommandWakesIt() {
-    wheel.keep(4);
+    wheel.keep(4, T);
     wheel.sleep(4, 4, null, null);
     assertTrue(wheel.isAsleep(4));
     assertEquals(List.of(), wheel.due(T.plusSeconds(1_000_000)));
@@ -62,8 +62,9 @@ class ChainWheelTest {
 
   @Test
   void aKeeperFillsOnlyItsOwnShardAndNeverOverAnAwakeChain() {
-    int old = wheel.keep(5);
-    int current = wheel.keep(5); // the shard left and came back: a new keeper
+    int old = wheel.keep(5, T);
+    int current = wheel.keep(5, T.plusSeconds(5)); // the shard left and came back: a new keeper
+    assertEquals(T.plusSeconds(5), wheel.keptSince(5), "its chains were hosted here from the new keeper on");
     wheel.sleep(5, new ChainWheel.Entry(5, T, null), old);
     assertFalse(wheel.isAsleep(5), "a keeper that no longer keeps the shard adds nothing");
 
@@ -77,8 +78,8 @@ class ChainWheelTest {
 
   @Test
   void theShardLeavingTakesItsSleepingChainsAlong() {
-    int five = wheel.keep(5);
-    int seven = wheel.keep(7);
+    int five = wheel.keep(5, T);
+    int seven = wheel.keep(7, T);
     wheel.sleep(5, new ChainWheel.Entry(5, T, null), five);
     wheel.sleep(7, new ChainWheel.Entry(7, T, null), seven);
 
@@ -87,6 +88,7 @@ class ChainWheelTest {
     assertEquals(List.of(7L), wheel.due(T));
     assertEquals(Set.of(7L), armed);
     assertFalse(wheel.keeps(5));
+    assertEquals(null, wheel.keptSince(5));
     wheel.awake(35);
     wheel.sleep(35, 5, T, null);
     assertFalse(wheel.isAsleep(35), "a chain of a shard that left sleeps on its next node");
