@@ -40,6 +40,8 @@ final class ChainRuntime {
   Instant firesFrom;
   /** Since when this node has held the chain's shard (null: not known): fires after it were this node's. */
   Instant hostedSince;
+  /** A run was withdrawn at recovery and its fire's catch-up ({@link JobchainActor.CatchUp}) is on its way. */
+  boolean catchUpDue;
 
   /** How often an awake chain looks whether it may sleep. */
   private static final java.time.Duration DOZE_EVERY = java.time.Duration.ofSeconds(10);

@@ -75,15 +75,16 @@ record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
   }
 
   Effect<ChainEvent, ChainState> onCatchUp(ChainState state, CatchUp c) {
+    chain.catchUpDue = false;
     return chain.fireTimer.schedule() == null ? chain.effect.none() : catchUp(state, false);
   }
 
   /**
-   * Fires that fell while no node ran: one catch-up run for the latest if it is recent enough.
-   * {@code mayBeLate}: a single fire owed from while this node hosted the chain asleep is not a
-   * missed one but a late one (a busy node woke the chain after it), taken now as itself, as an
-   * awake chain takes a fire its timer reports late; not so for the fire of a run withdrawn at
-   * recovery, which counts as missed.
+   * Fires owed since the chain's last one: one catch-up run for the latest if it is recent enough.
+   * {@code mayBeLate}: a single fire owed from while this node held the chain's shard is not a
+   * missed one but a late one (the chain's actor started after it: a busy node woke it late, or it
+   * was started again), taken now as itself, as an awake chain takes a fire its timer reports
+   * late; not so for the fire of a run withdrawn at recovery, which counts as missed.
    */
   private EffectBuilder<ChainEvent, ChainState> catchUp(ChainState state, boolean mayBeLate) {
     Instant now = chain.now();

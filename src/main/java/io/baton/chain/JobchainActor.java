@@ -126,7 +126,8 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
    * {@code firesFrom}: fires before it are not owed (the chain was switched ON or rescheduled while
    * it slept); null: every fire since its last one is, by the misfire rule. {@code hostedSince}:
    * since when this node has held the chain's shard, or null: a fire owed after it fell while the
-   * chain slept here, and the node woke it late (busy), so it is taken late, not caught up as missed.
+   * chain was this node's (woken late by a busy node, or started again), so it is taken late, not
+   * caught up as missed.
    */
   public static Behavior<Command> create(ChainContext node, ChainDefinition definition, Schedule schedule,
       Instant firesFrom, Instant hostedSince) {

@@ -92,6 +92,7 @@ record Recovery(ChainRuntime chain, JournalAhead ahead, RunProgress progress) {
    */
   EffectBuilder<ChainEvent, ChainState> withdrawNeverBegun(ActiveRun run) {
     chain.report(run.runId(), chain.messages.neverBegan(run));
+    chain.catchUpDue = true; // the chain must not go to sleep before it: the fire would be lost
     Instant before = run.previousFire() != null ? run.previousFire() : run.scheduledTime().minusNanos(1);
     return chain.effect.persist(new RunWithdrawn(run.runId(), before))
         .thenRun(after -> chain.context.getSelf().tell(new CatchUp()));

@@ -36,7 +36,8 @@ record Stopping(ChainRuntime chain, JournalAhead ahead, RunProgress progress) {
   Effect<ChainEvent, ChainState> doze(ChainState state, JobchainActor.Doze d) {
     java.time.Instant next = chain.fireTimer.nextFire();
     boolean offNotRead = chain.switchedOff && chain.definition.switchOn();
-    if (state.running() || chain.stopping() || offNotRead || !chain.node.dormancy().sleeps(next, chain.now())) {
+    if (state.running() || chain.stopping() || offNotRead || chain.catchUpDue
+        || !chain.node.dormancy().sleeps(next, chain.now())) {
       return chain.effect.none();
     }
     chain.asleep = true;

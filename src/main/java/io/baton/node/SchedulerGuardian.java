@@ -152,7 +152,7 @@ public final class SchedulerGuardian {
       return defined != null
           ? JobchainActor.create(chain, defined.definition(), defined.schedule(),
               slept == null ? null : slept.firesFrom(), hostedSince)
-          : ShardKeeper.awaitingDefinition(chain);
+          : ShardKeeper.awaitingDefinition(chain, hostedSince);
     });
   }
 

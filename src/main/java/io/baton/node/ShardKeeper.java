@@ -141,10 +141,10 @@ final class ShardKeeper {
    * A chain started before this node's catalog had its definition (the node has just started):
    * its commands wait for the definition, then it runs as any chain; told Remove, it stops.
    */
-  static Behavior<Command> awaitingDefinition(ChainContext chain) {
+  static Behavior<Command> awaitingDefinition(ChainContext chain, Instant hostedSince) {
     return Behaviors.withStash(1_000, stash -> Behaviors.receive(Command.class)
         .onMessage(JobchainActor.Define.class, d -> stash.unstashAll(
-            JobchainActor.create(chain, d.definition(), d.schedule())))
+            JobchainActor.create(chain, d.definition(), d.schedule(), null, hostedSince)))
         .onMessage(JobchainActor.Remove.class, m -> {
           chain.dormancy().forget();
           return Behaviors.stopped();

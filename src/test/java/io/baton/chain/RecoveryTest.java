@@ -69,6 +69,31 @@ class RecoveryTest {
   }
 
   @Test
+  void aRunWithdrawnAtRecoveryLeavesAMissedFireAlsoWhereTheChainsShardStayed() {
+    // its previous actor on this node journaled the run and stopped before the instant
+    try (ChainFixture node = ChainFixture.of(TWO_LEVELS, at("2026-06-01T10:59:50Z"))
+        .hostedSince(at("2026-06-01T09:00:00Z")).start()) {
+      node.advanceTo("2026-06-01T10:59:59.500Z");
+      node.downFor(Duration.ofMinutes(2));
+      assertEquals("MISFIRE", node.ledger.runAt(FIRE).trigger(), "a run journaled ahead and withdrawn is a missed fire");
+      only(node.ledger.messages("MISFIRE: 1 fire(s) missed", "the latest (2026-06-01T11:00:00Z) runs now"));
+      assertOneRunPerScheduledTime(node);
+    }
+  }
+
+  @Test
+  void aFireOwedDuringAResumedRunIsNamedAndNotRunAlsoWhereTheChainsShardStayed() {
+    try (ChainFixture node = ChainFixture.of(chain("@every 1m", job(1, 1)), at("2026-06-01T10:00:10Z"))
+        .hostedSince(at("2026-06-01T09:00:00Z")).start()) {
+      node.advanceTo("2026-06-01T10:01:30Z");
+      long runId = only(node.ledger.runs()).runId();
+      node.downFor(Duration.ofSeconds(45)); // 10:02:15
+      only(node.ledger.messages("MISFIRE: 1 fire(s) missed", "none is run: they fell during the run this node resumes"));
+      assertEquals(List.of(runId), node.ledger.runs().stream().map(Ledger.Run::runId).toList());
+    }
+  }
+
+  @Test
   void killedBeforeTheInstantAndDownPastItTheFireIsACatchUpRun() {
     try (ChainFixture node = startedBefore(TWO_LEVELS)) {
       node.advanceTo("2026-06-01T10:59:59.500Z");

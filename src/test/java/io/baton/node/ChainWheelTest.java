@@ -2,6 +2,7 @@ package io.baton.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.chain.ChainGauges;
@@ -88,7 +89,7 @@ class ChainWheelTest {
     assertEquals(List.of(7L), wheel.due(T));
     assertEquals(Set.of(7L), armed);
     assertFalse(wheel.keeps(5));
-    assertEquals(null, wheel.keptSince(5));
+    assertNull(wheel.keptSince(5));
     wheel.awake(35);
     wheel.sleep(35, 5, T, null);
     assertFalse(wheel.isAsleep(35), "a chain of a shard that left sleeps on its next node");
