@@ -141,10 +141,11 @@ public final class SchedulerGuardian {
       return ShardKeeper.create(keeper, keeping);
     }
     long chainId = Long.parseLong(entity.getEntityId());
+    int shard = ChainShards.shardOf(chainId);
     ChainWheel.Entry slept = wheel.awake(chainId);
-    Instant hostedSince = wheel.keptSince(ChainShards.shardOf(chainId));
+    Instant hostedSince = wheel.keptSince(shard);
     ChainContext chain = chainContext.withGuard(new ChainShards.ShardGuard(ChainShards.leaseOf(system, chainId)))
-        .withDormancy(new ChainDormancy(chainId, ChainShards.shardOf(chainId), ThreadLocalRandom.current().nextLong(),
+        .withDormancy(new ChainDormancy(chainId, shard, ThreadLocalRandom.current().nextLong(),
             services.settings().sleepBeyond(), awakeRegister, wheel, chainContext.outcomes(), entity.getShard(), system));
     return Behaviors.setup(ctx -> {
       ChainDefined defined = definitions.get(chainId);
