@@ -40,8 +40,14 @@ final class ChainRuntime {
   Instant firesFrom;
   /** Since when this node has held the chain's shard (null: not known): fires after it were this node's. */
   Instant hostedSince;
-  /** A run was withdrawn at recovery and its fire's catch-up ({@link JobchainActor.CatchUp}) is on its way. */
+  /** A catch-up ({@link JobchainActor.CatchUp}) is on its way: after a run withdrawn at recovery, or {@link #owedAfterRun}. */
   boolean catchUpDue;
+  /**
+   * Fires missed while no node ran the chain, found as its run was resumed: caught up once that run
+   * ends (null: none owed). Not journaled: should this node stop first, the next start counts them
+   * again from the chain's last fire (which a fire skipped during the resumed run moves past them).
+   */
+  Misfires owedAfterRun;
 
   /** How often an awake chain looks whether it may sleep. */
   private static final java.time.Duration DOZE_EVERY = java.time.Duration.ofSeconds(10);

@@ -76,7 +76,19 @@ record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
 
   Effect<ChainEvent, ChainState> onCatchUp(ChainState state, CatchUp c) {
     chain.catchUpDue = false;
-    return chain.fireTimer.schedule() == null ? chain.effect.none() : catchUp(state, false);
+    Misfires owed = chain.owedAfterRun;
+    if (chain.fireTimer.schedule() == null) {
+      chain.owedAfterRun = null;
+      return chain.effect.none();
+    }
+    if (owed == null) {
+      return catchUp(state, false);
+    }
+    if (state.running()) { // another run began first (an operator's): the catch-up waits for its end too
+      return chain.effect.none();
+    }
+    chain.owedAfterRun = null;
+    return runOrName(state, owed, chain.now());
   }
 
   /**
@@ -107,14 +119,30 @@ record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
       chain.log.info("chain {}: fire of {} taken late: the chain woke after it", chain.chainId, missed.latest());
       return ahead.startRun(state, Trigger.SCHEDULE, missed.latest());
     }
-    String message = chain.messages.misfires(missed, recent, state.running(), grace);
-    if (!recent || state.running()) {
-      chain.report(null, message);
-      if (!recent) {
+    if (recent && state.running()) {
+      if (chain.hostedSince == null || !missed.first().isAfter(chain.hostedSince)) {
+        // the run found active is resumed, but no node ran it while these fell: they are caught up
+        // once it ends (the fires after this start are skipped while it runs, as usual)
+        chain.owedAfterRun = missed;
         chain.arm(state);
         return chain.effect.none();
       }
+      // all fell while this node held the shard and the run went on here: skipped, as it overlapped
+      chain.report(null, chain.messages.misfires(missed, true, true, grace));
       return skip(missed.latest());
+    }
+    return runOrName(state, missed, now);
+  }
+
+  /** One catch-up run for the latest of the missed fires, named with it; none if it is too old. */
+  private EffectBuilder<ChainEvent, ChainState> runOrName(ChainState state, Misfires missed, Instant now) {
+    Duration grace = chain.node.settings().misfireGrace();
+    boolean recent = Duration.between(missed.latest(), now).compareTo(grace) <= 0;
+    String message = chain.messages.misfires(missed, recent, false, grace);
+    if (!recent) {
+      chain.report(null, message);
+      chain.arm(state);
+      return chain.effect.none();
     }
     // the missed fires are journaled with their catch-up run, and named after it is durable (then
     // again by whichever node resumes the run: see Recovery)
@@ -138,6 +166,9 @@ record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
   }
 
   Effect<ChainEvent, ChainState> fireWhenIdle(ChainState state, Tick tick) {
+    if (chain.catchUpDue) {
+      return chain.effect.none(); // the catch-up goes first, and arms the timer again after it
+    }
     if (!chain.node.guard().leading()) {
       chain.fireTimer.retrySoon(); // fenced: a fire is taken late, never by a node that may have lost the lease
       return chain.effect.none();

@@ -95,7 +95,10 @@ public final class JobchainActor extends EventSourcedBehavior<JobchainActor.Comm
   /** The processes a resumed run's previous node left running here are gone. */
   record SurvivorsKilled(long runId, List<Long> killed) implements Command {}
 
-  /** After a run that never began was withdrawn at recovery: its fire is now a missed one. */
+  /**
+   * After a run that never began was withdrawn at recovery (its fire is now a missed one), or after a
+   * resumed run ended: the fires missed while no node ran the chain are caught up now.
+   */
   record CatchUp() implements Command {}
 
   /** The fire instant of a run journaled ahead of it: start its work now. */

@@ -201,6 +201,10 @@ record RunProgress(ChainRuntime chain, RunStartRecord record) {
       chain.drained();
     } else {
       chain.arm(after);
+      if (chain.owedAfterRun != null) {
+        chain.catchUpDue = true;
+        chain.context.getSelf().tell(new JobchainActor.CatchUp());
+      }
     }
   }
 

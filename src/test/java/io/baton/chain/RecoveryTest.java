@@ -376,18 +376,60 @@ class RecoveryTest {
   }
 
   @Test
-  void firesMissedDuringARunThatIsResumedAreNamedAndNotRun() {
+  void firesMissedWhileNoNodeRanAResumedRunAreCaughtUpOnceAsItEnds() {
     try (ChainFixture node = ChainFixture.start(chain("@every 1m", job(1, 1)), at("2026-06-01T10:00:10Z"))) {
       node.advanceTo("2026-06-01T10:01:30Z");
       long runId = only(node.ledger.runs()).runId();
-      node.downFor(Duration.ofMinutes(3)); // 10:04:30
-      only(node.ledger.messages("MISFIRE: 3 fire(s) missed", "none is run: they fell during the run this node resumes"));
+      node.downFor(Duration.ofMinutes(3)); // 10:04:30: 10:02, 10:03 and 10:04 fell while no node ran it
       only(node.ledger.messages("RECOVERY: run " + runId));
-      assertEquals(List.of(runId), node.ledger.runs().stream().map(Ledger.Run::runId).toList());
+      assertEquals(List.of(runId), node.ledger.runs().stream().map(Ledger.Run::runId).toList(),
+          "no second run while the resumed one is active");
+      assertEquals(List.of(), node.ledger.messages("MISFIRE"), "named with its catch-up run");
+
+      node.advanceTo("2026-06-01T10:04:40Z");
+      node.exitJob(1, 0);
+      Ledger.Run catchUp = node.ledger.runAt(at("2026-06-01T10:04:00Z"));
+      assertEquals("MISFIRE", catchUp.trigger());
+      assertEquals(at("2026-06-01T10:04:40Z"), catchUp.startTime(), "it starts as the resumed run ends");
+      only(node.ledger.messages("MISFIRE: 3 fire(s) missed", "between 2026-06-01T10:02:00Z and 2026-06-01T10:04:00Z",
+          "the latest (2026-06-01T10:04:00Z) runs now as one catch-up run"));
       node.exitJob(1, 0);
       node.advanceTo("2026-06-01T10:05:00Z");
-      assertEquals(2, node.ledger.runs().size());
+      assertEquals("SCHEDULE", node.ledger.runAt(at("2026-06-01T10:05:00Z")).trigger());
       assertOneRunPerScheduledTime(node);
+    }
+  }
+
+  @Test
+  void aFireDuringTheResumedRunIsSkippedAndTheOutagesLatestFireIsCaughtUpAfterIt() {
+    try (ChainFixture node = ChainFixture.start(chain("@every 1m", job(1, 1)), at("2026-06-01T10:00:10Z"))) {
+      node.advanceTo("2026-06-01T10:01:30Z");
+      long runId = only(node.ledger.runs()).runId();
+      node.downFor(Duration.ofSeconds(70)); // 10:02:40: 10:02 fell while no node ran it
+      node.advanceTo("2026-06-01T10:03:20Z"); // 10:03 falls while the resumed run is active
+      node.exitJob(1, 0);
+      only(node.ledger.messages("run " + runId, "1 fire(s) skipped while this run was active",
+          "from 2026-06-01T10:03:00Z to 2026-06-01T10:03:00Z"));
+      Ledger.Run catchUp = node.ledger.runAt(at("2026-06-01T10:02:00Z"));
+      assertEquals("MISFIRE", catchUp.trigger());
+      assertEquals(at("2026-06-01T10:03:20Z"), catchUp.startTime());
+      only(node.ledger.messages("MISFIRE: 1 fire(s) missed", "the latest (2026-06-01T10:02:00Z) runs now"));
+      assertEquals(List.of(at("2026-06-01T10:01:00Z"), at("2026-06-01T10:02:00Z")), node.ledger.scheduledTimes()
+          .stream().sorted().toList(), "10:03 is skipped, not run");
+    }
+  }
+
+  @Test
+  void firesMissedWhileNoNodeRanAResumedRunLongerAgoThanTheGraceAreNamedAndNotRun() {
+    try (ChainFixture node = ChainFixture.start(chain("@every 1h", job(1, 1)), at("2026-06-01T10:59:50Z"))) {
+      node.advanceTo("2026-06-01T11:00:05Z");
+      long runId = only(node.ledger.runs()).runId();
+      node.downFor(Duration.between(node.now(), at("2026-06-01T12:05:00Z"))); // 12:00 fell while no node ran it
+      node.advanceTo("2026-06-01T12:20:00Z");
+      node.exitJob(1, 0);
+      only(node.ledger.messages("MISFIRE: 1 fire(s) missed", "between 2026-06-01T12:00:00Z and 2026-06-01T12:00:00Z",
+          "none is run: the latest is older than baton.misfire-grace (PT10M)"));
+      assertEquals(List.of(runId), node.ledger.runs().stream().map(Ledger.Run::runId).toList());
     }
   }
 }
