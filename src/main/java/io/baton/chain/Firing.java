@@ -35,6 +35,9 @@ record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
       }
       return startFiring(state);
     }
+    if (changed || chain.fireTimer.schedule() == null) {
+      forgetOwed("its schedule changed or it was switched OFF before the resumed run ended");
+    }
     boolean mustNotFire = mustNotFire();
     if ((changed || mustNotFire) && ahead.notBegun(state)) {
       // switched OFF, held, or rescheduled before the instant of a run journaled ahead: that fire never came
@@ -77,18 +80,28 @@ record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
   Effect<ChainEvent, ChainState> onCatchUp(ChainState state, CatchUp c) {
     chain.catchUpDue = false;
     Misfires owed = chain.owedAfterRun;
-    if (chain.fireTimer.schedule() == null) {
-      chain.owedAfterRun = null;
-      return chain.effect.none();
-    }
     if (owed == null) {
-      return catchUp(state, false);
+      return chain.fireTimer.schedule() == null ? chain.effect.none() : catchUp(state, false);
     }
-    if (state.running()) { // another run began first (an operator's): the catch-up waits for its end too
+    if (state.running() || chain.stopping()) {
+      // another run began first (an operator's): the catch-up waits for its end too; or the chain
+      // is handed over or deleted: the next node counts the missed fires again, or nobody runs them
       return chain.effect.none();
     }
     chain.owedAfterRun = null;
-    return runOrName(state, owed, chain.now());
+    if (chain.fireTimer.schedule() == null) {
+      chain.report(null, chain.messages.owedDropped(owed, "the chain no longer fires (switched OFF or held)"));
+      return chain.effect.none();
+    }
+    return runOrName(state, owed, chain.now(), true);
+  }
+
+  /** A catch-up owed after the resumed run is not run by a schedule other than the one it was owed by. */
+  private void forgetOwed(String why) {
+    if (chain.owedAfterRun != null) {
+      chain.report(null, chain.messages.owedDropped(chain.owedAfterRun, why));
+      chain.owedAfterRun = null;
+    }
   }
 
   /**
@@ -122,8 +135,10 @@ record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
     if (recent && state.running()) {
       if (chain.hostedSince == null || !missed.first().isAfter(chain.hostedSince)) {
         // the run found active is resumed, but no node ran it while these fell: they are caught up
-        // once it ends (the fires after this start are skipped while it runs, as usual)
+        // once it ends (the fires after this start are skipped while it runs, as usual). Named now,
+        // as that is not journaled: should the chain stop first, they stay named.
         chain.owedAfterRun = missed;
+        chain.report(null, chain.messages.owedAfterRun(missed));
         chain.arm(state);
         return chain.effect.none();
       }
@@ -131,11 +146,15 @@ record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
       chain.report(null, chain.messages.misfires(missed, true, true, grace));
       return skip(missed.latest());
     }
-    return runOrName(state, missed, now);
+    return runOrName(state, missed, now, false);
   }
 
-  /** One catch-up run for the latest of the missed fires, named with it; none if it is too old. */
-  private EffectBuilder<ChainEvent, ChainState> runOrName(ChainState state, Misfires missed, Instant now) {
+  /**
+   * One catch-up run for the latest of the missed fires, named with it (unless {@code named}
+   * already); none if it is too old.
+   */
+  private EffectBuilder<ChainEvent, ChainState> runOrName(ChainState state, Misfires missed, Instant now,
+      boolean named) {
     Duration grace = chain.node.settings().misfireGrace();
     boolean recent = Duration.between(missed.latest(), now).compareTo(grace) <= 0;
     String message = chain.messages.misfires(missed, recent, false, grace);
@@ -147,9 +166,12 @@ record Firing(ChainRuntime chain, JournalAhead ahead, Recovery recovery) {
     // the missed fires are journaled with their catch-up run, and named after it is durable (then
     // again by whichever node resumes the run: see Recovery)
     long runId = chain.node.runIds().getAsLong();
-    FiresMissed named = new FiresMissed(runId, missed.count(), missed.first(), missed.latest(), missed.countCapped());
-    return ahead.startRun(state, runId, Trigger.MISFIRE, missed.latest(), null, false, List.of(named),
-        after -> chain.report(runId, message));
+    FiresMissed fires = new FiresMissed(runId, missed.count(), missed.first(), missed.latest(), missed.countCapped());
+    return ahead.startRun(state, runId, Trigger.MISFIRE, missed.latest(), null, false, List.of(fires), after -> {
+      if (!named) {
+        chain.report(runId, message);
+      }
+    });
   }
 
   /**

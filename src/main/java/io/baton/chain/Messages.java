@@ -50,14 +50,29 @@ final class Messages {
   }
 
   String misfires(Misfires missed, boolean recent, boolean running, Duration grace) {
-    String what = "chain " + chainId + ": MISFIRE: " + (missed.countCapped() ? "more than " : "") + missed.count()
-        + " fire(s) missed while no node ran it, between " + missed.first() + " and " + missed.latest() + "; ";
+    String what = misfiresHead(missed);
     if (!recent) {
       return what + "none is run: the latest is older than baton.misfire-grace (" + grace + ")";
     }
     return what + (running
         ? "none is run: they fell during the run this node resumes"
         : "the latest (" + missed.latest() + ") runs now as one catch-up run");
+  }
+
+  /** Fires missed while no node ran the chain, found as its run is resumed: named at once. */
+  String owedAfterRun(Misfires missed) {
+    return misfiresHead(missed) + "the latest (" + missed.latest() + ") runs as one catch-up run once the run this"
+        + " node resumes ends";
+  }
+
+  String owedDropped(Misfires missed, String why) {
+    return "chain " + chainId + ": MISFIRE: the catch-up run for the fire of " + missed.latest() + " is not run: "
+        + why;
+  }
+
+  private String misfiresHead(Misfires missed) {
+    return "chain " + chainId + ": MISFIRE: " + (missed.countCapped() ? "more than " : "") + missed.count()
+        + " fire(s) missed while no node ran it, between " + missed.first() + " and " + missed.latest() + "; ";
   }
 
   String neverBegan(ActiveRun run) {
