@@ -43,9 +43,10 @@ final class ChainRuntime {
   /** A catch-up ({@link JobchainActor.CatchUp}) is on its way: after a run withdrawn at recovery, or {@link #owedAfterRun}. */
   boolean catchUpDue;
   /**
-   * Fires missed while no node ran the chain, found as its run was resumed: caught up once that run
-   * ends (null: none owed). Not journaled: should this node stop first, the next start counts them
-   * again from the chain's last fire (which a fire skipped during the resumed run moves past them).
+   * Fires missed while no node ran the chain, found as its run was resumed: named at once, and caught
+   * up once that run ends (null: none owed). Not journaled: should this node stop first, the next
+   * start counts them again from the chain's last fire, unless a fire skipped during the resumed run
+   * moved that past them.
    */
   Misfires owedAfterRun;
 
