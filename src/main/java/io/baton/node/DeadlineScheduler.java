@@ -24,14 +24,17 @@ import scala.concurrent.duration.FiniteDuration;
  * ScheduledThreadPoolExecutor: its thread sleeps until the next timer is due. Pekko's default
  * wheel wakes every 10 ms whether a timer is due or not, which on a node of sleeping chains was a
  * third of its idle CPU. A timer due once fires at its instant, not at the next 10 ms tick; repeats
- * run on a coarse grid, so that an idle node's periodic chores share its wake-ups. It
+ * run on a coarse grid, and keep their place on it, so that an idle node's periodic chores share
+ * its wake-ups. It
  * keeps the contract of Pekko's scheduler: a due task is handed to its dispatcher; a task runs or
  * is cancelled, never both; a repeated task's next run is timed once it has run (runs never
  * overlap, and one that fails or whose target terminated is not repeated); a task that asks to run
  * when the system stops ({@link Scheduler.TaskRunOnClose}) runs then; a timer asked for after that
- * is refused as Pekko's are. One difference: a run its dispatcher refuses is reported and skipped,
+ * is refused as Pekko's are. Two differences: a run its dispatcher refuses is reported and skipped,
  * and the repeat goes on (Pekko's ends it), so a dispatcher full for a moment does not end a
- * periodic chore.
+ * periodic chore; and a run at a fixed delay that ended within {@link #KEEP_PLACE_NANOS} of its
+ * instant keeps its place on the grid, so the next one may begin that much less than the delay
+ * after it ended.
  */
 public final class DeadlineScheduler implements Scheduler, Closeable {
   /** What a task due at once returns: it was handed over already, so there is nothing to cancel. */
@@ -49,6 +52,9 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
 
   private static final long LONGEST_REPEAT_NANOS = TimeUnit.MILLISECONDS.toNanos(10L * Integer.MAX_VALUE);
   private static final long GRID_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long COARSE_GRID_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  /** A fixed-delay run that ended this soon after its instant (it only sent a message, say) keeps its place on the grid. */
+  static final long KEEP_PLACE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private final ScheduledThreadPoolExecutor timer;
   /** Where this scheduler's grid lies: nodes sharing a host do not all wake at the same instants. */
@@ -58,7 +64,7 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
 
   /** The constructor Pekko calls: its configuration, log and the thread factory of "scheduler". */
   public DeadlineScheduler(Config config, LoggingAdapter log, ThreadFactory threadFactory) {
-    this(log, threadFactory, java.util.concurrent.ThreadLocalRandom.current().nextLong(GRID_NANOS));
+    this(log, threadFactory, java.util.concurrent.ThreadLocalRandom.current().nextLong(COARSE_GRID_NANOS));
   }
 
   /** With its repeats' grid at {@code gridPhase} (nanoseconds, modulo the grid's step). */
@@ -109,13 +115,15 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
 
   /**
    * How late a repeat of {@code intervalNanos} may run so that it shares a wake-up with the others:
-   * its runs are timed on a grid of this step. An idle node's chores (the cluster's gossip and
-   * failure detector, shard retries, lease checks: about 30 repeats a second) then wake it about 10
-   * times a second instead of once each; a timer due once (a chain's fire) keeps its instant.
+   * its runs are timed on a grid of this step. Half a second for the intervals that are a whole
+   * number of half seconds (most of an idle node's chores: shard retries, lease checks, distributed
+   * data's ticks, Baton's own), which then come at two instants a second; a tenth of a second for
+   * other intervals from half a second up. A timer due once (a chain's fire) keeps its instant;
+   * so do the cluster's gossip and failure detector, which time each tick as a timer due once.
    */
   static long slackNanos(long intervalNanos) {
-    if (intervalNanos >= TimeUnit.MILLISECONDS.toNanos(500)) {
-      return GRID_NANOS;
+    if (intervalNanos >= COARSE_GRID_NANOS) {
+      return intervalNanos % COARSE_GRID_NANOS == 0 ? COARSE_GRID_NANOS : GRID_NANOS;
     }
     return intervalNanos >= TimeUnit.MILLISECONDS.toNanos(250) ? TimeUnit.MILLISECONDS.toNanos(50) : 0;
   }
@@ -259,7 +267,10 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
    * A task run every {@code intervalNanos}: each run is timed once the one before has run (runs
    * never overlap), at the next point of its grid ({@link #slackNanos}). At a fixed rate, a late
    * run does not shift the ones after it; with a fixed delay, the next run is due an interval after
-   * this one ended. As Pekko's scheduler does, a run whose target terminated ends the repeat.
+   * this one ended, or, if it ended within {@link #KEEP_PLACE_NANOS} of the instant it was timed
+   * for, an interval after that instant: it keeps its place on the grid, where rounding each run up
+   * to the next point would move it by a step every time, away from the other repeats of its
+   * interval. As Pekko's scheduler does, a run whose target terminated ends the repeat.
    */
   private final class Repeat implements Cancellable {
     private final Runnable task;
@@ -270,6 +281,7 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private volatile ScheduledFuture<?> future;
     private long nextAt; // System.nanoTime() of the next run; used by one run at a time
+    private long timedFor; // the instant (System.nanoTime()) the next run is timed for: nextAt on the grid
 
     Repeat(Runnable task, long intervalNanos, boolean atFixedRate, ExecutionContext executor) {
       this.task = task;
@@ -283,6 +295,7 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
       nextAt = System.nanoTime() + delayNanos;
       try {
         if (delayNanos == 0) {
+          timedFor = nextAt;
           timeNext(0); // asked for at once
         } else {
           timeNextOnGrid();
@@ -293,9 +306,10 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
     }
 
     private void timeNextOnGrid() {
-      long untilDue = nextAt - System.nanoTime();
+      long now = System.nanoTime();
       long toGridPoint = onGrid(nextAt, slackNanos, gridPhase) - nextAt; // under one step: no overflow within reach
-      timeNext(Math.max(1, untilDue + toGridPoint));
+      timedFor = nextAt + toGridPoint;
+      timeNext(Math.max(1, timedFor - now));
     }
 
     private void timeNext(long delayNanos) {
@@ -327,7 +341,13 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
     }
 
     private void next() {
-      nextAt = atFixedRate ? nextAt + intervalNanos : System.nanoTime() + intervalNanos;
+      if (atFixedRate) {
+        nextAt += intervalNanos;
+      } else {
+        long ended = System.nanoTime();
+        boolean prompt = slackNanos > 0 && ended - timedFor < KEEP_PLACE_NANOS;
+        nextAt = prompt ? timedFor + intervalNanos : ended + intervalNanos;
+      }
       try {
         timeNextOnGrid();
       } catch (RejectedExecutionException closing) {

@@ -58,7 +58,7 @@ public final class Leadership {
     }));
   }
 
-  /** Standing by, four times a second (at most ttl/5); leading, four times per renewal (at most every 500 ms). */
+  /** Standing by, four times a second (at most ttl/5); leading, twice per renewal (at most every second). */
   private void tickEvery(Duration first, Duration every) {
     timers.startTimerWithFixedDelay(TICK, new Tick(), first, every);
   }
@@ -74,7 +74,7 @@ public final class Leadership {
     this.outage = new DatabaseOutage(context.getLog(), "keeping the leader lease");
     this.renewEvery = settings.leaseTtl().dividedBy(5);
     this.standbyTick = min(renewEvery, Duration.ofMillis(250));
-    this.leaderTick = min(renewEvery.dividedBy(4), Duration.ofMillis(500));
+    this.leaderTick = min(renewEvery.dividedBy(2), Duration.ofSeconds(1));
   }
 
   private static Duration min(Duration a, Duration b) {
@@ -94,8 +94,11 @@ public final class Leadership {
       context.getLog().warn("leadership: lease not renewed in time (epoch {}): no node-wide chores"
           + " until it is renewed or another node takes it", epoch);
     }
-    if (asking || (epoch >= 0 && System.nanoTime() - lastRenewalSent < renewEvery.toNanos())) {
-      return Behaviors.same(); // the leader renews every ttl/5; standbys ask at every tick
+    // the leader renews at the tick nearest ttl/5 after its last renewal was sent (a little after
+    // its tick); standbys ask at every tick
+    long dueAfter = renewEvery.minus(leaderTick.dividedBy(2)).toNanos();
+    if (asking || (epoch >= 0 && System.nanoTime() - lastRenewalSent < dueAfter)) {
+      return Behaviors.same();
     }
     asking = true;
     String node = settings.nodeName();

@@ -71,7 +71,10 @@ public final class SchedulerGuardian {
   private static final Duration RESPAWN_DELAY = Duration.ofSeconds(5);
   private static final Duration CLOCK_CHECK = Duration.ofSeconds(1);
 
-  /** How often every node reminds each shard's keeper: a shard whose node died starts elsewhere within this. */
+  /**
+   * How often every node reminds each shard's keeper not running here: a shard whose node died
+   * starts elsewhere within this.
+   */
   private static final Duration KEEPER_REMINDER = Duration.ofSeconds(2);
 
   private final ActorContext<Command> context;
@@ -118,7 +121,8 @@ public final class SchedulerGuardian {
     context.spawn(HistoryPruner.create(services.history(), services.settings().historyRetention(), services.clock(),
         services.blocking(), services.launcher()), "history-pruner");
     ActorRef<Command> self = context.getSelf();
-    context.spawn(ShardFence.create(services.launcher(), () -> self.tell(new CutOff())), "shard-fence");
+    context.spawn(ShardFence.create(services.launcher(), services.settings().leaseTtl(),
+        () -> self.tell(new CutOff())), "shard-fence");
     this.wheel = new ChainWheel(services.gauges());
     this.awakeRegister = new AwakeRegister(services.awake(), services.blocking());
     ActorSystem<Void> system = context.getSystem();
@@ -235,7 +239,11 @@ public final class SchedulerGuardian {
     if (!quiet() && services.catalogView().loaded()) {
       keepersReminded = true;
       for (int shard = 0; shard < ChainShards.COUNT; shard++) {
-        ChainShards.keeper(context.getSystem(), shard).tell(new JobchainActor.Wake());
+        // a keeper running here needs no reminder (a shard that stops here stops its keeper too), so
+        // a node alone sends none: 30 messages every 2 s, each through the region and its shard
+        if (!wheel.keeps(shard)) {
+          ChainShards.keeper(context.getSystem(), shard).tell(new JobchainActor.Wake());
+        }
       }
     }
     return Behaviors.same();

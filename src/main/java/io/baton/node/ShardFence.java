@@ -23,14 +23,21 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * still in touch with it, so the cluster would otherwise leave its shards with it, where they cannot run.
  */
 final class ShardFence {
-  /** A renewal moves the deadline by seconds; the reaper hears of it within this. */
-  private static final Duration CHECK_EVERY = Duration.ofMillis(500);
-
   private ShardFence() {}
 
-  static Behavior<String> create(ProcessLauncher launcher, Runnable cutOff) {
+  /**
+   * A renewal moves the deadline by seconds: the reaper hears of it within a tenth of the lease's
+   * ttl, at most a second, while the deadline it knows is still most of a ttl off (the ttl less the
+   * safety margin and the time between renewals: over 6 s with the default 10 s).
+   */
+  static Duration checkEvery(Duration leaseTtl) {
+    Duration tenth = leaseTtl.dividedBy(10);
+    return tenth.compareTo(Duration.ofSeconds(1)) < 0 ? tenth : Duration.ofSeconds(1);
+  }
+
+  static Behavior<String> create(ProcessLauncher launcher, Duration leaseTtl, Runnable cutOff) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay("check", CHECK_EVERY);
+      timers.startTimerWithFixedDelay("check", checkEvery(leaseTtl));
       LeaseStore store = LeaseStore.get(ctx.getSystem());
       org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(ctx.getSystem());
       Instant[] told = {null};

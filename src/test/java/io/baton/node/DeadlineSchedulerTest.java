@@ -155,13 +155,13 @@ class DeadlineSchedulerTest {
   @Test
   void aRepeatRunsAtTheGridPointAfterEachDueInstantSoThatRepeatsShareWakeUps() throws Exception {
     long step = DeadlineScheduler.slackNanos(TimeUnit.MILLISECONDS.toNanos(500));
-    assertEquals(TimeUnit.MILLISECONDS.toNanos(100), step);
+    assertEquals(TimeUnit.MILLISECONDS.toNanos(500), step);
     long phase = TimeUnit.MILLISECONDS.toNanos(30);
     DeadlineScheduler onKnownGrid = new DeadlineScheduler(NoLogging$.MODULE$, r -> new Thread(r, "timer"), phase);
     try {
       List<Long> runs = new CopyOnWriteArrayList<>();
       CountDownLatch threeRuns = new CountDownLatch(3);
-      // due half a step after a grid point: without the grid, each run would come 50 ms before the next one
+      // due half a step after a grid point: without the grid, each run would come 250 ms before the next one
       long armed = System.nanoTime();
       long firstDue = DeadlineScheduler.onGrid(armed + TimeUnit.MILLISECONDS.toNanos(200), step, phase) + step / 2;
       Cancellable repeat = onKnownGrid.schedule(FiniteDuration.fromNanos(firstDue - armed), millis(500), () -> {
@@ -188,6 +188,35 @@ class DeadlineSchedulerTest {
     assertEquals(123, DeadlineScheduler.onGrid(123, 0, 30));
     assertEquals(0, DeadlineScheduler.slackNanos(TimeUnit.MILLISECONDS.toNanos(100)), "short repeats keep their instant");
     assertEquals(TimeUnit.MILLISECONDS.toNanos(50), DeadlineScheduler.slackNanos(TimeUnit.MILLISECONDS.toNanos(250)));
+    assertEquals(TimeUnit.MILLISECONDS.toNanos(100), DeadlineScheduler.slackNanos(TimeUnit.MILLISECONDS.toNanos(750)));
+    assertEquals(TimeUnit.MILLISECONDS.toNanos(500), DeadlineScheduler.slackNanos(TimeUnit.SECONDS.toNanos(2)),
+        "whole half seconds share two instants a second");
+  }
+
+  @Test
+  void aFixedDelayRepeatWhoseRunsAreShortKeepsItsPlaceOnTheGrid() throws Exception {
+    long step = TimeUnit.MILLISECONDS.toNanos(500);
+    long phase = TimeUnit.MILLISECONDS.toNanos(30);
+    DeadlineScheduler onKnownGrid = new DeadlineScheduler(NoLogging$.MODULE$, r -> new Thread(r, "timer"), phase);
+    try {
+      List<Long> runs = new CopyOnWriteArrayList<>();
+      CountDownLatch fourRuns = new CountDownLatch(4);
+      Cancellable repeat = onKnownGrid.scheduleWithFixedDelay(millis(1), millis(500), () -> {
+        runs.add(System.nanoTime());
+        fourRuns.countDown();
+      }, dispatcher);
+      await(fourRuns);
+      repeat.cancel();
+      // each run rounded up to the grid point after its end plus the delay would come a step later
+      // every time: three steps late by the fourth run (one late start on a busy host costs one step)
+      long first = DeadlineScheduler.onGrid(runs.get(0) - step + 1, step, phase); // the grid point it ran at
+      long fourth = first + 3 * TimeUnit.MILLISECONDS.toNanos(500);
+      assertTrue(runs.get(3) >= fourth - step / 2, "the fourth run came " + (fourth - runs.get(3)) + " ns early");
+      assertTrue(runs.get(3) < fourth + 2 * step, "the fourth run came " + (runs.get(3) - fourth) + " ns after its place"
+          + " on the grid: the repeat drifted");
+    } finally {
+      onKnownGrid.close();
+    }
   }
 
   @Test
