@@ -52,6 +52,12 @@ public final class CommandDesk {
 
   /** How often commands accepted by other nodes are read (those of this node's API at once). */
   private static final Duration READ_EVERY = Duration.ofSeconds(1);
+  /**
+   * How often they are read while no other node is alive (none can accept a command) and none is
+   * in flight: a node alone looks for the commands of a node starting up, and for those the
+   * database held before it led, and so reads the table as rarely as it can.
+   */
+  private static final Duration READ_EVERY_ALONE = Duration.ofSeconds(5);
   /** A command handed over without an answer is handed over again after this (its chain dedups it). */
   private static final Duration ANSWER_WAIT = Duration.ofSeconds(10);
 
@@ -64,7 +70,7 @@ public final class CommandDesk {
   private final ActorRef<OperatorCommand.Outcome> answers;
   private final DatabaseOutage outage;
   private boolean reading;
-  private long lastRead = System.nanoTime() - READ_EVERY.toNanos(); // of the last read of pending commands
+  private long lastRead = System.nanoTime() - READ_EVERY_ALONE.toNanos(); // of the last read of pending commands
   // a command was accepted here, or carried out (the chain's next one, if one waits): read at once
   private boolean readSoon;
 
@@ -101,8 +107,9 @@ public final class CommandDesk {
   }
 
   private Behavior<Msg> poll() {
+    Duration every = services.guard().othersAlive() || !inFlight.isEmpty() ? READ_EVERY : READ_EVERY_ALONE;
     if (reading || !services.guard().leading()
-        || !readSoon && System.nanoTime() - lastRead < READ_EVERY.toNanos() * 9 / 10) { // every poll, give or take
+        || !readSoon && System.nanoTime() - lastRead < every.toNanos() * 9 / 10) { // every poll, give or take
       return Behaviors.same();
     }
     reading = true;

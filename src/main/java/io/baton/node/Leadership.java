@@ -124,6 +124,9 @@ public final class Leadership {
     }
     answered = true;
     Lease lease = a.lease();
+    if (lease != null) {
+      guard.othersAlive(lease.othersAlive());
+    }
     if (lease != null && settings.nodeName().equals(lease.holder()) && lease.won()) {
       held(lease, a.sentNanos());
     } else if (epoch < 0 && lease != null) {

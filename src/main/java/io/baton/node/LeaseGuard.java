@@ -16,6 +16,7 @@ public final class LeaseGuard implements io.baton.chain.LeaderGuard {
   private volatile long validUntilNanos = Long.MIN_VALUE;
   private volatile boolean deposed = true;
   private volatile long epoch = -1;
+  private volatile boolean othersAlive = true; // until the database says otherwise
 
   /** A renewal sent at {@code sentNanos} succeeded. */
   void renewed(long sentNanos, Duration ttl, Duration margin, long leaseEpoch) {
@@ -28,6 +29,16 @@ public final class LeaseGuard implements io.baton.chain.LeaderGuard {
   @Override
   public long epoch() {
     return epoch;
+  }
+
+  /** What the lease's last answer said: whether another node's heartbeat is younger than the ttl. */
+  void othersAlive(boolean alive) {
+    othersAlive = alive;
+  }
+
+  /** Whether another node was alive at the last look (true before the first): one that may accept commands. */
+  public boolean othersAlive() {
+    return othersAlive;
   }
 
   /** Another node holds the lease (or this one stopped): nothing may be done as leader. */
