@@ -61,9 +61,10 @@ class FailoverIT {
   void anyNodeKilledTenTimesLosesAndDoublesNoFireAndItsChainsAreBackWithin15Seconds() throws Exception {
     long began = System.nanoTime();
     List<String> names = List.of("node-a", "node-b", "node-c");
-    for (String name : names) {
-      nodes.put(name, start(name, 0));
+    for (String name : names) { // launched together, as they form one cluster
+      nodes.put(name, db.launchProcess(name + "-0", Map.of("baton.node-name", name), Map.of()));
     }
+    nodes.values().forEach(NodeProcess::awaitStarted);
     db.awaitShardsSpread("node-a", "node-b", "node-c");
     List<Long> chains = new ArrayList<>();
     for (int i = 0; i < CHAINS; i++) {

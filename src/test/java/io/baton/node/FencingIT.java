@@ -27,7 +27,7 @@ class FencingIT {
 
   @Test
   void aFrozenHostWithAnotherNodeAliveHasItsJobKilledBeforeItsShardLeaseExpires() throws Exception {
-    Map<String, NodeProcess> nodes = Map.of("node-a", db.startNamed("node-a"), "node-b", db.startNamed("node-b"));
+    Map<String, NodeProcess> nodes = db.startNamedTogether("node-a", "node-b");
     db.awaitShardsSpread("node-a", "node-b");
     LongJob job = longJob();
 

@@ -34,10 +34,10 @@ class LedgerTruthIT {
   /** Two nodes, and a chain firing every 20 seconds; {@code a} is the node that hosts it. */
   @BeforeEach
   void setUp() throws Exception {
-    Map<String, NodeProcess> nodes = Map.of("node-a", db.startNamed("node-a"), "node-b", db.startNamed("node-b"));
+    Map<String, NodeProcess> nodes = db.startNamedTogether("node-a", "node-b");
     db.awaitShardsSpread("node-a", "node-b");
     chain = db.chainOfOneJob("every 20 s", "@every 20s", "ok.sh"); // the next fire comes after the takeover
-    host = db.hostOf(chain);
+    host = (String) db.one("SELECT lease_holder FROM baton_lease WHERE lease_name = ?", NodeFixture.shardLease(chain));
     a = nodes.get(host);
     other = host.equals("node-a") ? "node-b" : "node-a";
   }

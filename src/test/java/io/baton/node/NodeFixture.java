@@ -231,6 +231,19 @@ public final class NodeFixture extends ChainTables
     return startProcess(name + "-" + processes.size(), named);
   }
 
+  /**
+   * Nodes {@code names}, each in a JVM of its own, launched together (they form one cluster, see
+   * ClusterMembershipIT), once all have started; by name, in the order given.
+   */
+  Map<String, NodeProcess> startNamedTogether(String... names) throws IOException {
+    Map<String, NodeProcess> nodes = new java.util.LinkedHashMap<>();
+    for (String name : names) {
+      nodes.put(name, launchProcess(name + "-" + processes.size(), Map.of("baton.node-name", name), Map.of()));
+    }
+    nodes.values().forEach(NodeProcess::awaitStarted);
+    return nodes;
+  }
+
   /** Node {@code name}, once it holds the lease. */
   NodeProcess startLeader(String name) throws IOException {
     return startLeader(name, Map.of());
