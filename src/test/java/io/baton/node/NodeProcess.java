@@ -27,16 +27,18 @@ final class NodeProcess {
    */
   static NodeProcess launch(Map<String, Object> settings, Map<String, String> environment, Path home, String log)
       throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        // the client compiler only: several node JVMs share two cores, and they start faster
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC"));
+    // the client compiler only: several node JVMs share two cores, and they start faster
+    List<String> jvm = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    Path jar = Path.of("target", "baton.jar").toAbsolutePath();
+    List<String> command = new ArrayList<>(jvm);
+    command.addAll(ClassArchive.options(jvm, jar));
     settings.forEach((k, v) -> {
       if (v != null) {
         command.add("-D" + k + "=" + v);
       }
     });
-    command.addAll(List.of("-jar", Path.of("target", "baton.jar").toAbsolutePath().toString(), "start"));
+    command.addAll(List.of("-jar", jar.toString(), "start"));
     Path output = home.resolve(log + ".log");
     ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile())
         .redirectErrorStream(true).redirectOutput(output.toFile());
