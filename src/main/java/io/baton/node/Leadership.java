@@ -124,9 +124,7 @@ public final class Leadership {
     }
     answered = true;
     Lease lease = a.lease();
-    if (lease != null) {
-      guard.othersAlive(lease.othersAlive());
-    }
+    guard.othersAlive(lease == null || lease.othersAlive()); // null: a bkp leader hands over to a live main node
     if (lease != null && settings.nodeName().equals(lease.holder()) && lease.won()) {
       held(lease, a.sentNanos());
     } else if (epoch < 0 && lease != null) {

@@ -39,10 +39,17 @@ final class ClassArchive {
   private static Path make(List<String> jvm, Path jar) {
     try {
       Files.createDirectories(DIR);
-      Path archive = DIR.resolve("baton-" + Files.size(jar) + "-" + Files.getLastModifiedTime(jar).toMillis() + ".jsa");
+      // an archive is of one jar and one JVM
+      Path archive = DIR.resolve("baton-" + Files.size(jar) + "-" + Files.getLastModifiedTime(jar).toMillis() + "-"
+          + Runtime.version() + ".jsa");
       try (FileChannel channel = FileChannel.open(DIR.resolve("lock"), StandardOpenOption.CREATE,
           StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
         if (!Files.exists(archive)) {
+          try (var old = Files.list(DIR)) { // those of earlier builds
+            for (Path p : old.filter(p -> p.toString().endsWith(".jsa")).toList()) {
+              Files.deleteIfExists(p);
+            }
+          }
           dump(jvm, jar, archive);
         }
       }
@@ -64,10 +71,14 @@ final class ClassArchive {
     List<String> command = new ArrayList<>(jvm);
     // (a short grace: its shards, still coming up as it stops, are not waited for)
     command.addAll(List.of("-XX:ArchiveClassesAtExit=" + partial, "-Dbaton.node-name=class-archive",
-        "-Dbaton.http.port=0", "-Dbaton.cluster.port=0", "-Dbaton.shutdown-grace=1s", "-jar", jar.toString(), "start"));
+        "-Dbaton.home=" + home, "-Dbaton.http.port=0", "-Dbaton.cluster.port=0", "-Dbaton.shutdown-grace=1s",
+        "-jar", jar.toString(), "start"));
     Path log = home.resolve("node.log");
-    Process node = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    // its own embedded database, whatever the environment names (BATON_DB_URL, BATON_HOME, ...)
+    builder.environment().keySet().removeIf(name -> name.startsWith("BATON_"));
+    Process node = builder.start();
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (node.isAlive() && !Files.readString(log).contains("started (site") && System.nanoTime() < deadline) {
