@@ -64,6 +64,11 @@ public final class HttpApi implements AutoCloseable {
     if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
       System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_READ_SECONDS));
     }
+    // the server looks for such clients every 5 s instead of every second (its own timer thread
+    // woke an idle node each second): a slow client is cut off 10 to 15 s after its request began
+    if (System.getProperty("sun.net.httpserver.timerMillis") == null) {
+      System.setProperty("sun.net.httpserver.timerMillis", "5000");
+    }
     try {
       return new HttpApi(HttpServer.create(new InetSocketAddress(settings.bind(), settings.port()), 64));
     } catch (BindException e) {

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The job and dependency processes this node started and that have not gone yet, and what becomes
  * of the processes of their jobs that left their trees ({@link Orphans}): a live job adopts them, a
  * job that ended has them killed. The launcher registers each process as it starts it; the check
- * that runs every second (and once after jobs end) reads /proc once for all of them.
+ * that runs every second while any lives ({@link CheckPace}; less often while none does, and once
+ * after jobs end) reads /proc once for all of them.
  */
 final class LiveJobs {
   private static final Logger logger = LoggerFactory.getLogger(LiveJobs.class);
@@ -112,12 +113,13 @@ final class LiveJobs {
    * The shared periodic check, with one read of /proc for all: log caps, descendants, processes of
    * jobs that left their trees (killed if their job ended), and reaping what the node adopted.
    * Also runs once after jobs ended, for processes that left them and that only this check finds.
+   * False if there was nothing to check: no process lives, none ended, no orphan waits.
    */
-  void tick() {
+  boolean tick() {
     boolean ended = endedSinceTick;
     endedSinceTick = false;
     if (live.isEmpty() && !ended && !orphans.pending()) {
-      return;
+      return false;
     }
     try {
       List<ProcessTrees.Proc> snapshot = ProcessTrees.snapshot();
@@ -132,6 +134,7 @@ final class LiveJobs {
     } catch (RuntimeException e) {
       logger.warn("periodic process check failed", e); // and keep the schedule alive
     }
+    return true;
   }
 
   /** A process outside its job's tree: its job gets it, or it is killed if that job ended. */

@@ -4,6 +4,7 @@ import io.baton.config.BatonSettings.ExecSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +26,11 @@ import java.util.function.BooleanSupplier;
 public final class ProcessLauncher implements AutoCloseable {
   /** The last stretch of the wait for a start's instant, spun rather than parked (see {@link #awaitInstant}). */
   static final long SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /**
+   * How often the process check runs while no process of this node lives and no orphan waits:
+   * an orphan of a job that ended on its own is reaped within this long.
+   */
+  static final Duration IDLE_CHECK = Duration.ofSeconds(5);
 
   private final ExecSettings exec;
   private final Path jobsDir;
@@ -34,6 +40,7 @@ public final class ProcessLauncher implements AutoCloseable {
   private final String deployment;
   private final LiveJobs live;
   private final ScheduledExecutorService timer;
+  private final CheckPace pace;
   private final Spawner spawner;
   private volatile boolean closed;
 
@@ -68,7 +75,7 @@ public final class ProcessLauncher implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    timer.scheduleWithFixedDelay(live::tick, 1, 1, TimeUnit.SECONDS);
+    this.pace = new CheckPace(timer, Duration.ofSeconds(1), IDLE_CHECK, live::tick);
   }
 
   /**
@@ -149,6 +156,7 @@ public final class ProcessLauncher implements AutoCloseable {
     // precision, too coarse to order the jobs of consecutive step levels).
     Instant startTime = Instant.now();
     live.starting(key);
+    pace.hurry();
     try {
       Spawner.Child child = spawner.spawn(plan.argv(), plan.workDir(), environment, logFile.path());
       RunningProcess running = new RunningProcess(child, key, startTime, logFile, timer, exec.killGrace(),
