@@ -49,13 +49,16 @@ public final class QuietDispatcher extends ExecutorServiceConfigurator {
    * while the test waits inside Pekko (for a reply, a restart). While the test waits for quiet it
    * runs them itself and the thread stands aside: on a busy machine, work handed from one thread
    * to another costs milliseconds each time. (Pekko never runs one actor on two threads at once,
-   * whichever threads take its mailbox.)
+   * whichever threads take its mailbox.) The test starts on them only once the thread has finished
+   * the one it took, so tasks run one at a time, in the order they came: two actors' work never
+   * interleaves differently from one run to the next.
    */
   static final class Tasks {
     private final Deque<Runnable> queue = new ArrayDeque<>();
     private final Thread worker;
     private int unfinished;
     private boolean testRunsThem;
+    private boolean workerRuns; // the thread runs a task it took
     private Throwable failure;
 
     private Tasks() {
@@ -73,8 +76,16 @@ public final class QuietDispatcher extends ExecutorServiceConfigurator {
               wait();
             }
             task = queue.poll();
+            workerRuns = true;
           }
-          run(task);
+          try {
+            run(task);
+          } finally {
+            synchronized (this) {
+              workerRuns = false;
+              notifyAll();
+            }
+          }
         }
       } catch (InterruptedException e) {
         // released
@@ -112,7 +123,7 @@ public final class QuietDispatcher extends ExecutorServiceConfigurator {
           Runnable task;
           synchronized (this) {
             testRunsThem = true;
-            task = queue.poll();
+            task = workerRuns ? null : queue.poll();
             if (task == null) {
               if (unfinished == 0) {
                 break;
