@@ -2,9 +2,9 @@ package io.baton.cluster;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -24,11 +24,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * Brings this node into the cluster of its database's nodes and reports who comes and goes.
  *
  * <p>The seed nodes are the live nodes' realtime_status rows (heartbeat within the lease ttl),
- * this node's own among them, in the order the roster gives them: nodes holding a lease (a running
- * cluster's members) first, then by address. Every node that starts orders the same rows the same
- * way, so the first of them forms the cluster and the others join it; a node joining a running
- * cluster is never the first (Pekko lets the first seed form a cluster of its own when no other
- * answers within seed-node-timeout, which a loaded host can take). A node alone forms a
+ * this node's own among them, ordered by address: every node that starts orders the same rows the
+ * same way, so the first of them forms the cluster and the others join it. A node alone forms a
  * cluster of one. Until this node is up, it reads the rows again every {@code every} and joins
  * anew when they changed, so a seed that died while it was joining is dropped from its list; if
  * the first seed has not answered within {@link #PATIENCE}, it puts itself first (Pekko lets only
@@ -60,8 +57,8 @@ public final class Membership {
   private boolean downed;
 
   /**
-   * {@code liveAddresses}: the cluster addresses on the rows of the live nodes, in the order they
-   * are to be tried (a blocking read, run on {@code blocking}); this node's row must already show its own.
+   * {@code liveAddresses}: the cluster addresses on the rows of the live nodes (a blocking read,
+   * run on {@code blocking}); this node's row must already show its own.
    */
   public static Behavior<Command> create(Supplier<List<String>> liveAddresses, Duration every, Executor blocking) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -116,19 +113,18 @@ public final class Membership {
       return Behaviors.same();
     }
     Address self = cluster.selfMember().address();
-    Map<String, Address> inOrder = new LinkedHashMap<>();
+    TreeMap<String, Address> byAddress = new TreeMap<>(Map.of(self.toString(), self));
     for (String address : m.addresses()) {
       Address parsed = parse(address);
       if (parsed != null && parsed.hasGlobalScope() && parsed.system().equals(self.system())
           && parsed.protocol().equals(self.protocol())) {
-        inOrder.put(address, parsed);
+        byAddress.put(address, parsed);
       } else {
         context.getLog().warn("cluster: a realtime_status row shows the cluster address '{}', which is not one of a"
             + " Baton node ({}://{}@host:port); ignored", address, self.protocol(), self.system());
       }
     }
-    inOrder.putIfAbsent(self.toString(), self); // its row should show it: without it, last
-    List<Address> found = List.copyOf(inOrder.values());
+    List<Address> found = List.copyOf(byAddress.values());
     if (!found.equals(seeds)) {
       seeds = found;
       selfFirst = false;

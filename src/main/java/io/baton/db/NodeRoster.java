@@ -87,18 +87,13 @@ public final class NodeRoster {
     });
   }
 
-  /**
-   * The cluster addresses of the nodes whose heartbeat is younger than {@code within}, by the
-   * database's clock: first those holding a lease in baton_lease (members of a running cluster),
-   * then the others, each part by address.
-   */
+  /** The cluster addresses of the nodes whose heartbeat is younger than {@code within}, by the database's clock. */
   public List<String> liveClusterAddresses(Duration within) {
     return Jdbc.autoCommit(dataSource, "reading the cluster addresses of live nodes", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT r.cluster_address FROM realtime_status r"
-          + " WHERE r.name <> 'baton-lease' AND r.cluster_address IS NOT NULL"
-          + " AND r.index_last_ping_time > TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(3))"
-          + " ORDER BY CASE WHEN EXISTS (SELECT 1 FROM baton_lease l WHERE l.lease_holder = r.name"
-          + " AND l.lease_until > CURRENT_TIMESTAMP(3)) THEN 0 ELSE 1 END, r.cluster_address")) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT cluster_address FROM realtime_status"
+          + " WHERE name <> 'baton-lease' AND cluster_address IS NOT NULL"
+          + " AND index_last_ping_time > TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(3))"
+          + " ORDER BY cluster_address")) {
         ps.setLong(1, -within.toNanos() / 1000);
         try (ResultSet rs = ps.executeQuery()) {
           List<String> addresses = new ArrayList<>();

@@ -19,6 +19,8 @@ final class CheckPace {
   private final long idleNanos;
   private final BooleanSupplier check;
   private ScheduledFuture<?> next; // guarded by this; null once the timer is shut down
+  private long generation; // of the check timed last: a run of an earlier one (replaced as it began) does nothing
+  private boolean checking; // a check runs now
   private boolean slow; // next is the idle pace away
   private boolean hurried; // a start was announced while a check ran
 
@@ -33,12 +35,19 @@ final class CheckPace {
     }
   }
 
-  private void run() {
+  private void run(long timed) {
+    synchronized (this) {
+      if (timed != generation) {
+        return; // a start replaced it by a nearer check as it began: that one runs instead
+      }
+      checking = true;
+    }
     boolean watching = true; // a check that failed is repeated at the busy pace
     try {
       watching = check.getAsBoolean();
     } finally {
       synchronized (this) {
+        checking = false;
         boolean soon = watching || hurried;
         hurried = false;
         slow = !soon;
@@ -49,17 +58,22 @@ final class CheckPace {
 
   /** A process is about to start: the next check comes within the busy pace. */
   synchronized void hurry() {
-    if (slow && next != null && next.cancel(false)) {
-      slow = false;
-      next = schedule(busyNanos);
-    } else {
-      hurried = true; // a check runs now, or the next one is near already
+    if (checking || !slow) {
+      hurried = true; // the check under way times the next one at the busy pace, or it is that near already
+      return;
     }
+    if (next != null) {
+      next.cancel(false);
+    }
+    slow = false;
+    next = schedule(busyNanos);
   }
 
+  /** Times the next check (the one before it, if pending, no longer counts); called holding the lock. */
   private ScheduledFuture<?> schedule(long delayNanos) {
+    long timed = ++generation;
     try {
-      return timer.schedule(this::run, delayNanos, TimeUnit.NANOSECONDS);
+      return timer.schedule(() -> run(timed), delayNanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closed) {
       return null; // the launcher is closed: no more checks
     }

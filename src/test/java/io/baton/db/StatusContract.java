@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** StatusRepository and DemoChains, run on H2 and on MariaDB by the subclasses. */
@@ -163,25 +162,5 @@ abstract class StatusContract extends FreshDatabase {
     insertChain(ds, "mine", 1, "@daily", 0, "ON", 1, 0);
     assertFalse(DemoChains.installIfEmpty(ds));
     assertEquals(1, count(ds, "SELECT COUNT(*) FROM jobchain_table"));
-  }
-
-  @Test
-  void theLiveNodesToJoinComeThoseHoldingALeaseFirstThenByAddress() {
-    StatusRepository status = new StatusRepository(ds);
-    NodeRoster roster = new NodeRoster(ds);
-    String[] names = {"node-a", "node-b", "node-c", "node-d"};
-    for (int i = 0; i < names.length; i++) {
-      status.claim(claim(names[i], "host-1", ME));
-      roster.advertiseCluster(names[i], "pekko://baton@host-1:" + (25521 + i));
-    }
-    exec(ds, "UPDATE realtime_status SET index_last_ping_time = TIMESTAMPADD(SECOND, -11, CURRENT_TIMESTAMP)"
-        + " WHERE name = 'node-d'");
-    // node-c holds a shard's lease (a running cluster's member), node-b's lease ran out, node-d is silent
-    exec(ds, "INSERT INTO baton_lease (lease_name, lease_holder, lease_epoch, lease_since, lease_until) VALUES"
-        + " ('baton-shard-chain-1', 'node-c', 1, CURRENT_TIMESTAMP(3), TIMESTAMPADD(SECOND, 10, CURRENT_TIMESTAMP(3))),"
-        + " ('baton-shard-chain-2', 'node-b', 1, CURRENT_TIMESTAMP(3), TIMESTAMPADD(SECOND, -1, CURRENT_TIMESTAMP(3)))");
-
-    assertEquals(List.of("pekko://baton@host-1:25523", "pekko://baton@host-1:25521", "pekko://baton@host-1:25522"),
-        roster.liveClusterAddresses(TTL));
   }
 }

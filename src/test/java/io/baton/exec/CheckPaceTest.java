@@ -71,6 +71,17 @@ class CheckPaceTest {
   }
 
   @Test
+  void aStartJustAsAnIdleCheckBeginsLeavesOneCheckTimed() {
+    CheckPace pace = new CheckPace(timer, BUSY, IDLE, () -> false);
+    timer.runNext();
+    Timed idle = timer.pending().get(0);
+    assertEquals(5000L, idle.delayMillis);
+    pace.hurry(); // cancels the idle check, which (on the JDK's timer) has begun all the same
+    idle.task.run();
+    assertEquals(List.of(1000L), timer.pendingDelays(), "one check, a second away; no second chain of checks");
+  }
+
+  @Test
   void aCheckThatFailsIsRepeatedAtTheBusyPace() {
     BooleanSupplier failing = () -> {
       throw new IllegalStateException("/proc unreadable");
@@ -107,14 +118,22 @@ class CheckPaceTest {
       return t;
     }
 
-    List<Long> pendingDelays() {
-      return timed.stream().filter(t -> !t.isDone()).map(t -> t.delayMillis).toList();
+    List<Timed> pending() {
+      return timed.stream().filter(t -> !t.isDone()).toList();
     }
 
+    List<Long> pendingDelays() {
+      return pending().stream().map(t -> t.delayMillis).toList();
+    }
+
+    /** As the JDK's timer runs a task: it can still be cancelled while it runs. */
     void runNext() {
-      Timed next = timed.stream().filter(t -> !t.isDone()).findFirst().orElseThrow();
-      next.done = true;
-      next.task.run();
+      Timed next = pending().get(0);
+      try {
+        next.task.run();
+      } finally {
+        next.done = true;
+      }
     }
   }
 
