@@ -24,8 +24,8 @@ import scala.concurrent.duration.FiniteDuration;
  * ScheduledThreadPoolExecutor: its thread sleeps until the next timer is due. Pekko's default
  * wheel wakes every 10 ms whether a timer is due or not, which on a node of sleeping chains was a
  * third of its idle CPU. A timer due once fires at its instant, not at the next 10 ms tick; repeats
- * (also a task that arms itself again as it runs) run on a coarse grid, and keep their place on it,
- * so that an idle node's periodic chores share its wake-ups. It
+ * run on a coarse grid, and keep their place on it, so that an idle node's periodic chores share
+ * its wake-ups. It
  * keeps the contract of Pekko's scheduler: a due task is handed to its dispatcher; a task runs or
  * is cancelled, never both; a repeated task's next run is timed once it has run (runs never
  * overlap, and one that fails or whose target terminated is not repeated); a task that asks to run
@@ -61,8 +61,6 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
   private final long gridPhase;
   private final LoggingAdapter log;
   private final Set<Once> runOnClose = ConcurrentHashMap.newKeySet();
-  /** The task a timer due once is running on this thread, and the instant it was timed for. */
-  private final ThreadLocal<Once> running = new ThreadLocal<>();
 
   /** The constructor Pekko calls: its configuration, log and the thread factory of "scheduler". */
   public DeadlineScheduler(Config config, LoggingAdapter log, ThreadFactory threadFactory) {
@@ -88,27 +86,8 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
       return RAN;
     }
     Once once = new Once(task, executor);
-    Once before = running.get();
-    long now = System.nanoTime();
-    long dueAt = now + delay.toNanos();
-    if (before != null && before.task == task) {
-      dueAt = againOnGrid(before.dueAt, now, delay.toNanos());
-    }
-    once.arm(dueAt, Math.max(1, dueAt - now));
+    once.arm(delay.toNanos());
     return once;
-  }
-
-  /**
-   * A task that arms itself again while it runs is a repeat at a fixed delay: Pekko's own, which
-   * schedulers without one (the cluster's, for its gossip and failure detector) build as a chain
-   * of timers due once. It goes on the grid of its delay as a repeat does, and keeps its place
-   * there if it arms itself within a step of the instant it ran for: the next run is due a delay
-   * after that instant, not after the run ended.
-   */
-  private long againOnGrid(long ranFor, long now, long delayNanos) {
-    long step = slackNanos(delayNanos);
-    long from = step > 0 && now - ranFor < step ? ranFor : now;
-    return onGrid(from + delayNanos, step, gridPhase);
   }
 
   /** Pekko's fixed-rate schedule: {@code task} every {@code interval} after {@code initialDelay}. */
@@ -139,7 +118,8 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
    * its runs are timed on a grid of this step. Half a second for the intervals that are a whole
    * number of half seconds (most of an idle node's chores: shard retries, lease checks, distributed
    * data's ticks, Baton's own), which then come at two instants a second; a tenth of a second for
-   * other intervals from half a second up. A timer due once (a chain's fire) keeps its instant.
+   * other intervals from half a second up. A timer due once (a chain's fire) keeps its instant;
+   * so do the cluster's gossip and failure detector, which time each tick as a timer due once.
    */
   static long slackNanos(long intervalNanos) {
     if (intervalNanos >= COARSE_GRID_NANOS) {
@@ -231,15 +211,13 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
     private final ExecutionContext executor;
     private final AtomicInteger state = new AtomicInteger(PENDING);
     private volatile ScheduledFuture<?> future;
-    private long dueAt; // System.nanoTime() of the instant it is timed for
 
     Once(Runnable task, ExecutionContext executor) {
       this.task = task;
       this.executor = executor;
     }
 
-    void arm(long dueAt, long delayNanos) {
-      this.dueAt = dueAt;
+    void arm(long delayNanos) {
       if (task instanceof Scheduler.TaskRunOnClose) {
         runOnClose.add(this);
       }
@@ -254,17 +232,7 @@ public final class DeadlineScheduler implements Scheduler, Closeable {
     private void due() {
       if (state.compareAndSet(PENDING, HANDED)) {
         runOnClose.remove(this);
-        handOver(this::run, executor);
-      }
-    }
-
-    /** Runs the task, known as running here while it does (see againOnGrid). */
-    private void run() {
-      running.set(this);
-      try {
-        task.run();
-      } finally {
-        running.remove();
+        handOver(task, executor);
       }
     }
 

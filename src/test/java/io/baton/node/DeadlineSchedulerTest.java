@@ -195,64 +195,22 @@ class DeadlineSchedulerTest {
 
   @Test
   void aFixedDelayRepeatWhoseRunsAreShortKeepsItsPlaceOnTheGrid() throws Exception {
-    assertRepeatKeepsItsPlace(scheduler -> scheduler);
-  }
-
-  /**
-   * As the cluster's scheduler does: a wrapper without a fixed delay of its own, so Pekko's makes
-   * each run arm the next as a timer due once.
-   */
-  @Test
-  void aTaskArmingItselfAgainAsItRunsIsARepeatThatKeepsItsPlaceOnTheGrid() throws Exception {
-    assertRepeatKeepsItsPlace(scheduler -> new Scheduler() {
-      @Override
-      @SuppressWarnings("deprecation")
-      public Cancellable schedule(FiniteDuration initialDelay, FiniteDuration interval, Runnable task,
-          ExecutionContext executor) {
-        return scheduler.schedule(initialDelay, interval, task, executor);
-      }
-
-      @Override
-      public Cancellable scheduleOnce(FiniteDuration delay, Runnable task, ExecutionContext executor) {
-        return scheduler.scheduleOnce(delay, task, executor);
-      }
-
-      @Override
-      public double maxFrequency() {
-        return scheduler.maxFrequency();
-      }
-    });
-  }
-
-  private void assertRepeatKeepsItsPlace(java.util.function.Function<DeadlineScheduler, Scheduler> through)
-      throws Exception {
     long step = TimeUnit.MILLISECONDS.toNanos(500);
     long phase = TimeUnit.MILLISECONDS.toNanos(30);
     DeadlineScheduler onKnownGrid = new DeadlineScheduler(NoLogging$.MODULE$, r -> new Thread(r, "timer"), phase);
     try {
       List<Long> runs = new CopyOnWriteArrayList<>();
       CountDownLatch fourRuns = new CountDownLatch(4);
-      // first due late in a step: without the grid, every run would come late in its step
-      long armed = System.nanoTime();
-      long firstDue = DeadlineScheduler.onGrid(armed + TimeUnit.MILLISECONDS.toNanos(200), step, phase)
-          + TimeUnit.MILLISECONDS.toNanos(300);
-      Cancellable repeat = through.apply(onKnownGrid).scheduleWithFixedDelay(FiniteDuration.fromNanos(firstDue - armed),
-          millis(500), () -> {
+      Cancellable repeat = onKnownGrid.scheduleWithFixedDelay(millis(1), millis(500), () -> {
         runs.add(System.nanoTime());
         fourRuns.countDown();
       }, dispatcher);
       await(fourRuns);
       repeat.cancel();
-      for (int k = 1; k < 4; k++) {
-        long gridPoint = DeadlineScheduler.onGrid(runs.get(k), step, phase);
-        assertTrue(gridPoint - runs.get(k) > step / 2,
-            "run " + k + " came " + (step - (gridPoint - runs.get(k))) / 1000 + " µs after a grid point, not just after one");
-      }
       // each run rounded up to the grid point after its end plus the delay would come a step later
       // every time: three steps late by the fourth run (one late start on a busy host costs one step)
-      // (the first run of a chain of timers due once comes at its instant, the others on the grid)
-      long second = DeadlineScheduler.onGrid(runs.get(1) - step + 1, step, phase); // the grid point it ran at
-      long fourth = second + 2 * TimeUnit.MILLISECONDS.toNanos(500);
+      long first = DeadlineScheduler.onGrid(runs.get(0) - step + 1, step, phase); // the grid point it ran at
+      long fourth = first + 3 * TimeUnit.MILLISECONDS.toNanos(500);
       assertTrue(runs.get(3) >= fourth - step / 2, "the fourth run came " + (fourth - runs.get(3)) + " ns early");
       assertTrue(runs.get(3) < fourth + 2 * step, "the fourth run came " + (runs.get(3) - fourth) + " ns after its place"
           + " on the grid: the repeat drifted");
