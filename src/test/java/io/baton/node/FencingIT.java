@@ -40,9 +40,8 @@ class FencingIT {
   @Test
   void aHostCutOffFromTheDatabaseWithAnotherNodeAliveKillsItsJobAndLeavesTheCluster() throws Exception {
     try (TcpProxy toA = new TcpProxy(3306); TcpProxy toB = new TcpProxy(3306)) {
-      Map<String, NodeProcess> nodes = Map.of(
-          "node-a", db.startNamed("node-a", Map.of("baton.db.main.url", db.urlVia(toA))),
-          "node-b", db.startNamed("node-b", Map.of("baton.db.main.url", db.urlVia(toB))));
+      Map<String, NodeProcess> nodes = db.startNamedTogether(Map.of(
+          "node-a", Map.of("baton.db.main.url", db.urlVia(toA)), "node-b", Map.of("baton.db.main.url", db.urlVia(toB))));
       db.awaitShardsSpread("node-a", "node-b");
       LongJob job = longJob();
 

@@ -9,6 +9,7 @@ import io.baton.RunsAlone;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,10 @@ class LedgerTruthIT {
   void setUp() throws Exception {
     Map<String, NodeProcess> nodes = db.startNamedTogether("node-a", "node-b");
     db.awaitShardsSpread("node-a", "node-b");
-    chain = db.chainOfOneJob("every 20 s", "@every 20s", "ok.sh"); // the next fire comes after the takeover
+    // every 20 s from about 6 s from now (an "@every 20s" would first fire up to 20 s from now): the
+    // first fire is journaled ahead on its host, and the next one comes after the takeover
+    int second = (LocalTime.now(ZoneOffset.UTC).getSecond() + 6) % 20;
+    chain = db.chainOfOneJob("every 20 s", second + "/20 * * * * ?", "ok.sh");
     host = (String) db.one("SELECT lease_holder FROM baton_lease WHERE lease_name = ?", NodeFixture.shardLease(chain));
     a = nodes.get(host);
     other = host.equals("node-a") ? "node-b" : "node-a";

@@ -236,9 +236,20 @@ public final class NodeFixture extends ChainTables
    * ClusterMembershipIT), once all have started; by name, in the order given.
    */
   Map<String, NodeProcess> startNamedTogether(String... names) throws IOException {
-    Map<String, NodeProcess> nodes = new java.util.LinkedHashMap<>();
+    Map<String, Map<String, Object>> plain = new java.util.LinkedHashMap<>();
     for (String name : names) {
-      nodes.put(name, launchProcess(name + "-" + processes.size(), Map.of("baton.node-name", name), Map.of()));
+      plain.put(name, Map.of());
+    }
+    return startNamedTogether(plain);
+  }
+
+  /** As above, each node with the extra settings given with its name. */
+  Map<String, NodeProcess> startNamedTogether(Map<String, Map<String, Object>> extraByName) throws IOException {
+    Map<String, NodeProcess> nodes = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, Map<String, Object>> node : extraByName.entrySet()) {
+      Map<String, Object> named = new HashMap<>(node.getValue());
+      named.put("baton.node-name", node.getKey());
+      nodes.put(node.getKey(), launchProcess(node.getKey() + "-" + processes.size(), named, Map.of()));
     }
     nodes.values().forEach(NodeProcess::awaitStarted);
     return nodes;

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baton.RunsAlone;
 import io.baton.config.HostName;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two nodes never run under one name: the second is refused while the first lives, whatever their timing. */
-@RunsAlone
 class NodeNameIT {
   @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb();
 

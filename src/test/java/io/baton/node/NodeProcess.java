@@ -12,6 +12,11 @@ import java.util.Map;
 
 /** A node in a JVM of its own, started from the packaged jar, so a test can kill it with SIGKILL. */
 final class NodeProcess {
+  /** The JVM a node runs in: the client compiler only, as several node JVMs share two cores. */
+  static final List<String> JVM = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+  static final Path JAR = Path.of("target", "baton.jar").toAbsolutePath();
+
   private final Process process;
   private final Path output;
 
@@ -27,18 +32,14 @@ final class NodeProcess {
    */
   static NodeProcess launch(Map<String, Object> settings, Map<String, String> environment, Path home, String log)
       throws IOException {
-    // the client compiler only: several node JVMs share two cores, and they start faster
-    List<String> jvm = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
-    Path jar = Path.of("target", "baton.jar").toAbsolutePath();
-    List<String> command = new ArrayList<>(jvm);
-    command.addAll(ClassArchive.options(jvm, jar));
+    List<String> command = new ArrayList<>(JVM);
+    command.addAll(ClassArchive.options(JVM, JAR));
     settings.forEach((k, v) -> {
       if (v != null) {
         command.add("-D" + k + "=" + v);
       }
     });
-    command.addAll(List.of("-jar", jar.toString(), "start"));
+    command.addAll(List.of("-jar", JAR.toString(), "start"));
     Path output = home.resolve(log + ".log");
     ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile())
         .redirectErrorStream(true).redirectOutput(output.toFile());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baton.RunsAlone;
 import io.baton.db.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The database password and the node's own configuration variables reach neither a log line nor a job. */
-@RunsAlone
 class SecretsIT {
   @RegisterExtension final NodeFixture db = NodeFixture.onMariaDb();
   private final String user = "baton_s" + UUID.randomUUID().toString().substring(0, 8);

@@ -28,8 +28,7 @@ class ShardTakeoverIT {
 
   @Test
   void aNodeFrozenPastItsLeasesStartsNothingWhenItResumesAndItsChainsRunOnTheOther() throws Exception {
-    NodeProcess a = db.startNamed("node-a", MAIN);
-    db.startNamed("node-b", MAIN);
+    NodeProcess a = db.startNamedTogether(Map.of("node-a", MAIN, "node-b", MAIN)).get("node-a");
     db.awaitShardsSpread("node-a", "node-b");
     List<Long> chains = chainsOnBoth("sleep.sh 0.3", "node-a", "node-b", 4);
     awaitRunsBy("node-a");
@@ -85,8 +84,8 @@ class ShardTakeoverIT {
   @Test
   void aNodeCutOffFromTheDatabaseStopsFiringBeforeItsLeasesExpireAndItsChainsRunOnTheOther() throws Exception {
     try (TcpProxy proxy = new TcpProxy(3306)) {
-      NodeProcess a = db.startNamed("node-a", Map.of("baton.db.main.url", db.urlVia(proxy)));
-      db.startNamed("node-b", MAIN);
+      NodeProcess a = db.startNamedTogether(Map.of("node-a", Map.of("baton.db.main.url", db.urlVia(proxy)),
+          "node-b", MAIN)).get("node-a");
       db.awaitShardsSpread("node-a", "node-b");
       List<Long> chains = chainsOnBoth("ok.sh", "node-a", "node-b", 4);
       awaitRunsBy("node-a");
