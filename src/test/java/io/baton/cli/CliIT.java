@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.node.NodeFixture;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -177,13 +178,14 @@ class CliIT {
     BatonCli.Result unknown = baton("show", "999999");
     assertEquals(1, unknown.exit(), unknown.toString());
     assertOneLine(unknown, "run 999999 does not exist");
-    int closed;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closed = socket.getLocalPort();
+    // a port bound but not listening refuses connections, and no other test can take it meanwhile
+    try (Socket held = new Socket()) {
+      held.bind(new InetSocketAddress("127.0.0.1", 0));
+      int closed = held.getLocalPort();
+      BatonCli.Result unreachable = cli.run("status", "--url", "http://127.0.0.1:" + closed);
+      assertEquals(2, unreachable.exit(), unreachable.toString());
+      assertOneLine(unreachable, "cannot reach the node at http://127.0.0.1:" + closed);
     }
-    BatonCli.Result unreachable = cli.run("status", "--url", "http://127.0.0.1:" + closed);
-    assertEquals(2, unreachable.exit(), unreachable.toString());
-    assertOneLine(unreachable, "cannot reach the node at http://127.0.0.1:" + closed);
   }
 
   // ---- helpers ----------------------------------------------------------------------------------

@@ -4,22 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import org.junit.jupiter.api.Test;
 
 /** A database that cannot be used ends the start-up with one line naming it and the cause. */
 class DatabaseErrorsIT {
   @Test
   void anUnreachableServer() throws IOException {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort(); // closed again: nothing listens there
-    }
-    for (String scheme : new String[] {"mysql", "mariadb"}) {
-      String url = "jdbc:" + scheme + "://127.0.0.1:" + port + "/x";
-      DatabaseException e = assertThrows(DatabaseException.class,
-          () -> Database.open(url, "root", "", null));
-      assertEquals("database " + url + " is unreachable: Connection refused", e.getMessage());
+    // a port bound but not listening refuses connections, and no other test can take it meanwhile
+    try (Socket held = new Socket()) {
+      held.bind(new InetSocketAddress("127.0.0.1", 0));
+      for (String scheme : new String[] {"mysql", "mariadb"}) {
+        String url = "jdbc:" + scheme + "://127.0.0.1:" + held.getLocalPort() + "/x";
+        DatabaseException e = assertThrows(DatabaseException.class,
+            () -> Database.open(url, "root", "", null));
+        assertEquals("database " + url + " is unreachable: Connection refused", e.getMessage());
+      }
     }
   }
 
