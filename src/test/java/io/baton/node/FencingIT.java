@@ -40,7 +40,7 @@ class FencingIT {
   @Test
   void aHostCutOffFromTheDatabaseWithAnotherNodeAliveKillsItsJobAndLeavesTheCluster() throws Exception {
     try (TcpProxy toA = new TcpProxy(3306); TcpProxy toB = new TcpProxy(3306)) {
-      Map<String, NodeProcess> nodes = db.startNamedTogether(Map.of(
+      Map<String, NodeProcess> nodes = db.startNamedTogether(NodeFixture.inOrder(
           "node-a", Map.of("baton.db.main.url", db.urlVia(toA)), "node-b", Map.of("baton.db.main.url", db.urlVia(toB))));
       db.awaitShardsSpread("node-a", "node-b");
       LongJob job = longJob();

@@ -32,7 +32,7 @@ class IdleChainsIT {
   @Test
   void anIdleChainSleepsUntilShortlyBeforeItsFireAndACommandOrAMissedWakeWakesIt() throws Exception {
     // the daily chain, read within a few seconds, is more than sleep-beyond from its fire: it sleeps
-    node.with("baton.timezone", "UTC").with("baton.sleep-beyond", "15s").start(clockAt(TEN.minusSeconds(21)));
+    node.with("baton.timezone", "UTC").with("baton.sleep-beyond", "15s").start(clockAt(TEN.minusSeconds(23)));
     long daily = node.chainOfOneJob("daily at ten", DAILY_AT_TEN, "ok.sh");
     long frequent = node.chainOfOneJob("every 2 s", "@every 2s", "ok.sh");
 

@@ -243,7 +243,7 @@ public final class NodeFixture extends ChainTables
     return startNamedTogether(plain);
   }
 
-  /** As above, each node with the extra settings given with its name. */
+  /** As above, each node with the extra settings given with its name; launched in the map's order. */
   Map<String, NodeProcess> startNamedTogether(Map<String, Map<String, Object>> extraByName) throws IOException {
     Map<String, NodeProcess> nodes = new java.util.LinkedHashMap<>();
     for (Map.Entry<String, Map<String, Object>> node : extraByName.entrySet()) {
@@ -252,6 +252,15 @@ public final class NodeFixture extends ChainTables
       nodes.put(node.getKey(), launchProcess(node.getKey() + "-" + processes.size(), named, Map.of()));
     }
     nodes.values().forEach(NodeProcess::awaitStarted);
+    return nodes;
+  }
+
+  /** Two nodes' extra settings by name, in this order (for {@link #startNamedTogether(Map)}). */
+  static Map<String, Map<String, Object>> inOrder(String first, Map<String, Object> firstExtra, String second,
+      Map<String, Object> secondExtra) {
+    Map<String, Map<String, Object>> nodes = new java.util.LinkedHashMap<>();
+    nodes.put(first, firstExtra);
+    nodes.put(second, secondExtra);
     return nodes;
   }
 

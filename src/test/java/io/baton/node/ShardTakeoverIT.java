@@ -28,7 +28,7 @@ class ShardTakeoverIT {
 
   @Test
   void aNodeFrozenPastItsLeasesStartsNothingWhenItResumesAndItsChainsRunOnTheOther() throws Exception {
-    NodeProcess a = db.startNamedTogether(Map.of("node-a", MAIN, "node-b", MAIN)).get("node-a");
+    NodeProcess a = db.startNamedTogether(NodeFixture.inOrder("node-a", MAIN, "node-b", MAIN)).get("node-a");
     db.awaitShardsSpread("node-a", "node-b");
     List<Long> chains = chainsOnBoth("sleep.sh 0.3", "node-a", "node-b", 4);
     awaitRunsBy("node-a");
@@ -84,7 +84,7 @@ class ShardTakeoverIT {
   @Test
   void aNodeCutOffFromTheDatabaseStopsFiringBeforeItsLeasesExpireAndItsChainsRunOnTheOther() throws Exception {
     try (TcpProxy proxy = new TcpProxy(3306)) {
-      NodeProcess a = db.startNamedTogether(Map.of("node-a", Map.of("baton.db.main.url", db.urlVia(proxy)),
+      NodeProcess a = db.startNamedTogether(NodeFixture.inOrder("node-a", Map.of("baton.db.main.url", db.urlVia(proxy)),
           "node-b", MAIN)).get("node-a");
       db.awaitShardsSpread("node-a", "node-b");
       List<Long> chains = chainsOnBoth("ok.sh", "node-a", "node-b", 4);
